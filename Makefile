@@ -1,0 +1,68 @@
+# peertrack: `make demo` runs the demo on http://127.0.0.1:8000; `make test` runs every test.
+# Both set up everything they can themselves (see README, "What you need").
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+DEMO_ENV := DJANGO_DEBUG=1
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test setup system-packages python-packages frontend migrate lint clean
+
+demo: setup
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py load_demo
+	@echo ""
+	@echo "peertrack is starting on http://127.0.0.1:8000/ (Ctrl+C stops it)."
+	@echo "The 2024 challenge: http://127.0.0.1:8000/challenges/coventry-2024/"
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(PY) -m pytest
+
+setup: system-packages python-packages frontend
+
+# Pango for WeasyPrint, Chromium for the browser tests, pdftotext/pdftoppm for
+# checking PDFs. Installed with apt when missing and we are root; otherwise the
+# command says what to install.
+SYSTEM_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
+system-packages:
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list 2>/dev/null | grep -qi "liberation" || missing="$$missing fonts-liberation"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Please install these Debian packages (as root):$$missing"; \
+	  fi; \
+	fi
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock $(VENV)/bin/activate
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.lock
+	touch $@
+
+python-packages: $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/app.css: node_modules/.package-lock.json $(wildcard assets/scss/*.scss)
+	npm run --silent build
+
+frontend: static/build/app.css
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles .pytest_cache

@@ -1,0 +1,59 @@
+"""The one place views ask what a user may see and do.
+
+A view's first line fetches its object through one of these helpers, so a user
+of another council gets a 404 (the object might as well not exist) and a user
+without the right role gets a 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from recommendations.models import Council, Membership, PeerChallenge, Recommendation
+
+
+def role_in(request: HttpRequest, council: Council) -> str | None:
+    """Returns the user's role in `council` (a `Membership.Role` value), or None.
+
+    Cached on the request, as a page asks this more than once.
+    """
+    cache: dict[int, str | None] = request.__dict__.setdefault("_peertrack_roles", {})
+    if council.pk not in cache:
+        membership = (
+            Membership.objects.active()
+            .filter(user=request.user, council=council)
+            .values_list("role", flat=True)
+            .first()
+        )
+        cache[council.pk] = membership
+    return cache[council.pk]
+
+
+def get_challenge(request: HttpRequest, slug: str) -> PeerChallenge:
+    """Returns the challenge if the user belongs to its council; raises Http404 otherwise."""
+    queryset = PeerChallenge.objects.visible_to(request.user).select_related("council")
+    return get_object_or_404(queryset, slug=slug)
+
+
+def get_recommendation(request: HttpRequest, slug: str, number: int) -> Recommendation:
+    """Returns the recommendation with its derived RAG, if the user may see its challenge."""
+    challenge = get_challenge(request, slug)
+    try:
+        return (
+            Recommendation.objects.filter(challenge=challenge)
+            .with_rag()
+            .select_related("theme", "challenge__council")
+            .get(number=number)
+        )
+    except Recommendation.DoesNotExist:
+        raise Http404("No such recommendation.") from None
+
+
+def require_role(request: HttpRequest, council: Council, *roles: str) -> str:
+    """Returns the user's role, raising PermissionDenied unless it is one of `roles`."""
+    role = role_in(request, council)
+    if role not in roles:
+        raise PermissionDenied("Your role does not allow this.")
+    return role

@@ -1,0 +1,153 @@
+"""QuerySets for the challenge and action-plan models.
+
+Every query a view makes starts from `visible_to(user)`, so a user can only
+ever reach the councils they belong to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
+
+from recommendations.rag import NOT_RATED, Rag
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def _end_of_day(day: dt.date) -> dt.datetime:
+    """Returns the last instant of `day` in the site's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+class CouncilQuerySet(models.QuerySet):
+    def visible_to(self, user: AnyUser) -> CouncilQuerySet:
+        """Returns the councils `user` is a member of (none for anonymous users)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user).distinct()
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()))
+
+
+class PeerChallengeQuerySet(models.QuerySet):
+    def visible_to(self, user: AnyUser) -> PeerChallengeQuerySet:
+        """Returns the challenges of the councils `user` is a member of."""
+        if not user.is_authenticated:
+            return self.none()
+        from recommendations.models import Membership
+
+        councils = Membership.objects.active().filter(user=user).values("council")
+        return self.filter(council__in=councils)
+
+    def with_counts(self) -> PeerChallengeQuerySet:
+        """Annotates `recommendation_count` and `action_count`."""
+        return self.annotate(
+            recommendation_count=models.Count("recommendations", distinct=True),
+            action_count=models.Count("recommendations__actions", distinct=True),
+        )
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def visible_to(self, user: AnyUser) -> RecommendationQuerySet:
+        from recommendations.models import PeerChallenge
+
+        return self.filter(challenge__in=PeerChallenge.objects.visible_to(user))
+
+    def with_rag(self, as_of: dt.date | None = None) -> RecommendationQuerySet:
+        """Annotates `rag` derived from the actions, as `recommendations.rag` states the rule.
+
+        With `as_of`, only updates made and sign-offs given by the end of that day
+        count, and actions created after it are left out.
+        """
+        from recommendations.models import Action
+
+        actions = Action.objects.filter(recommendation=OuterRef("pk"))
+        if as_of is not None:
+            actions = actions.filter(created_at__lte=_end_of_day(as_of))
+        complete = Q(status=Action.Status.COMPLETE)
+        if as_of is not None:
+            complete &= Q(signed_off_at__lte=_end_of_day(as_of))
+        # As at a past date a closed action still counted while it was open.
+        closed = Q(status=Action.Status.CLOSED)
+        open_actions = actions.exclude(complete | closed).with_current_rag(as_of)
+
+        def any_open_rated(*ratings: str) -> Exists:
+            return Exists(open_actions.filter(current_rag__in=ratings))
+
+        return self.annotate(
+            rag=Case(
+                When(any_open_rated(Rag.RED), then=Value(Rag.RED)),
+                When(any_open_rated(Rag.AMBER), then=Value(Rag.AMBER)),
+                When(any_open_rated(Rag.GREEN, Rag.BLUE), then=Value(Rag.GREEN)),
+                When(Exists(open_actions), then=Value(NOT_RATED)),
+                When(Exists(actions.filter(complete)), then=Value(Rag.BLUE)),
+                default=Value(NOT_RATED),
+                output_field=CharField(),
+            )
+        )
+
+    def with_action_count(self) -> RecommendationQuerySet:
+        from recommendations.models import Action
+
+        count = (
+            Action.objects.filter(recommendation=OuterRef("pk"))
+            .order_by()
+            .values("recommendation")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            action_count=models.functions.Coalesce(Subquery(count), Value(0))
+        )
+
+
+class ActionQuerySet(models.QuerySet):
+    def visible_to(self, user: AnyUser) -> ActionQuerySet:
+        from recommendations.models import PeerChallenge
+
+        return self.filter(recommendation__challenge__in=PeerChallenge.objects.visible_to(user))
+
+    def open(self) -> ActionQuerySet:
+        return self.exclude(status__in=["complete", "closed"])
+
+    def overdue(self, today: dt.date | None = None) -> ActionQuerySet:
+        """Returns open actions whose due date has passed."""
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def with_current_rag(self, as_of: dt.date | None = None) -> ActionQuerySet:
+        """Annotates `current_rag` and `last_update_at` from the latest progress update."""
+        from recommendations.models import ProgressUpdate
+
+        updates = ProgressUpdate.objects.filter(action=OuterRef("pk"))
+        if as_of is not None:
+            updates = updates.filter(created_at__lte=_end_of_day(as_of))
+        latest = updates.order_by("-created_at", "-pk")
+        return self.annotate(
+            current_rag=Subquery(latest.values("rag")[:1]),
+            last_update_at=Subquery(latest.values("created_at")[:1]),
+        )
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def visible_to(self, user: AnyUser) -> ProgressUpdateQuerySet:
+        from recommendations.models import PeerChallenge
+
+        return self.filter(
+            action__recommendation__challenge__in=PeerChallenge.objects.visible_to(user)
+        )
+
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Progress updates are append-only: record a new update instead.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Progress updates are append-only and are never deleted.")

@@ -1,0 +1,91 @@
+"""RAG ratings and the rule that derives a recommendation's rating from its actions.
+
+The rule, as shown to users (see `RULE_TEXT`):
+
+* An action's current rating is the rating of its latest progress update.
+* A recommendation takes the worst current rating of its open actions
+  (Red, then Amber, then Green). An open action whose officer has rated it
+  Blue is counted as Green: it is not complete until a coordinator signs it off.
+* Open actions that have no update yet do not lower the rating; when none of
+  the open actions has been rated, the recommendation is "Not yet rated".
+* When no action is open and at least one is signed off as complete, the
+  recommendation is Blue (complete).
+* Closed actions (stopped or superseded) are left out. A recommendation with no
+  actions, or only closed ones, is "Not yet rated".
+
+`derive_recommendation_rag` is the reference implementation of this rule in
+plain Python; `RecommendationQuerySet.with_rag` computes the same in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+
+
+class Rag(models.TextChoices):
+    BLUE = "blue", "Blue"
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+
+
+NOT_RATED = "not_rated"
+NOT_RATED_LABEL = "Not yet rated"
+
+MEANINGS: dict[str, str] = {
+    Rag.BLUE: "Complete",
+    Rag.GREEN: "On track",
+    Rag.AMBER: "Some slippage or risk; manageable",
+    Rag.RED: "Significantly off track, needs intervention",
+    NOT_RATED: "No update yet",
+}
+
+LABELS: dict[str, str] = {**{choice.value: choice.label for choice in Rag}, NOT_RATED: NOT_RATED_LABEL}
+
+# Display order for legends, charts and tables: best to worst, then unrated.
+ORDER: list[str] = [Rag.BLUE, Rag.GREEN, Rag.AMBER, Rag.RED, NOT_RATED]
+
+# How far off track each rating is; higher is worse.
+SEVERITY: dict[str, int] = {Rag.BLUE: 1, Rag.GREEN: 1, Rag.AMBER: 2, Rag.RED: 3}
+
+RULE_TEXT = (
+    "A recommendation takes the worst current rating of its open actions. It is Blue "
+    "(complete) only when every action has been signed off by a coordinator; an action "
+    "reported complete but not yet signed off counts as Green. Actions with no update yet "
+    "and closed actions do not change the rating."
+)
+
+
+def label(rag: str | None) -> str:
+    """Returns the words for a rating, e.g. "Amber" or "Not yet rated"."""
+    return LABELS.get(rag or NOT_RATED, NOT_RATED_LABEL)
+
+
+def derive_recommendation_rag(actions: Iterable[tuple[str, str | None]]) -> str:
+    """Returns the recommendation rating for `(status, latest_rag)` pairs, one per action.
+
+    `status` is an `Action.Status` value; `latest_rag` a `Rag` value or None when
+    the action has no update. See the module docstring for the rule.
+    """
+    from recommendations.models import Action
+
+    open_ratings: list[str | None] = []
+    any_complete = False
+    for status, latest in actions:
+        if status == Action.Status.CLOSED:
+            continue
+        if status == Action.Status.COMPLETE:
+            any_complete = True
+            continue
+        open_ratings.append(latest)
+    if open_ratings:
+        rated = [SEVERITY[rag] for rag in open_ratings if rag]
+        if not rated:
+            return NOT_RATED
+        worst = max(rated)
+        return {3: Rag.RED, 2: Rag.AMBER, 1: Rag.GREEN}[worst]
+    if any_complete:
+        return Rag.BLUE
+    return NOT_RATED

@@ -1,0 +1,85 @@
+"""Pages for reading a council's challenges, recommendations and actions."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from recommendations import access
+from recommendations import rag as rag_rules
+from recommendations.models import Action, Council, PeerChallenge, Recommendation
+
+
+def _rag_counts(ratings: list[str]) -> list[dict[str, object]]:
+    counts = Counter(ratings)
+    return [
+        {"value": value, "label": rag_rules.label(value), "count": counts.get(value, 0)}
+        for value in rag_rules.ORDER
+    ]
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Lists the challenges of every council the user belongs to."""
+    challenges = PeerChallenge.objects.visible_to(request.user).order_by("-onsite_start")
+    councils = Council.objects.visible_to(request.user).prefetch_related(
+        Prefetch("challenges", queryset=challenges.with_counts(), to_attr="visible_challenges")
+    )
+    return render(request, "recommendations/home.html", {"councils": councils})
+
+
+@login_required
+@require_GET
+def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Shows a challenge with its recommendations and their derived RAG ratings."""
+    challenge = access.get_challenge(request, slug)
+    recommendations = list(
+        challenge.recommendations.with_rag().with_action_count().select_related("theme")
+    )
+    context = {
+        "challenge": challenge,
+        "recommendations": recommendations,
+        "rag_counts": _rag_counts([r.rag for r in recommendations]),
+        "themes": list(challenge.themes.all()),
+        "peer_team": list(challenge.peer_team.all()),
+        "role": access.role_in(request, challenge.council),
+        "rule_text": rag_rules.RULE_TEXT,
+    }
+    return render(request, "recommendations/challenge_detail.html", context)
+
+
+@login_required
+@require_GET
+def recommendation_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Shows a recommendation, the council's response and its actions."""
+    recommendation = access.get_recommendation(request, slug, number)
+    actions = (
+        recommendation.actions.with_current_rag()
+        .select_related("lead_officer")
+        .prefetch_related("updates__author")
+        .order_by("reference")
+    )
+    neighbours = Recommendation.objects.filter(challenge=recommendation.challenge).values_list(
+        "number", "title"
+    )
+    context = {
+        "challenge": recommendation.challenge,
+        "recommendation": recommendation,
+        "actions": actions,
+        "neighbours": list(neighbours),
+        "rule_text": rag_rules.RULE_TEXT,
+        "action_statuses": Action.Status,
+    }
+    return render(request, "recommendations/recommendation_detail.html", context)
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement, readable without signing in."""
+    return render(request, "accessibility.html")

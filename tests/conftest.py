@@ -1,0 +1,103 @@
+"""Personas and shared fixtures.
+
+Every test council story is told with the same people:
+alice (coordinator), bob (officer, leads the action), olive (another officer),
+carol (scrutiny member), dave (administrator) of Northtown; and mallory, an
+officer of Southport, another council who must never see Northtown's plan.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from recommendations.models import Membership
+from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leaves PostgreSQL-only tests out of a SQLite run; they run in the PostgreSQL pass."""
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+
+
+@pytest.fixture(autouse=True)
+def _require_postgres_when_marked(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("postgres") and "db" in request.fixturenames:
+        if connection.vendor != "postgresql":
+            message = "This test needs PostgreSQL (set DATABASE_URL)."
+            if IN_CI:
+                pytest.fail(message)
+            pytest.skip(message)
+
+
+@pytest.fixture
+def northtown(db: Any) -> Any:
+    return factories.make_council(name="Northtown Council", slug="northtown")
+
+
+@pytest.fixture
+def southport(db: Any) -> Any:
+    return factories.make_council(name="Southport Council", slug="southport")
+
+
+@pytest.fixture
+def alice(northtown: Any) -> Any:
+    return factories.make_user(username="alice", council=northtown, role=Membership.Role.COORDINATOR,
+                               first_name="Alice", last_name="Coordinator")
+
+
+@pytest.fixture
+def bob(northtown: Any) -> Any:
+    return factories.make_user(username="bob", council=northtown, role=Membership.Role.OFFICER,
+                               first_name="Bob", last_name="Lead")
+
+
+@pytest.fixture
+def olive(northtown: Any) -> Any:
+    return factories.make_user(username="olive", council=northtown, role=Membership.Role.OFFICER,
+                               first_name="Olive", last_name="Other")
+
+
+@pytest.fixture
+def carol(northtown: Any) -> Any:
+    return factories.make_user(username="carol", council=northtown, role=Membership.Role.SCRUTINY,
+                               first_name="Carol", last_name="Councillor")
+
+
+@pytest.fixture
+def dave(northtown: Any) -> Any:
+    return factories.make_user(username="dave", council=northtown,
+                               role=Membership.Role.ADMINISTRATOR, first_name="Dave",
+                               last_name="Admin")
+
+
+@pytest.fixture
+def mallory(southport: Any) -> Any:
+    return factories.make_user(username="mallory", council=southport, role=Membership.Role.OFFICER,
+                               first_name="Mallory", last_name="Elsewhere")
+
+
+@pytest.fixture
+def challenge(northtown: Any) -> Any:
+    return factories.make_challenge(council=northtown, slug="northtown-2024",
+                                    title="Corporate Peer Challenge 2024")
+
+
+@pytest.fixture
+def recommendation(challenge: Any) -> Any:
+    return factories.make_recommendation(challenge=challenge, number=1, title="City centre masterplan")
+
+
+@pytest.fixture
+def action(recommendation: Any, bob: Any) -> Any:
+    return factories.make_action(recommendation=recommendation, lead_officer=bob)

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+
+def _url(challenge):
+    return reverse("challenge", args=[challenge.slug])
+
+
+@pytest.mark.django_db
+def test_anonymous_user_is_sent_to_sign_in(client, challenge):
+    response = client.get(_url(challenge))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["alice", "bob", "carol", "dave"])
+def test_every_role_of_the_council_can_read_the_challenge(client, request, persona, challenge, action):
+    factories.make_update(action=action, rag="amber")
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(_url(challenge))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "City centre masterplan" in body
+    assert "Amber" in body  # the derived RAG is written as a word, not only a colour
+
+
+@pytest.mark.django_db
+def test_scrutiny_member_gets_no_editing_controls(client, carol, challenge, recommendation):
+    client.force_login(carol)
+    body = client.get(_url(challenge)).content.decode()
+    assert "<form" not in body.split('id="main-content"')[1]
+
+
+@pytest.mark.django_db
+def test_another_councils_user_gets_404(client, mallory, challenge):
+    client.force_login(mallory)
+    assert client.get(_url(challenge)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_post_is_not_allowed(client, alice, challenge):
+    client.force_login(alice)
+    assert client.post(_url(challenge)).status_code == 405
+
+
+@pytest.mark.django_db
+def test_shows_rag_counts_and_each_recommendations_rating(client, alice, challenge, bob):
+    ratings = ["red", "amber", "amber", "green", None]
+    for number, rating in enumerate(ratings, start=1):
+        rec = factories.make_recommendation(challenge=challenge, number=number)
+        action = factories.make_action(recommendation=rec, lead_officer=bob)
+        if rating:
+            factories.make_update(action=action, rag=rating)
+    client.force_login(alice)
+    response = client.get(_url(challenge))
+    counts = {item["value"]: item["count"] for item in response.context["rag_counts"]}
+    assert counts == {"blue": 0, "green": 1, "amber": 2, "red": 1, "not_rated": 1}
+
+
+@pytest.mark.django_db
+def test_query_count_does_not_grow_with_recommendations(client, django_assert_max_num_queries, alice, challenge, bob):
+    for number in range(1, 61):
+        rec = factories.make_recommendation(challenge=challenge, number=number)
+        for index in range(3):
+            action = factories.make_action(recommendation=rec, reference=f"{number}.{index}",
+                                           lead_officer=bob)
+            factories.make_update(action=action, rag="green")
+    client.force_login(alice)
+    with django_assert_max_num_queries(8):
+        response = client.get(_url(challenge))
+    assert len(response.context["recommendations"]) == 60
