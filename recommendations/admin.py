@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from recommendations.admin_scope import CouncilScopedAdmin, ReadOnlyInline
+from recommendations.admin_scope import CouncilScopedAdmin, ReadOnlyInline, managed_councils
 from recommendations.models import (
     Action,
     Council,
@@ -159,3 +162,20 @@ class ProgressUpdateAdmin(CouncilScopedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ScopedUserAdmin(UserAdmin):
+    """Users, limited for a coordinator to the people of their own councils."""
+
+    list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_active", "memberships__council", "memberships__role"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(memberships__council__in=managed_councils(request)).distinct()
+
+
+admin.site.unregister(User)
+admin.site.register(User, ScopedUserAdmin)

@@ -38,7 +38,7 @@ def test_another_councils_user_does_not_see_the_challenge(client, mallory, chall
 def test_home_query_count_does_not_grow_with_challenges(client, django_assert_max_num_queries, alice, northtown):
     for year in range(2000, 2030):
         factories.make_challenge(council=northtown, slug=f"c{year}", title=f"Challenge {year}")
-    for n in range(5):
+    for _ in range(5):
         council = factories.make_council()
         Membership.objects.create(user=alice, council=council, role="scrutiny")
         factories.make_challenge(council=council)
