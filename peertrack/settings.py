@@ -6,9 +6,11 @@ DEBUG is off unless DJANGO_DEBUG says otherwise (`make demo` turns it on).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 
 from peertrack.env import env_bool, env_int, env_list, env_str
 
@@ -36,20 +38,28 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "csp",
+    "axes",
     "recommendations",
     "reviews",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves the compiled static files from the application server (no CDN, no separate server).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "peertrack.sessions.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "peertrack.urls"
@@ -91,6 +101,49 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Argon2 first: new and re-hashed passwords use it; older hashes still verify.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# django-axes checks every sign-in first and locks a username out after repeated failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("PEERTRACK_LOCKOUT_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env_int("PEERTRACK_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("PEERTRACK_LOCKOUT_MINUTES", 15))
+# Lock the username being guessed, wherever the guesses come from, so an attacker
+# cannot dodge the limit by changing address; a success clears the count.
+# (Many council staff share one office address, so locking by address would lock them all.)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns that a limit without the address can be dodged by rotating user agents or
+# cookies; a limit on the username cannot, so the warning does not apply here.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Sessions end after this much inactivity: peertrack.sessions.SlidingSessionMiddleware pushes
+# the expiry forward as the user works (at most one write a minute, unlike
+# SESSION_SAVE_EVERY_REQUEST, which would write on every page).
+SESSION_COOKIE_AGE = 60 * env_int("PEERTRACK_SESSION_IDLE_MINUTES", 60)
+
+# Email (update reminders): printed to the console unless an SMTP server is configured.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="peertrack@localhost")
+# The address links in emails start with, e.g. https://actions.example.gov.uk
+PEERTRACK_BASE_URL = env_str("PEERTRACK_BASE_URL", default="http://localhost:8000").rstrip("/")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -111,8 +164,69 @@ STATICFILES_DIRS = [
 MEDIA_ROOT = Path(env_str("PEERTRACK_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 
+# Uploads (action plan spreadsheets, up to 10 MB: recommendations/spreadsheets.py). Files over
+# 2.5 MB stream to a temporary file rather than memory, and a file's bytes do not count against
+# DATA_UPLOAD_MAX_MEMORY_SIZE, so a 20 MB upload reaches the view, which refuses it with a message
+# rather than a bare 400/413. The form fields themselves (a pasted report section) stay under 2.5 MB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o600
+
 # What the generic header and page titles call the organisation running this copy.
 PEERTRACK_ORGANISATION = env_str("PEERTRACK_ORGANISATION", default="peertrack")
 
 DJANGO_TABLES2_TEMPLATE = "shared/table.html"
 CSRF_FAILURE_VIEW = "peertrack.views.csrf_failure"
+
+
+# Backups write times to the microsecond (peertrack/exact_json.py).
+SERIALIZATION_MODULES = {"exact_json": "peertrack.exact_json"}
+
+# --- Serving and security (docs/decisions/0010-production-settings.md) ---------------------------
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed copies for WhiteNoise; names are not hashed, so templates and the ES module
+    # imports in static/js work the same in tests, the demo and production.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_MAX_AGE = env_int("PEERTRACK_STATIC_MAX_AGE", 3600)
+# Serve straight from static/ and node_modules/ when collectstatic has not been run (demo, tests).
+WHITENOISE_USE_FINDERS = True
+
+# HTTPS is on by default outside DEBUG: redirect, secure cookies, HSTS. PEERTRACK_HTTPS=0 is for a
+# production-like server on the loopback interface only (`make serve`).
+HTTPS = env_bool("PEERTRACK_HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("PEERTRACK_HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env_bool("PEERTRACK_BEHIND_PROXY", default=False):
+    # Only behind a proxy that sets this header itself: otherwise a client could claim HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Content Security Policy: nothing inline, nothing evaluated, nothing from elsewhere. Scripts are
+# files served from 'self'; a page that ever needs an inline script gets the request's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}

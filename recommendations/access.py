@@ -13,11 +13,16 @@ from django.shortcuts import get_object_or_404
 
 from recommendations.models import Council, Membership, PeerChallenge, Recommendation
 
+# A returning peer with unexpired guest access to one of the council's challenges. Not a
+# Membership role: no view that changes anything accepts it, so a guest only reads.
+GUEST = "guest"
+
 
 def role_in(request: HttpRequest, council: Council) -> str | None:
-    """Returns the user's role in `council` (a `Membership.Role` value), or None.
+    """Returns the user's role in `council` (a `Membership.Role` value, or GUEST), or None.
 
-    Cached on the request, as a page asks this more than once.
+    A member's role wins over guest access. Cached on the request, as a page asks
+    this more than once.
     """
     cache: dict[int, str | None] = request.__dict__.setdefault("_peertrack_roles", {})
     if council.pk not in cache:
@@ -27,6 +32,11 @@ def role_in(request: HttpRequest, council: Council) -> str | None:
             .values_list("role", flat=True)
             .first()
         )
+        if membership is None and request.user.is_authenticated:
+            from reviews.models import GuestAccess  # reviews builds on recommendations
+
+            if GuestAccess.objects.active().filter(user=request.user, challenge__council=council).exists():
+                membership = GUEST
         cache[council.pk] = membership
     return cache[council.pk]
 

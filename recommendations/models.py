@@ -267,6 +267,21 @@ class Recommendation(models.Model):
             raise ValidationError({"theme": "Choose a theme of the same challenge."})
 
 
+class EditConflict(Exception):
+    """Someone else changed the action after the editor loaded it; nothing was written.
+
+    `current` is the action as it now stands, for showing the editor what changed.
+    """
+
+    def __init__(self, current: Action) -> None:
+        super().__init__(f"Action {current.pk} has changed since it was loaded.")
+        self.current = current
+
+
+class InvalidTransition(Exception):
+    """The action is not in a state that allows the change (e.g. signing off twice)."""
+
+
 class ActionStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
     IN_PROGRESS = "in_progress", "In progress"
@@ -368,6 +383,109 @@ class Action(models.Model):
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return bool(self.is_open and self.due_date and self.due_date < (today or timezone.localdate()))
 
+    # The fields a coordinator edits on the edit page: the optimistic version check guards them.
+    EDITABLE_FIELDS = ("description", "lead_officer", "due_date")
+
+    def _write(self, *, guard: Q, by: Any, reason: str = "", bump_version: bool,
+               **changes: Any) -> bool:
+        """Writes `changes` in one UPDATE that only matches while `guard` still holds.
+
+        Returns False (and writes nothing) when another writer got there first. The
+        UPDATE bypasses save(), so the historical record simple-history would have
+        made is created here, in the same transaction, from the row as written.
+        """
+        if bump_version:
+            changes["version"] = F("version") + 1
+        with transaction.atomic():
+            written = Action.objects.filter(guard, pk=self.pk).update(**changes)
+            if not written:
+                return False
+            self.refresh_from_db()
+            Action.history.bulk_history_create(
+                [self], update=True, default_user=by, default_change_reason=reason[:100]
+            )
+        return True
+
+    def edit(self, *, expected_version: int, by: Any, reason: str = "",
+             **values: Any) -> list[str]:
+        """Applies a coordinator's edit unless the action changed since `expected_version`.
+
+        `values` holds some of EDITABLE_FIELDS (`lead_officer` as a user or None).
+        Returns the names of the fields that changed (none: nothing is written).
+        A later due date needs a `reason`, which is kept with the old date as a
+        `DueDateChange`. Raises EditConflict when someone else saved first.
+        """
+        unknown = set(values) - set(self.EDITABLE_FIELDS)
+        if unknown:
+            raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}.")
+        if self.version != expected_version:
+            raise EditConflict(Action.objects.get(pk=self.pk))
+        changed = {
+            name: value for name, value in values.items()
+            if getattr(self, name if name != "lead_officer" else "lead_officer_id")
+            != (value.pk if name == "lead_officer" and value is not None else value)
+        }
+        if not changed:
+            return []
+        new_due = changed.get("due_date", self.due_date)
+        if new_due and self.start_date and new_due < self.start_date:
+            raise ValidationError({"due_date": "The due date cannot be before the start date."})
+        old_due = self.due_date
+        moves_date = "due_date" in changed and old_due is not None
+        if moves_date and not reason.strip():
+            raise ValidationError({"reason": "Give the reason the due date is changing."})
+        with transaction.atomic():
+            if not self._write(guard=Q(version=expected_version), by=by, reason=reason,
+                               bump_version=True, **changed):
+                raise EditConflict(Action.objects.get(pk=self.pk))
+            if moves_date:
+                DueDateChange.objects.create(action=self, old_due_date=old_due,
+                                             new_due_date=self.due_date, reason=reason.strip(),
+                                             changed_by=by)
+        return list(changed)
+
+    def report_complete(self, *, by: Any) -> bool:
+        """Marks an open action as awaiting a coordinator's sign-off.
+
+        Returns False when it is already awaiting sign-off, complete or closed.
+        """
+        return self._write(
+            guard=Q(status__in=[self.Status.NOT_STARTED, self.Status.IN_PROGRESS]), by=by,
+            bump_version=False, status=self.Status.AWAITING_SIGN_OFF,
+            completion_reported_at=timezone.now(), completion_reported_by=by,
+        )
+
+    def sign_off(self, *, by: Any) -> None:
+        """Signs off an action awaiting sign-off as complete (Blue).
+
+        Raises InvalidTransition when it is not awaiting sign-off, e.g. when
+        another coordinator signed it off or returned it first.
+        """
+        if not self._write(guard=Q(status=self.Status.AWAITING_SIGN_OFF), by=by,
+                           bump_version=False, status=self.Status.COMPLETE,
+                           signed_off_at=timezone.now(), signed_off_by=by):
+            raise InvalidTransition("Only an action awaiting sign-off can be signed off.")
+
+    def return_for_work(self, *, by: Any, reason: str) -> SignOffReturn:
+        """Sends an action awaiting sign-off back to in progress, keeping the reason.
+
+        Raises InvalidTransition when it is not awaiting sign-off.
+        """
+        if not reason.strip():
+            raise ValidationError({"reason": "Say why the action is not yet complete."})
+        with transaction.atomic():
+            if not self._write(guard=Q(status=self.Status.AWAITING_SIGN_OFF), by=by,
+                               reason=reason, bump_version=False,
+                               status=self.Status.IN_PROGRESS, completion_reported_at=None,
+                               completion_reported_by=None):
+                raise InvalidTransition("Only an action awaiting sign-off can be returned.")
+            return SignOffReturn.objects.create(action=self, reason=reason.strip(), returned_by=by)
+
+    @property
+    def accepts_updates(self) -> bool:
+        """Complete and closed actions take no more progress updates."""
+        return self.is_open
+
     def record_progress(
         self,
         *,
@@ -378,9 +496,19 @@ class Action(models.Model):
         evidence: str = "",
         next_steps: str = "",
     ) -> ProgressUpdate:
-        """Appends a progress update and moves a not-started action to in progress."""
+        """Appends a progress update and moves the action's status along with it.
+
+        A not-started action becomes in progress. A Blue update reports the action
+        complete (awaiting sign-off); any other rating on an action awaiting
+        sign-off withdraws that report. Complete and closed actions take no
+        updates (InvalidTransition). Each status change is a guarded UPDATE, so a
+        concurrent sign-off or second update is never overwritten.
+        """
         with transaction.atomic():
-            update = ProgressUpdate.objects.create(
+            status = Action.objects.filter(pk=self.pk).values_list("status", flat=True).get()
+            if status in (self.Status.COMPLETE, self.Status.CLOSED):
+                raise InvalidTransition("This action is complete or closed and takes no updates.")
+            update = ProgressUpdate(
                 action=self,
                 rag=rag,
                 period_year=period.year,
@@ -390,10 +518,65 @@ class Action(models.Model):
                 next_steps=next_steps,
                 author=by,
             )
-            if self.status == self.Status.NOT_STARTED:
-                self.status = self.Status.IN_PROGRESS
-                self.save(update_fields=["status"])
+            update._history_user = by  # type: ignore[attr-defined]
+            update.save()
+            if rag == Rag.BLUE:
+                self.report_complete(by=by)
+            elif status == self.Status.AWAITING_SIGN_OFF:
+                self._write(guard=Q(status=self.Status.AWAITING_SIGN_OFF), by=by,
+                            reason="Completion withdrawn by a later update", bump_version=False,
+                            status=self.Status.IN_PROGRESS, completion_reported_at=None,
+                            completion_reported_by=None)
+            else:
+                self._write(guard=Q(status=self.Status.NOT_STARTED), by=by, bump_version=False,
+                            status=self.Status.IN_PROGRESS)
+            self.refresh_from_db()
         return update
+
+
+class DueDateChange(models.Model):
+    """A due date moved by a coordinator, with the old date and the reason. Never edited."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="due_date_changes")
+    old_due_date = models.DateField("old due date")
+    new_due_date = models.DateField("new due date", null=True, blank=True)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action.reference}: {self.old_due_date} to {self.new_due_date}"
+
+    @property
+    def is_slip(self) -> bool:
+        """True when the date moved later (or was removed), i.e. the action slipped."""
+        return self.new_due_date is None or self.new_due_date > self.old_due_date
+
+
+class SignOffReturn(models.Model):
+    """A coordinator's refusal to sign off an action reported complete, with the reason."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="sign_off_returns")
+    reason = models.TextField()
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-returned_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action.reference} returned {self.returned_at:%d %B %Y}"
 
 
 class ProgressUpdate(models.Model):

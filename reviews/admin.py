@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from recommendations.admin_scope import CouncilScopedAdmin
-from reviews.models import CommitteeMeeting, PositionStatement, ProgressReview, ReturningPeer, ReviewTheme
+from reviews.models import (
+    CommitteeMeeting,
+    CommitteeReport,
+    IssuedPack,
+    PositionStatement,
+    ProgressReview,
+    ReturningPeer,
+    ReviewTheme,
+)
 
 
 @admin.register(CommitteeMeeting)
@@ -67,3 +76,39 @@ class ReturningPeerAdmin(CouncilScopedAdmin):
     list_filter = ["review"]
     search_fields = ["member__name", "role_at_review"]
     related_council_paths = {"review": "challenge__council", "member": "challenge__council"}
+
+
+@admin.register(CommitteeReport)
+class CommitteeReportAdmin(CouncilScopedAdmin):
+    council_path = "challenge__council"
+    list_display = ["committee", "meeting_date", "subject", "challenge"]
+    list_filter = ["committee", "challenge"]
+    search_fields = ["committee", "subject"]
+    readonly_fields = ["created_by"]
+    related_council_paths = {"challenge": "council"}
+
+    def has_delete_permission(self, request: HttpRequest, obj: CommitteeReport | None = None) -> bool:
+        # A report that packs were issued from is part of their record.
+        if obj is not None and obj.packs.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(IssuedPack)
+class IssuedPackAdmin(CouncilScopedAdmin):
+    """Issued packs are public records: the admin shows them and never changes them."""
+
+    council_path = "challenge__council"
+    list_display = ["sequence", "committee", "meeting_date", "as_of", "issued_at", "sha256", "challenge"]
+    list_filter = ["committee", "challenge"]
+    search_fields = ["committee", "subject", "sha256"]
+    exclude = ["snapshot"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: IssuedPack | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: IssuedPack | None = None) -> bool:
+        return False

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import hashlib
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from recommendations.models import PeerChallenge, PeerTeamMember, Recommendation
+from recommendations.models import Action, PeerChallenge, PeerTeamMember, Recommendation
 
 
 class CommitteeMeeting(models.Model):
@@ -35,8 +44,30 @@ class CommitteeMeeting(models.Model):
         return f"{self.committee}, {self.meeting_date:%-d %B %Y}"
 
 
+def months_after(day: dt.date, months: int) -> dt.date:
+    """Returns the same day `months` calendar months later, clamped to the month's last day.
+
+    31 August plus 10 months is 30 June: the LGA counts in calendar months.
+    """
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 class ProgressReview(models.Model):
-    """The peers' return visit, about ten months after the challenge."""
+    """The peers' return visit, about ten months after the challenge.
+
+    The LGA's guidance: the progress review takes place "approximately ten months
+    after the CPC" and its report is published at the latest 12 months after it.
+    """
+
+    SUGGESTED_MONTHS = 10
+    REPORT_DEADLINE_MONTHS = 12
+
+    class DeadlineStatus(models.TextChoices):
+        MET = "met", "Met"
+        DUE = "due", "Due"
+        MISSED = "missed", "Missed"
 
     class StatementStatus(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -61,6 +92,10 @@ class ProgressReview(models.Model):
     )
     statement_approved_at = models.DateTimeField(null=True, blank=True)
     statement_is_demo = models.BooleanField(default=False)
+    statement_as_approved = models.JSONField(
+        "position statement as approved", null=True, blank=True, encoder=DjangoJSONEncoder,
+        help_text="The introduction, paragraphs and evidence frozen when a coordinator approved them.",
+    )
 
     history = HistoricalRecords()
 
@@ -76,10 +111,53 @@ class ProgressReview(models.Model):
                 condition=Q(statement_status="draft") | Q(statement_approved_at__isnull=False),
                 name="review_approval_recorded",
             ),
+            models.CheckConstraint(
+                condition=Q(statement_status="draft") | Q(statement_as_approved__isnull=False),
+                name="review_approved_statement_frozen",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Progress review, {self.review_date:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("review_detail", args=[self.challenge.slug, self.pk])
+
+    def clean(self) -> None:
+        if self.review_date and self.challenge_id and self.review_date <= self.challenge.onsite_end:
+            raise ValidationError(
+                {"review_date": "The progress review must be after the last day on site."}
+            )
+
+    @staticmethod
+    def suggested_date(challenge: PeerChallenge) -> dt.date:
+        """Returns the date the LGA suggests: 10 calendar months after the last day on site."""
+        return months_after(challenge.onsite_end, ProgressReview.SUGGESTED_MONTHS)
+
+    @property
+    def report_deadline(self) -> dt.date:
+        """Returns the LGA's latest date for publishing the report: 12 months after the challenge."""
+        return months_after(self.challenge.onsite_end, self.REPORT_DEADLINE_MONTHS)
+
+    def report_deadline_status(self, today: dt.date | None = None) -> str:
+        """Returns met (published by the deadline), due (not yet, still time) or missed."""
+        published = self.report_published_on
+        if published is not None:
+            return self.DeadlineStatus.MET if published <= self.report_deadline else self.DeadlineStatus.MISSED
+        if (today or timezone.localdate()) <= self.report_deadline:
+            return self.DeadlineStatus.DUE
+        return self.DeadlineStatus.MISSED
+
+    @property
+    def is_statement_approved(self) -> bool:
+        return self.statement_status == self.StatementStatus.APPROVED
+
+    @property
+    def statement_date(self) -> dt.date:
+        """Returns the day the statement speaks for: its approval, or else the review date."""
+        if self.statement_approved_at is not None:
+            return timezone.localtime(self.statement_approved_at).date()
+        return self.review_date
 
 
 class ReturningPeer(models.Model):
@@ -110,6 +188,10 @@ class ReviewTheme(models.Model):
     recommendations = models.ManyToManyField(Recommendation, related_name="review_themes")
     feedback = models.TextField("the peers' feedback", blank=True)
     mapping_note = models.TextField(blank=True)
+    follow_up_actions = models.ManyToManyField(
+        Action, blank=True, related_name="arising_from_review_themes",
+        help_text="Actions the council added to the plan in answer to this theme's feedback.",
+    )
 
     history = HistoricalRecords()
 
@@ -147,3 +229,280 @@ class PositionStatement(models.Model):
 
     def __str__(self) -> str:
         return f"Position on {self.recommendation}"
+
+
+class StatementEvidence(models.Model):
+    """A link to an evidence document sent with the position statement.
+
+    Only a link is kept: the documents live on the council's own site or file store.
+    """
+
+    review = models.ForeignKey(ProgressReview, on_delete=models.CASCADE, related_name="evidence")
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        help_text="Leave empty for evidence about the statement as a whole.",
+    )
+    title = models.CharField(max_length=200)
+    url = models.URLField("link", max_length=500)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "added_at", "pk"]
+        verbose_name_plural = "statement evidence"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GuestAccessQuerySet(models.QuerySet):
+    def active(self, today: dt.date | None = None) -> GuestAccessQuerySet:
+        """Returns the access that has not ended: it lasts to the end of `expires_on`."""
+        return self.filter(expires_on__gte=today or timezone.localdate())
+
+
+class GuestAccess(models.Model):
+    """A returning peer's read-only access to one challenge, ending by itself after `expires_on`.
+
+    A guest is not a member of the council: they have no `Membership`, see only this
+    challenge (`PeerChallengeQuerySet.visible_to`) and have the role "guest", which
+    no editing view accepts.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guest_accesses"
+    )
+    challenge = models.ForeignKey(
+        PeerChallenge, on_delete=models.CASCADE, related_name="guest_accesses"
+    )
+    peer = models.ForeignKey(
+        PeerTeamMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="guest_accesses"
+    )
+    expires_on = models.DateField("access ends after")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+    objects = GuestAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["challenge", "-expires_on", "pk"]
+        verbose_name_plural = "guest access"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "challenge"], name="guest_access_once_per_challenge")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} (guest) on {self.challenge}, until {self.expires_on:%-d %B %Y}"
+
+    def is_active(self, today: dt.date | None = None) -> bool:
+        return self.expires_on >= (today or timezone.localdate())
+
+
+class CommitteeReport(models.Model):
+    """A coordinator's progress report to a committee: the text sections of a review pack.
+
+    A report is a working draft. Issuing it (`reviews.services.issue_pack`) freezes an
+    `IssuedPack`; the draft stays editable so the next meeting's pack can start from it,
+    and whatever is edited later never reaches a pack already issued.
+    """
+
+    challenge = models.ForeignKey(
+        PeerChallenge, on_delete=models.PROTECT, related_name="committee_reports"
+    )
+    committee = models.CharField(
+        max_length=200, help_text="For example Scrutiny Co-ordination Committee, Cabinet or Council."
+    )
+    meeting_date = models.DateField()
+    subject = models.CharField(max_length=300)
+    author_name = models.CharField("report author", max_length=200)
+    author_job_title = models.CharField("author's job title", max_length=200, blank=True)
+    author_service_area = models.CharField(
+        "author's directorate or service area", max_length=200, blank=True
+    )
+    author_contact = models.CharField(
+        "telephone and email contact", max_length=300, blank=True
+    )
+    purpose = models.TextField("purpose of the report")
+    recommendations_to_committee = models.TextField(
+        "recommendations to the committee",
+        help_text="One recommendation a line; each is numbered in the pack.",
+    )
+    key_risks = models.TextField()
+    next_steps = models.TextField()
+    figures_as_of = models.DateField(
+        "figures as at",
+        null=True,
+        blank=True,
+        help_text="Leave empty to report the plan as it stands on the day the pack is issued.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["challenge", "-meeting_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.committee}, {self.meeting_date:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("committee_report", args=[self.challenge.slug, self.pk])
+
+    def committee_recommendations(self) -> list[str]:
+        """Returns the recommendations to the committee, one per non-empty line."""
+        return [line.strip() for line in self.recommendations_to_committee.splitlines() if line.strip()]
+
+
+class IssuedPackQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> IssuedPackQuerySet:
+        """Returns the packs of the challenges `user` may see."""
+        return self.filter(challenge__in=PeerChallenge.objects.visible_to(user))
+
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("An issued pack is a public record and never changes.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("An issued pack is a public record and is never deleted.")
+
+
+def _pack_path(pack: IssuedPack, filename: str) -> str:
+    return f"packs/{pack.challenge.slug}/{filename}"
+
+
+class IssuedPack(models.Model):
+    """A committee pack exactly as it was issued: the PDF, its SHA-256 and the data it was built from.
+
+    Never changed and never deleted: `save()` refuses an existing row, `delete()`
+    refuses always, and the queryset refuses bulk changes. A new issue is a new pack.
+    """
+
+    report = models.ForeignKey(CommitteeReport, on_delete=models.PROTECT, related_name="packs")
+    challenge = models.ForeignKey(PeerChallenge, on_delete=models.PROTECT, related_name="packs")
+    sequence = models.PositiveIntegerField(help_text="1 for the challenge's first pack, and so on.")
+    committee = models.CharField(max_length=200)
+    meeting_date = models.DateField()
+    subject = models.CharField(max_length=300)
+    as_of = models.DateField("figures as at")
+    file = models.FileField(upload_to=_pack_path, max_length=300)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField("size in bytes")
+    page_count = models.PositiveIntegerField()
+    snapshot = models.JSONField(encoder=DjangoJSONEncoder)
+    issued_at = models.DateTimeField(default=timezone.now, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    # The snapshot is the pack's own record; history need not hold a second copy.
+    history = HistoricalRecords(excluded_fields=["snapshot"])
+    objects = IssuedPackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["challenge", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "sequence"], name="pack_numbered_once"),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="pack_sequence_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pack {self.sequence}: {self.committee}, {self.meeting_date:%-d %B %Y}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A pack that went to a committee is a public record: it is written once.
+        if not self._state.adding:
+            raise TypeError("An issued pack is a public record and never changes.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("An issued pack is a public record and is never deleted.")
+
+    def get_download_url(self) -> str:
+        return reverse("pack_download", args=[self.challenge.slug, self.sequence])
+
+    @property
+    def filename(self) -> str:
+        """Returns the name a downloaded copy is saved under."""
+        return f"{self.challenge.slug}-pack-{self.sequence}-{self.meeting_date:%Y-%m-%d}.pdf"
+
+    def read_verified(self) -> bytes:
+        """Returns the stored PDF, raising PackIntegrityError unless its SHA-256 is the recorded one."""
+        try:
+            with self.file.open("rb") as stored:
+                content = stored.read()
+        except OSError as error:
+            raise PackIntegrityError("The stored file of this pack cannot be found.") from error
+        if hashlib.sha256(content).hexdigest() != self.sha256:
+            raise PackIntegrityError(
+                "The stored file of this pack no longer matches the SHA-256 recorded when it "
+                "was issued, so it may have been changed."
+            )
+        return content
+
+
+class PackIntegrityError(Exception):
+    """The stored file of an issued pack is missing or differs from what was issued."""
+
+
+def starter_report(*, challenge: PeerChallenge, author: Any | None = None,
+                   today: dt.date | None = None) -> CommitteeReport:
+    """Returns an unsaved report for `challenge` with the wording committees already know.
+
+    The committee and date come from the challenge's next recorded meeting, the author
+    from the user and their job title; the text follows Coventry's own progress notes
+    (purpose, recommendations to the committee, key risks, next steps), for the
+    coordinator to edit.
+    """
+    today = today or timezone.localdate()
+    meeting = challenge.committee_meetings.filter(meeting_date__gte=today).order_by("meeting_date").first()
+    committee = meeting.committee if meeting else "Scrutiny Co-ordination Committee"
+    year = challenge.onsite_start.year
+    kind = challenge.get_kind_display()
+    job_title = ""
+    name = ""
+    if author is not None:
+        name = author.get_full_name() or author.get_username()
+        membership = author.memberships.filter(council=challenge.council_id).first()
+        job_title = membership.job_title if membership else ""
+    return CommitteeReport(
+        challenge=challenge,
+        committee=committee,
+        meeting_date=meeting.meeting_date if meeting else today,
+        subject=f"Local Government Association (LGA) {kind} {year} – Progress Report",
+        author_name=name,
+        author_job_title=job_title,
+        author_contact=(author.email if author is not None and author.email else ""),
+        purpose=(
+            f"This briefing note outlines progress made against the recommendations arising "
+            f"from the Council's {kind} that took place from "
+            f"{challenge.onsite_start:%-d %B} to {challenge.onsite_end:%-d %B %Y}.\n\n"
+            f"{committee} asked that delivery of the actions in response to the Peer Team's "
+            f"recommendations be monitored, as well as through the Council's own programme "
+            f"governance."
+        ),
+        recommendations_to_committee=(
+            "Note the progress made and areas still to be addressed in response to the "
+            "recommendations in the peer challenge feedback report.\n"
+            "Provide any feedback on content for consideration in the progression of "
+            "improvement activity."
+        ),
+        key_risks=(
+            "Good progress has been made in many areas, but it is important that the action "
+            "plan continues to be delivered so that the improvements the Peer Team identified "
+            "are achieved."
+        ),
+        next_steps=(
+            "Progress will continue to be monitored and reported to the committee at regular "
+            "intervals."
+        ),
+    )

@@ -40,6 +40,16 @@ def _require_postgres_when_marked(request: pytest.FixtureRequest) -> None:
             pytest.skip(message)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Hashes test passwords with a fast hasher; Argon2 (the real default) takes ~0.2 s each.
+
+    tests/recommendations/test_sign_in.py checks the production setting puts Argon2 first.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 *settings.PASSWORD_HASHERS]
+
+
 @pytest.fixture
 def northtown(db: Any) -> Any:
     return factories.make_council(name="Northtown Council", slug="northtown")

@@ -75,6 +75,7 @@ def recommendation_detail(request: HttpRequest, slug: str, number: int) -> HttpR
         "neighbours": list(neighbours),
         "rule_text": rag_rules.RULE_TEXT,
         "action_statuses": Action.Status,
+        "can_coordinate": access.role_in(request, recommendation.challenge.council) == "coordinator",
     }
     return render(request, "recommendations/recommendation_detail.html", context)
 

@@ -67,3 +67,11 @@ def test_query_count_does_not_grow_with_actions(client, django_assert_max_num_qu
     with django_assert_max_num_queries(10):
         response = client.get(_url(recommendation))
     assert response.content.decode().count("govuk-summary-card__title") >= 40
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persona", "shown"), [("alice", True), ("bob", False), ("carol", False)])
+def test_only_a_coordinator_is_offered_to_add_an_action(client, request, persona, shown, recommendation):
+    client.force_login(request.getfixturevalue(persona))
+    body = client.get(_url(recommendation)).content.decode()
+    assert ("Add an action" in body) is shown

@@ -1,0 +1,242 @@
+"""National-size data and timings for the scrutiny dashboards.
+
+    .venv/bin/python bench/dashboards.py                       # SQLite in /tmp
+    .venv/bin/python bench/dashboards.py --database-url postgres://postgres@127.0.0.1:5432/peertrack_h4_bench
+
+Builds 350 councils x 2 challenges x 10 recommendations x 4 actions x 12 updates
+(7,000 recommendations, 28,000 actions, 336,000 updates) in a fresh database,
+then times each dashboard page as a scrutiny member of one council, and the
+portfolio and search as an LGA adviser who may read every council, against a
+trivial page (the accessibility statement: same middleware, same base template)
+in the same run. Prints median milliseconds, the ratio to the trivial page and
+the query count of each page. Compare ratios, not absolute times: the machine is shared.
+
+`build_national_dataset` and `populate_challenge` are the reusable part: a later
+load test imports them (bulk inserts; they bypass django-simple-history, which a
+benchmark does not need).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+RAGS = ["green", "green", "green", "amber", "amber", "red", "blue"]
+THEME_NAMES = [
+    "Local priorities and outcomes", "Organisational and place leadership", "Governance and culture",
+    "Financial planning and management", "Capacity for improvement",
+]
+
+
+def populate_challenge(*, challenge: Any, officers: list[Any], recommendations: int = 10,
+                       actions_per_recommendation: int = 4, updates_per_action: int = 12,
+                       seed: int = 0, first_number: int = 1) -> None:
+    """Adds themes, recommendations, actions and monthly progress updates to `challenge` in bulk.
+
+    Updates start a month after the visit and follow monthly; ratings and due dates are
+    drawn from `random.Random(seed)`, so the same seed gives the same plan.
+    """
+    from django.utils import timezone
+
+    from recommendations.models import Action, ProgressUpdate, Recommendation, Theme
+    from recommendations.periods import ReportingPeriod
+
+    rng = random.Random(seed)  # noqa: S311 - repeatable test data, not security
+    themes = {theme.name: theme for theme in challenge.themes.all()}
+    missing = [Theme(challenge=challenge, kind=Theme.Kind.CORE_COMPONENT, name=name, position=index)
+               for index, name in enumerate(THEME_NAMES) if name not in themes]
+    for theme in Theme.objects.bulk_create(missing):
+        themes[theme.name] = theme
+    theme_list = [themes[name] for name in THEME_NAMES]
+    recs = Recommendation.objects.bulk_create([
+        Recommendation(challenge=challenge, number=number, title=f"Recommendation {number}",
+                       text=f"The council should strengthen delivery of priority {number} "
+                            "with partners, residents and a clear medium term financial strategy.",
+                       response_narrative="Accepted. The council will report progress to scrutiny.",
+                       theme=theme_list[number % len(theme_list)])
+        for number in range(first_number, first_number + recommendations)
+    ])
+    start = challenge.onsite_end
+    created = timezone.make_aware(dt.datetime.combine(start + dt.timedelta(days=30), dt.time(9)))
+    actions = Action.objects.bulk_create([
+        Action(recommendation=rec, reference=f"{rec.number}.{index}",
+               description=f"Deliver part {index} of recommendation {rec.number}.",
+               lead_officer=officers[(rec.number + index) % len(officers)] if officers else None,
+               directorate=f"Directorate {(rec.number + index) % 6 + 1}",
+               start_date=start, due_date=start + dt.timedelta(days=rng.randint(90, 540)),
+               status=Action.Status.IN_PROGRESS, created_at=created)
+        for rec in recs for index in range(1, actions_per_recommendation + 1)
+    ])
+    updates = []
+    for action in actions:
+        for month in range(updates_per_action):
+            moment = created + dt.timedelta(days=30 * month + rng.randint(0, 10))
+            period = ReportingPeriod.for_date(timezone.localtime(moment).date())
+            updates.append(ProgressUpdate(
+                action=action, rag=rng.choice(RAGS), created_at=moment,
+                period_year=period.year, period_quarter=period.quarter,
+                narrative=f"Month {month + 1}: workshops held with partners; the business case "
+                          "and budget were reviewed at the programme board.",
+                author=action.lead_officer,
+            ))
+    ProgressUpdate.objects.bulk_create(updates, batch_size=2000)
+
+
+def build_national_dataset(*, councils: int = 350, challenges_per_council: int = 2,
+                           recommendations: int = 10, actions_per_recommendation: int = 4,
+                           updates_per_action: int = 12, progress: bool = True) -> dict[str, Any]:
+    """Creates `councils` councils, each with an officer and a scrutiny member, and their
+    challenges four years apart (the latest in January 2024) with full plans.
+
+    Returns the first council's scrutiny member (`scrutiny`), an adviser who belongs to every
+    council as a scrutiny member (`adviser`) and the first council's latest challenge (`challenge`).
+    """
+    from django.contrib.auth import get_user_model
+
+    from recommendations.models import Council, Membership, PeerChallenge
+
+    user_model = get_user_model()
+    adviser = user_model.objects.create_user(username="lga-adviser", password=None,
+                                             first_name="LGA", last_name="Adviser")
+    first: dict[str, Any] = {"adviser": adviser}
+    for number in range(1, councils + 1):
+        council = Council.objects.create(name=f"Bench Council {number:03d}", slug=f"bench-{number:03d}")
+        officer = user_model.objects.create_user(username=f"officer-{number:03d}", password=None,
+                                                 first_name="Officer", last_name=f"{number:03d}")
+        scrutiny = user_model.objects.create_user(username=f"scrutiny-{number:03d}", password=None)
+        Membership.objects.bulk_create([
+            Membership(user=officer, council=council, role=Membership.Role.OFFICER),
+            Membership(user=scrutiny, council=council, role=Membership.Role.SCRUTINY),
+            Membership(user=adviser, council=council, role=Membership.Role.SCRUTINY),
+        ])
+        for index in range(challenges_per_council):
+            year = 2024 - 4 * (challenges_per_council - 1 - index)
+            challenge = PeerChallenge.objects.create(
+                council=council, slug=f"bench-{number:03d}-{year}", title=f"Corporate Peer Challenge {year}",
+                onsite_start=dt.date(year, 1, 15), onsite_end=dt.date(year, 1, 18),
+            )
+            populate_challenge(challenge=challenge, officers=[officer], recommendations=recommendations,
+                               actions_per_recommendation=actions_per_recommendation,
+                               updates_per_action=updates_per_action, seed=number * 10 + index)
+        if number == 1:
+            first.update(scrutiny=scrutiny, challenge=challenge)
+        if progress and number % 50 == 0:
+            print(f"  {number} councils built", file=sys.stderr)
+    return first
+
+
+def _median_ms(client: Any, url: str, runs: int) -> tuple[float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # The log is a bounded deque that building the data may have filled: empty it first.
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    count = len(queries)
+    assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default="sqlite:////tmp/peertrack-bench-dashboards.sqlite3")
+    parser.add_argument("--councils", type=int, default=350)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+
+    url = args.database_url
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    elif url.startswith("postgres"):
+        _recreate_postgres(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peertrack.settings")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-of-sufficient-length-0123456789")
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("PEERTRACK_HTTPS", "0")  # the test client speaks plain HTTP
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    # As in Django's test runner: keep one connection for the run, so a query count is not reset
+    # by a reconnect and every page pays the same (no) connection cost.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    people = build_national_dataset(councils=args.councils)
+    print(f"Built {args.councils} councils in {time.perf_counter() - started:.0f} s "
+          f"on {connection.vendor}.")
+    # A live database has planner statistics; a freshly bulk-loaded one has none until autovacuum.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    slug = people["challenge"].slug
+    scrutiny, adviser = Client(), Client()
+    scrutiny.force_login(people["scrutiny"])
+    adviser.force_login(people["adviser"])
+    pages = [
+        ("trivial page (accessibility statement)", scrutiny, "/accessibility/"),
+        ("dashboard", scrutiny, f"/challenges/{slug}/dashboard/"),
+        ("dashboard as at 22 Nov 2024", scrutiny, f"/challenges/{slug}/dashboard/?as_of=2024-11-22"),
+        ("action plan table", scrutiny, f"/challenges/{slug}/plan/"),
+        ("action plan, filtered and sorted", scrutiny, f"/challenges/{slug}/plan/?rag=red&rag=amber&sort=-due_date"),
+        ("action plan XLSX export", scrutiny, f"/challenges/{slug}/plan/export.xlsx"),
+        ("portfolio (one council)", scrutiny, "/portfolio/"),
+        ("search (one council)", scrutiny, "/search/?q=financial+strategy"),
+        (f"portfolio (adviser, {args.councils} councils)", adviser, "/portfolio/"),
+        (f"search (adviser, {args.councils} councils)", adviser, "/search/?q=financial+strategy"),
+    ]
+    results = []
+    for name, client, page_url in pages:
+        results.append((name, *_median_ms(client, page_url, args.runs)))
+    baseline = results[0][1]
+    print(f"\nMedian of {args.runs} requests each ({connection.vendor}):")
+    print(f"{'page':48} {'ms':>9} {'x trivial':>10} {'queries':>8}")
+    for name, median, queries in results:
+        print(f"{name:48} {median:9.1f} {median / baseline:10.1f} {queries:8d}")
+
+
+def _recreate_postgres(url: str) -> None:
+    """Drops and creates the benchmark's own database; refuses names not ending in _bench."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    name = config["NAME"]
+    if not name.endswith("_bench"):
+        raise SystemExit("The benchmark recreates its database: give one whose name ends in _bench.")
+    with psycopg.connect(host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"],
+                         password=config["PASSWORD"] or None, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+if __name__ == "__main__":
+    main()

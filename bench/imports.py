@@ -1,0 +1,162 @@
+"""Action plan import and export timings, against openpyxl reading the same file alone.
+
+    .venv/bin/python bench/imports.py                 # SQLite in /tmp
+    .venv/bin/python bench/imports.py --database-url postgres://postgres@127.0.0.1:5432/peertrack_h7_bench
+
+For each plan size (actions in one challenge of 20 recommendations) it times, in one run:
+
+- openpyxl alone: load the exported workbook read-only and touch every cell (the floor);
+- read: `spreadsheets.read_action_plan` (typed, validated rows);
+- preview: read + `imports.plan_action_plan` against the database (the upload page's work);
+- first import: `imports.apply_action_plan` into an empty plan (creates every action);
+- re-import: the same file again (changes nothing: the idempotence check);
+- export: `imports.export_rows` + `spreadsheets.build_export`.
+
+It prints median milliseconds, the ratio to openpyxl alone and the preview's query count,
+then the peak Python allocation of one preview (tracemalloc, measured apart from the timings).
+Compare ratios, not absolute times: the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _setup(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    elif url.startswith("postgres"):
+        from bench.dashboards import _recreate_postgres
+
+        _recreate_postgres(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peertrack.settings")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-of-sufficient-length-0123456789")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _median(function, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def _workbook(size: int, officers: list) -> bytes:
+    from recommendations.imports import describe_officer
+    from recommendations.spreadsheets import build_export
+
+    rows = [{
+        "reference": f"{n % 20 + 1}.{n // 20 + 1}", "recommendation": n % 20 + 1,
+        "description": f"Action {n}: publish and deliver the agreed plan with partners " * 2,
+        "lead_officer": describe_officer(officers[n % len(officers)]),
+        "cabinet_member": "Cllr Example", "directorate": "Place",
+        "start_date": dt.date(2024, 2, 1), "due_date": dt.date(2024, 9, 30) + dt.timedelta(days=n % 200),
+        "rag": ["Green", "Amber", "Red"][n % 3], "narrative": f"Progress on action {n}.",
+    } for n in range(size)]
+    return build_export(rows=rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default="sqlite:////tmp/peertrack-bench-imports.sqlite3")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="200,2000")
+    args = parser.parse_args()
+    _setup(args.database_url)
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from openpyxl import load_workbook
+
+    from recommendations import imports
+    from recommendations.models import Council, Membership, PeerChallenge, Recommendation
+    from recommendations.spreadsheets import build_export, read_action_plan
+
+    print(f"Action plan import and export on {connection.vendor}, median of {args.runs} runs")
+    council = Council.objects.create(name="Bench Council", slug="bench")
+    coordinator = get_user_model().objects.create_user(username="coordinator", password=None,
+                                                       first_name="Co", last_name="Ordinator")
+    Membership.objects.create(user=coordinator, council=council, role="coordinator")
+    officers = []
+    for index in range(30):
+        user = get_user_model().objects.create_user(
+            username=f"officer{index}", password=None, first_name="Officer", last_name=str(index),
+            email=f"officer{index}@bench.invalid")
+        Membership.objects.create(user=user, council=council, role="officer")
+        officers.append(user)
+
+    for size in [int(s) for s in args.sizes.split(",")]:
+        challenge = PeerChallenge.objects.create(
+            council=council, slug=f"bench-{size}", title=f"Bench {size}",
+            onsite_start=dt.date(2024, 1, 15), onsite_end=dt.date(2024, 1, 18))
+        for number in range(1, 21):
+            Recommendation.objects.create(challenge=challenge, number=number, title=f"R{number}",
+                                          text="The council should.")
+        data = _workbook(size, officers)
+
+        def openpyxl_alone(data=data):
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            for row in workbook.worksheets[0].iter_rows():
+                for cell in row:
+                    _ = cell.value
+            workbook.close()
+
+        def first_import(challenge=challenge, data=data):
+            # Rolled back each time so every run starts from an empty plan.
+            with transaction.atomic():
+                imports.apply_action_plan(challenge=challenge, data=data, filename="b.xlsx",
+                                          by=coordinator)
+                transaction.set_rollback(True)
+
+        floor = _median(openpyxl_alone, args.runs)
+        timings = {
+            "read": _median(lambda data=data: read_action_plan(data, "b.xlsx"), args.runs),
+            "first import": _median(first_import, max(1, args.runs // 2)),
+        }
+        imports.apply_action_plan(challenge=challenge, data=data, filename="b.xlsx", by=coordinator)
+        timings["preview"] = _median(
+            lambda c=challenge, d=data: imports.read_and_plan(challenge=c, data=d, filename="b.xlsx"),
+            args.runs)
+        timings["re-import"] = _median(
+            lambda c=challenge, d=data: imports.apply_action_plan(challenge=c, data=d, filename="b.xlsx",
+                                                                  by=coordinator), args.runs)
+        timings["export"] = _median(
+            lambda c=challenge: build_export(rows=imports.export_rows(c)), args.runs)
+        with CaptureQueriesContext(connection) as queries:
+            plan = imports.read_and_plan(challenge=challenge, data=data, filename="b.xlsx")
+        assert not plan.changes_anything and not plan.errors, "re-import should change nothing"
+        tracemalloc.start()
+        imports.read_and_plan(challenge=challenge, data=data, filename="b.xlsx")
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+
+        print(f"\n{size} actions, file {len(data) / 1024:.0f} KiB")
+        print(f"  {'openpyxl alone':<14} {floor:9.1f} ms   1.00x")
+        for name, value in timings.items():
+            print(f"  {name:<14} {value:9.1f} ms  {value / floor:5.2f}x")
+        print(f"  preview queries: {len(queries)}; preview peak Python memory {peak / 2**20:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()

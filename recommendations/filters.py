@@ -1,0 +1,79 @@
+"""Filters for the action plan table (django-filter), fed a queryset already scoped to the user.
+
+The queryset comes from `snapshot.actions_as_of`, so "RAG" and "overdue" mean
+the rating and the state on the date the table is viewed as at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from recommendations import rag as rag_rules
+from recommendations.models import Action, PeerChallenge, Theme
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class OfficerFilter(django_filters.ModelChoiceFilter):
+    field_class = OfficerChoiceField
+
+
+class ActionPlanFilter(django_filters.FilterSet):
+    theme = django_filters.ModelChoiceFilter(
+        field_name="recommendation__theme", queryset=Theme.objects.none(), label="Theme",
+        empty_label="All themes",
+    )
+    rag = django_filters.MultipleChoiceFilter(
+        field_name="plan_rag_value", label="RAG rating",
+        choices=[(value, rag_rules.label(value)) for value in rag_rules.ORDER],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    lead_officer = OfficerFilter(
+        queryset=get_user_model().objects.none(), label="Lead officer", empty_label="All officers",
+    )
+    directorate = django_filters.ChoiceFilter(label="Directorate", empty_label="All directorates")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="Only overdue actions", widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Action
+        fields = ["theme", "rag", "lead_officer", "directorate", "overdue"]
+
+    def __init__(self, *args: Any, challenge: PeerChallenge, as_of: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.as_of = as_of
+        fields = self.filters
+        fields["theme"].queryset = challenge.themes.all()
+        fields["lead_officer"].queryset = (
+            get_user_model().objects.filter(led_actions__recommendation__challenge=challenge)
+            .distinct().order_by("last_name", "first_name", "username")
+        )
+        directorates = (
+            Action.objects.filter(recommendation__challenge=challenge).exclude(directorate="")
+            .order_by("directorate").values_list("directorate", flat=True).distinct()
+        )
+        fields["directorate"].extra["choices"] = [(name, name) for name in directorates]
+        for name in ("theme", "lead_officer", "directorate"):
+            self.form.fields[name].widget.attrs["class"] = "govuk-select"
+
+    def filter_overdue(self, queryset: QuerySet[Action], name: str, value: bool | None) -> QuerySet[Action]:
+        """Keeps open actions whose due date had passed on the date viewed, when ticked."""
+        if not value:
+            return queryset
+        return queryset.filter(is_open_then=True, due_date__lt=self.as_of)
+
+    @property
+    def active(self) -> bool:
+        """True when any filter is applied."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return any(value not in (None, "", [], False) for value in data.values())

@@ -1,0 +1,269 @@
+"""Forms for signing in, recording progress, signing off and editing actions.
+
+Every message is written for the person filling the form in, in the GOV.UK
+style ("Select a RAG rating", "Enter what has been done"), and each form
+rejects values the page never offered (a period in the future, a lead officer
+of another council) as a field error rather than a server error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+
+from recommendations import rag as rag_rules
+from recommendations.models import Action, Council, Membership, ProgressUpdate, Recommendation
+from recommendations.periods import ReportingPeriod
+from recommendations.rag import Rag
+
+# How many finished periods an officer may still report on, besides the current one.
+PREVIOUS_PERIODS_OPEN = 4
+TEXT_MAX_LENGTH = ProgressUpdate.NARRATIVE_MAX_LENGTH
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with plain-English messages."""
+
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Your password is case-sensitive.",
+        "inactive": "This account has been switched off. Ask your coordinator to restore it.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+def _text(label: str, *, required: bool, missing: str = "", max_length: int = TEXT_MAX_LENGTH
+          ) -> forms.CharField:
+    messages = {"max_length": f"{label} must be {max_length:,} characters or fewer"}
+    if missing:
+        messages["required"] = missing
+    return forms.CharField(label=label, required=required, max_length=max_length,
+                           error_messages=messages, strip=True)
+
+
+def open_periods(today: dt.date | None = None) -> list[ReportingPeriod]:
+    """Returns the periods an update may be recorded for: the current one first, then earlier."""
+    current = ReportingPeriod.for_date(today or timezone.localdate())
+    periods = [current]
+    for _ in range(PREVIOUS_PERIODS_OPEN):
+        periods.append(periods[-1].previous())
+    return periods
+
+
+class ProgressForm(forms.Form):
+    """An officer's progress update: RAG, period, what has been done, evidence, next steps."""
+
+    rag = forms.ChoiceField(
+        label="RAG rating", choices=Rag.choices,
+        error_messages={"required": "Select a RAG rating",
+                        "invalid_choice": "Select a RAG rating from the list"},
+    )
+    period = forms.CharField(label="Reporting period",
+                             error_messages={"required": "Select a reporting period"})
+    narrative = _text("What has been done", required=True, missing="Enter what has been done")
+    evidence = _text("Evidence", required=False)
+    next_steps = _text("Next steps", required=False)
+
+    def __init__(self, *args: Any, today: dt.date | None = None, **kwargs: Any) -> None:
+        self.today = today or timezone.localdate()
+        self.periods = open_periods(self.today)
+        kwargs.setdefault("initial", {}).setdefault("period", self.periods[0].key)
+        super().__init__(*args, **kwargs)
+
+    @property
+    def rag_options(self) -> list[dict[str, str]]:
+        """Returns each rating with its meaning, for the radios' hints."""
+        hints = {Rag.BLUE: "Complete. A coordinator will be asked to sign the action off."}
+        return [
+            {"value": value, "label": label,
+             "meaning": hints.get(value, rag_rules.MEANINGS[value])}
+            for value, label in Rag.choices
+        ]
+
+    def clean_period(self) -> ReportingPeriod:
+        raw = self.cleaned_data["period"]
+        try:
+            period = ReportingPeriod.parse(raw)
+        except ValueError:
+            raise forms.ValidationError("Select a reporting period from the list") from None
+        if period > self.periods[0]:
+            raise forms.ValidationError(
+                f"The reporting period cannot be in the future: the current period is "
+                f"{self.periods[0]}")
+        if period not in self.periods:
+            raise forms.ValidationError(
+                f"Updates can only be recorded for {self.periods[-1]} or later")
+        return period
+
+
+class DatePartsMixin:
+    """Reads a GOV.UK date input (separate day, month and year boxes) into a date.
+
+    A form declares `<name>_day`, `<name>_month`, `<name>_year` with `date_parts_fields`
+    and calls `clean_date_parts(name, label)` from `clean()`.
+    """
+
+    # Mixed into a forms.Form, which provides cleaned_data, add_error and field access.
+
+    @staticmethod
+    def date_parts_fields(name: str) -> dict[str, forms.Field]:
+        return {f"{name}_{part}": forms.CharField(required=False, max_length=4)
+                for part in ("day", "month", "year")}
+
+    def date_parts(self, name: str) -> dict[str, Any]:
+        """Returns the day, month and year as typed (or as initially set) and their errors."""
+        bound = {part: self[f"{name}_{part}"] for part in ("day", "month", "year")}  # type: ignore[index]
+        errors = [error for field in bound.values() for error in field.errors]
+        return {**{part: field.value() for part, field in bound.items()}, "errors": errors}
+
+    def clean_date_parts(self, name: str, label: str, *, required: bool) -> dt.date | None:
+        """Returns the date typed into the three boxes, adding a field error when it is not one."""
+        parts = [self.cleaned_data.get(f"{name}_{part}", "").strip()
+                 for part in ("day", "month", "year")]
+        if not any(parts):
+            if required:
+                self.add_error(f"{name}_day", f"Enter the {label.lower()}")
+            return None
+        missing = [part for part, value in zip(("day", "month", "year"), parts, strict=True)
+                   if not value]
+        if missing:
+            self.add_error(f"{name}_{missing[0]}",
+                           f"{label} must include a {' and '.join(missing)}")
+            return None
+        try:
+            day, month, year = (int(value) for value in parts)
+            if year < 2000 or year > 2100:
+                raise ValueError
+            return dt.date(year, month, day)
+        except ValueError:
+            self.add_error(f"{name}_day", f"{label} must be a real date, like 31 3 2025")
+            return None
+
+
+def _lead_officer_field(council: Council) -> forms.ModelChoiceField:
+    people = get_user_model().objects.filter(
+        memberships__in=Membership.objects.active().filter(
+            council=council,
+            role__in=[Membership.Role.OFFICER, Membership.Role.COORDINATOR]),
+    ).order_by("first_name", "last_name", "username").distinct()
+    field = forms.ModelChoiceField(
+        label="Lead officer", queryset=people, required=False, empty_label="Not assigned",
+        error_messages={"invalid_choice": "Select a lead officer from the list"},
+    )
+    field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+    return field
+
+
+class ActionEditForm(DatePartsMixin, forms.Form):
+    """A coordinator's change to an action's description, lead officer or due date."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages={
+        "required": "This form is out of date. Reload the page and make your change again.",
+        "invalid": "This form is out of date. Reload the page and make your change again.",
+    })
+    description = _text("Description", required=True, missing="Enter a description of the action")
+    reason = _text("Reason for changing the due date", required=False, max_length=2000)
+
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
+        self.action = action
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("version", action.version)
+        initial.setdefault("description", action.description)
+        initial.setdefault("lead_officer", action.lead_officer_id)
+        if action.due_date:
+            initial.setdefault("due_date_day", action.due_date.day)
+            initial.setdefault("due_date_month", action.due_date.month)
+            initial.setdefault("due_date_year", action.due_date.year)
+        super().__init__(*args, **kwargs)
+        self.fields["lead_officer"] = _lead_officer_field(action.recommendation.challenge.council)
+        self.fields.update(self.date_parts_fields("due_date"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        due = self.clean_date_parts("due_date", "Due date", required=self.action.due_date is not None)
+        cleaned["due_date"] = due
+        start = self.action.start_date
+        if due and start and due < start:
+            self.add_error("due_date_day", f"The due date cannot be before the start date, "
+                           f"{start:%-d %B %Y}")
+        moves = self.action.due_date is not None and due is not None and due != self.action.due_date
+        if moves and not cleaned.get("reason"):
+            self.add_error("reason", "Give the reason the due date is changing")
+        return cleaned
+
+    @property
+    def due_date_parts(self) -> dict[str, Any]:
+        return self.date_parts("due_date")
+
+    def changes(self) -> dict[str, Any]:
+        """Returns the edited values in the form `Action.edit` takes."""
+        return {name: self.cleaned_data[name] for name in Action.EDITABLE_FIELDS}
+
+
+class ReturnForm(forms.Form):
+    """A coordinator's reason for not signing an action off."""
+
+    reason = _text("Why is the action not complete?", required=True, max_length=2000,
+                   missing="Say why the action is not yet complete")
+
+
+class NewActionForm(DatePartsMixin, forms.Form):
+    """A coordinator's new action for a recommendation."""
+
+    reference = forms.CharField(label="Reference", max_length=20, error_messages={
+        "required": "Enter a reference, like 3.4",
+        "max_length": "Reference must be 20 characters or fewer"})
+    description = _text("Description", required=True, missing="Enter a description of the action")
+    cabinet_member = _text("Cabinet member", required=False, max_length=200)
+    directorate = _text("Directorate", required=False, max_length=200)
+
+    def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
+        self.recommendation = recommendation
+        super().__init__(*args, **kwargs)
+        self.fields["lead_officer"] = _lead_officer_field(recommendation.challenge.council)
+        self.fields.update(self.date_parts_fields("start_date"))
+        self.fields.update(self.date_parts_fields("due_date"))
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"].strip()
+        if Action.objects.filter(recommendation=self.recommendation, reference=reference).exists():
+            raise forms.ValidationError(f"Action {reference} already exists: choose another reference")
+        return reference
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start = self.clean_date_parts("start_date", "Start date", required=False)
+        due = self.clean_date_parts("due_date", "Due date", required=True)
+        if start and due and due < start:
+            self.add_error("due_date_day", "The due date cannot be before the start date")
+        cleaned["start_date"], cleaned["due_date"] = start, due
+        return cleaned
+
+    @property
+    def start_date_parts(self) -> dict[str, Any]:
+        return self.date_parts("start_date")
+
+    @property
+    def due_date_parts(self) -> dict[str, Any]:
+        return self.date_parts("due_date")
+
+    def create(self, *, by: Any) -> Action:
+        """Saves the new action (it starts not started, with no updates)."""
+        data = self.cleaned_data
+        action = Action(
+            recommendation=self.recommendation, reference=data["reference"],
+            description=data["description"], lead_officer=data["lead_officer"],
+            cabinet_member=data["cabinet_member"], directorate=data["directorate"],
+            start_date=data["start_date"], due_date=data["due_date"],
+        )
+        action._history_user = by  # type: ignore[attr-defined]
+        action.save()
+        return action

@@ -1,0 +1,92 @@
+"""The action plan table: every action of a challenge, as it stood on a date.
+
+Fed a queryset from `snapshot.actions_as_of` (it carries `plan_rag_value`,
+`rag_rank`, `last_update_at` and `is_open_then`), already filtered by
+`filters.ActionPlanFilter` and scoped to what the user may see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from recommendations.models import Action
+
+
+def action_url(action: Action) -> str:
+    """Returns the action's page (needs `recommendation__challenge` selected)."""
+    return reverse("action", args=[action.recommendation.challenge.slug, action.pk])
+
+
+class ActionPlanTable(tables.Table):
+    reference = tables.Column(
+        verbose_name="Ref.", order_by=("recommendation__number", "reference"),
+        attrs={"th": {"class": "pt-table-number"}},
+    )
+    recommendation = tables.Column(verbose_name="Recommendation", order_by=("recommendation__number",))
+    theme = tables.Column(
+        verbose_name="Theme", accessor="recommendation__theme__name",
+        order_by=("recommendation__theme__name", "recommendation__number"), default="–",
+    )
+    description = tables.Column(verbose_name="Action", orderable=False)
+    lead_officer = tables.Column(
+        verbose_name="Lead officer", order_by=("lead_officer__last_name", "lead_officer__first_name"),
+        default="Not assigned",
+    )
+    directorate = tables.Column(verbose_name="Directorate", default="–")
+    due_date = tables.Column(verbose_name="Due", default="No date")
+    rag = tables.Column(verbose_name="RAG rating", accessor="plan_rag_value", order_by=("rag_rank", "due_date"))
+    last_update_at = tables.Column(verbose_name="Last update", default="None yet")
+
+    class Meta:
+        model = Action
+        fields: list[str] = []
+        sequence = ("reference", "recommendation", "theme", "description", "lead_officer",
+                    "directorate", "due_date", "rag", "last_update_at")
+        order_by = ("reference",)
+        empty_text = "No actions match these filters."
+        attrs = {"id": "action-plan-table"}
+
+    def __init__(self, *args: Any, as_of: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.as_of = as_of
+
+    def render_reference(self, record: Action) -> SafeString:
+        return format_html('<a class="govuk-link" href="{}">{}</a>', action_url(record), record.reference)
+
+    def render_recommendation(self, record: Action) -> SafeString:
+        recommendation = record.recommendation
+        return format_html(
+            '<a class="govuk-link" href="{}">{}. {}</a>',
+            recommendation.get_absolute_url(), recommendation.number, recommendation.title,
+        )
+
+    def render_description(self, value: str) -> str:
+        words = value.split()
+        return " ".join(words[:24]) + (" …" if len(words) > 24 else "")
+
+    def render_lead_officer(self, value: Any) -> str:
+        return value.get_full_name() or value.get_username()
+
+    def render_due_date(self, record: Action, value: dt.date) -> SafeString:
+        overdue = record.is_open_then and value < self.as_of
+        return format_html(
+            '<span class="pt-nowrap">{}</span>{}', f"{value.day} {value:%b %Y}",
+            mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')  # nosec B308 - constant
+            if overdue else "",
+        )
+
+    def render_rag(self, value: str) -> SafeString:
+        return render_to_string("shared/rag_tag.html", {"rag": value})
+
+    def render_last_update_at(self, value: dt.datetime) -> SafeString:
+        from django.utils import timezone
+
+        day = timezone.localtime(value).date()
+        return format_html('<span class="pt-nowrap">{}</span>', f"{day.day} {day:%b %Y}")

@@ -1,0 +1,219 @@
+"""The LGA's timetable for a peer challenge, computed from the challenge's own dates.
+
+The LGA asks (see ../shared/DOMAIN.md, "The cycle the product follows"):
+
+* the feedback report and the council's action plan are published within
+  3 months of the challenge, the action plan at the latest within 5 months;
+* the progress review takes place about 10 months after the challenge;
+* the progress review report is published at the latest 12 months after it;
+* the next corporate peer challenge follows within 4 to 5 years.
+
+"After the challenge" counts from the last day on site. Each milestone is *met*
+(done by its latest date, with the date it was done), *due* (not done yet and
+its latest date has not passed, with the days left) or *missed* (not done by its
+latest date, or done after it). Everything is judged as at a date, so a
+dashboard viewed as at a past committee meeting shows the timetable as it stood.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+MET = "met"
+DUE = "due"
+MISSED = "missed"
+
+STATE_LABELS = {MET: "Met", DUE: "Due", MISSED: "Missed"}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Returns the same day `months` later, clamped to the month's last day (31 Aug + 6 = 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One step of the timetable and where it stands on `as_of`."""
+
+    key: str
+    name: str
+    rule: str
+    target: dt.date
+    latest: dt.date
+    done_on: dt.date | None
+    as_of: dt.date
+    earliest: dt.date | None = None
+
+    @property
+    def state(self) -> str:
+        if self.done_on is not None:
+            return MET if self.done_on <= self.latest else MISSED
+        return DUE if self.as_of <= self.latest else MISSED
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def days_left(self) -> int | None:
+        """Returns the days until the latest date while the milestone is due, else None."""
+        if self.state != DUE:
+            return None
+        return (self.latest - self.as_of).days
+
+    @property
+    def days_late(self) -> int | None:
+        """Returns how many days past the latest date it was done, or is still outstanding."""
+        if self.state != MISSED:
+            return None
+        return ((self.done_on or self.as_of) - self.latest).days
+
+    @property
+    def after_target(self) -> bool:
+        """True when done (or still open) after the target but within the latest date."""
+        moment = self.done_on or self.as_of
+        return self.latest > self.target and self.target < moment <= self.latest
+
+    @property
+    def explanation(self) -> str:
+        """Returns where the milestone stands in one plain sentence."""
+        if self.state == MET:
+            assert self.done_on is not None
+            text = f"Met on {_long(self.done_on)}"
+            if self.after_target:
+                text += f", after the {_long(self.target)} target but by the {_long(self.latest)} limit"
+            return text + "."
+        if self.state == DUE:
+            days = self.days_left or 0
+            when = "today" if days == 0 else f"in {days:,} day{'s' if days != 1 else ''}"
+            text = f"Due by {_long(self.latest)} ({when})"
+            if self.earliest and self.as_of < self.earliest:
+                text += f"; not expected before {_long(self.earliest)}"
+            elif self.after_target:
+                text += f"; the {_long(self.target)} target has passed"
+            return text + "."
+        late = self.days_late or 0
+        if self.done_on:
+            return f"Missed: done on {_long(self.done_on)}, {late:,} days after the {_long(self.latest)} limit."
+        return f"Missed: not done by {_long(self.latest)} ({late:,} days ago)."
+
+
+def _long(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _done(day: dt.date | None, as_of: dt.date) -> dt.date | None:
+    """A date recorded after `as_of` had not happened yet as at that date."""
+    return day if day is not None and day <= as_of else None
+
+
+def build_timetable(
+    *,
+    challenge: Any,
+    as_of: dt.date,
+    review_dates: Iterable[tuple[dt.date, dt.date | None]] = (),
+    next_challenge_start: dt.date | None = None,
+) -> list[Milestone]:
+    """Returns the LGA milestones of `challenge` as they stood on `as_of`.
+
+    `review_dates` holds `(review_date, report_published_on)` for the challenge's
+    progress reviews (the first counts); `next_challenge_start` is the first day
+    on site of the council's next peer challenge, if one is recorded.
+    """
+    start = challenge.onsite_end
+    reviews = sorted(review_dates)
+    review_on, report_on = reviews[0] if reviews else (None, None)
+    return [
+        Milestone(
+            key="feedback_report",
+            name="Feedback report published",
+            rule="Within 3 months of the challenge.",
+            target=add_months(start, 3),
+            latest=add_months(start, 3),
+            done_on=_done(challenge.feedback_report_date, as_of),
+            as_of=as_of,
+        ),
+        Milestone(
+            key="action_plan",
+            name="Action plan published",
+            rule="Within 3 months of the challenge, at the latest within 5 months.",
+            target=add_months(start, 3),
+            latest=add_months(start, 5),
+            done_on=_done(challenge.action_plan_published_on, as_of),
+            as_of=as_of,
+        ),
+        Milestone(
+            key="progress_review",
+            name="Progress review held",
+            rule="About 10 months after the challenge, and before its report is due at 12 months.",
+            target=add_months(start, 10),
+            latest=add_months(start, 12),
+            done_on=_done(review_on, as_of),
+            as_of=as_of,
+        ),
+        Milestone(
+            key="progress_review_report",
+            name="Progress review report published",
+            rule="At the latest 12 months after the challenge.",
+            target=add_months(start, 12),
+            latest=add_months(start, 12),
+            done_on=_done(report_on, as_of),
+            as_of=as_of,
+        ),
+        Milestone(
+            key="next_challenge",
+            name="Next corporate peer challenge",
+            rule="Within 4 to 5 years of this one.",
+            target=add_months(start, 48),
+            latest=add_months(start, 60),
+            done_on=_done(next_challenge_start, as_of),
+            as_of=as_of,
+            earliest=add_months(start, 48),
+        ),
+    ]
+
+
+def summarise(milestones: Iterable[Milestone]) -> dict[str, int]:
+    """Returns how many milestones are met, due and missed."""
+    counts = {MET: 0, DUE: 0, MISSED: 0}
+    for milestone in milestones:
+        counts[milestone.state] += 1
+    return counts
+
+
+def timetables_for(challenges: list[Any], *, as_of: dt.date) -> dict[int, list[Milestone]]:
+    """Returns each challenge's timetable by primary key, in two queries whatever their number.
+
+    The "next challenge" is the council's next recorded challenge with a later first day on site.
+    """
+    from recommendations.models import PeerChallenge
+
+    if not challenges:
+        return {}
+    ids = [challenge.pk for challenge in challenges]
+    reviews: dict[int, list[tuple[dt.date, dt.date | None]]] = {pk: [] for pk in ids}
+    review_model = PeerChallenge._meta.get_field("progress_reviews").related_model
+    for challenge_id, review_on, report_on in review_model.objects.filter(challenge__in=ids).values_list(
+        "challenge_id", "review_date", "report_published_on"
+    ):
+        reviews[challenge_id].append((review_on, report_on))
+    starts: dict[int, list[dt.date]] = {}
+    councils = {challenge.council_id for challenge in challenges}
+    for council_id, onsite_start in PeerChallenge.objects.filter(council__in=councils).values_list(
+        "council_id", "onsite_start"
+    ):
+        starts.setdefault(council_id, []).append(onsite_start)
+    result = {}
+    for challenge in challenges:
+        later = sorted(day for day in starts.get(challenge.council_id, []) if day > challenge.onsite_end)
+        result[challenge.pk] = build_timetable(
+            challenge=challenge, as_of=as_of, review_dates=reviews[challenge.pk],
+            next_challenge_start=later[0] if later else None,
+        )
+    return result

@@ -1,0 +1,262 @@
+"""Officers' and coordinators' work on actions: my actions, progress, sign-off, edits.
+
+Who may do what (the roles are `Membership.Role`):
+
+- anyone in the action's council may read its page;
+- the lead officer and the council's coordinators may record progress;
+- coordinators sign off, return, edit and add actions;
+- scrutiny members and administrators only read (403 on every change);
+- a user of another council gets a 404, an anonymous user the sign-in page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from recommendations import access, services
+from recommendations import rag as rag_rules
+from recommendations.forms import ActionEditForm, NewActionForm, ProgressForm, ReturnForm
+from recommendations.models import (
+    Action,
+    EditConflict,
+    InvalidTransition,
+    Membership,
+    PeerChallenge,
+)
+
+COORDINATOR = Membership.Role.COORDINATOR
+DETAIL = "recommendations/action_detail.html"
+
+
+def _get_action(request: HttpRequest, slug: str, pk: int) -> tuple[Action, str]:
+    """Returns the action and the user's role in its council; 404 outside their councils."""
+    challenge = access.get_challenge(request, slug)
+    try:
+        action = (
+            Action.objects.filter(recommendation__challenge=challenge)
+            .with_current_rag()
+            .with_attention_flags()
+            .select_related("recommendation__challenge__council", "recommendation__theme",
+                            "lead_officer", "completion_reported_by", "signed_off_by")
+            .get(pk=pk)
+        )
+    except Action.DoesNotExist:
+        raise Http404("No such action.") from None
+    role = access.role_in(request, challenge.council)
+    return action, role or ""
+
+
+def _may_record(request: HttpRequest, action: Action, role: str) -> bool:
+    if role == COORDINATOR:
+        return True
+    return role == Membership.Role.OFFICER and action.lead_officer_id == request.user.pk
+
+
+# The action page's side panel shows the officer's most pressing actions, not all of them.
+PANEL_SIZE = 8
+
+
+def _my_open_actions(request: HttpRequest) -> list[Action]:
+    return list(
+        Action.objects.visible_to(request.user).for_lead_officer(request.user).open()
+        .with_current_rag().with_attention_flags()
+        .select_related("recommendation__challenge").in_my_actions_order()[:PANEL_SIZE]
+    )
+
+
+def _page_context(request: HttpRequest, action: Action, role: str, *,
+                  form: ProgressForm | None = None) -> dict[str, Any]:
+    may_record = _may_record(request, action, role)
+    updates = list(action.updates.select_related("author"))
+    date_changes = list(action.due_date_changes.select_related("changed_by"))
+    return {
+        "challenge": action.recommendation.challenge,
+        "recommendation": action.recommendation,
+        "action": action,
+        "role": role,
+        "may_record": may_record and action.accepts_updates,
+        "is_coordinator": role == COORDINATOR,
+        "form": form if form is not None else ProgressForm(),
+        "timeline": services.timeline(updates),
+        "date_changes": date_changes,
+        "slip_count": sum(change.is_slip for change in date_changes),
+        "returns": list(action.sign_off_returns.select_related("returned_by")),
+        "history": services.action_history(action),
+        "my_actions": _my_open_actions(request),
+        "current_period": ProgressForm().periods[0],
+        "rule_text": rag_rules.RULE_TEXT,
+    }
+
+
+@login_required
+@require_GET
+def my_actions(request: HttpRequest) -> HttpResponse:
+    """Lists the actions the user leads in every council: overdue first, then by due date."""
+    actions = list(
+        Action.objects.visible_to(request.user).for_lead_officer(request.user)
+        .with_current_rag().with_attention_flags()
+        .select_related("recommendation__challenge__council").in_my_actions_order()
+    )
+    open_actions = [action for action in actions if action.is_open]
+    context = {
+        "open_actions": open_actions,
+        "finished_actions": [action for action in actions if not action.is_open],
+        "overdue_count": sum(action.is_overdue for action in open_actions),
+        "update_due_count": sum(action.update_due for action in open_actions),
+        "current_period": ProgressForm().periods[0],
+        "nav": "my_actions",
+    }
+    return render(request, "recommendations/my_actions.html", context)
+
+
+@login_required
+@require_GET
+def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Shows an action, its recommendation, its timeline and history, and the progress form."""
+    action, role = _get_action(request, slug, pk)
+    return render(request, DETAIL, _page_context(request, action, role))
+
+
+@login_required
+@require_POST
+def record_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Appends a progress update. htmx gets the refreshed fragments, a plain POST a redirect."""
+    action, role = _get_action(request, slug, pk)
+    if not _may_record(request, action, role):
+        raise PermissionDenied("Only the lead officer or a coordinator may record progress.")
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            action.record_progress(rag=data["rag"], period=data["period"],
+                                   narrative=data["narrative"], evidence=data["evidence"],
+                                   next_steps=data["next_steps"], by=request.user)
+        except InvalidTransition:
+            form.add_error(None, "This action is complete or closed, so it takes no more "
+                                 "updates. Ask a coordinator if it needs reopening.")
+        else:
+            note = ("Your update has been saved and the action is now awaiting sign-off."
+                    if data["rag"] == "blue" else "Your progress update has been saved.")
+            if not request.htmx:
+                messages.success(request, note)
+                return redirect(f"{action.get_absolute_url()}#timeline")
+            action, role = _get_action(request, slug, pk)
+            context = _page_context(request, action, role)
+            context.update(saved_note=note, oob=True)
+            return render(request, "recommendations/action_progress_saved.html", context)
+    context = _page_context(request, action, role, form=form)
+    template = f"{DETAIL}#progress-form" if request.htmx else DETAIL
+    return render(request, template, context)
+
+
+def _require_coordinator(role: str) -> None:
+    if role != COORDINATOR:
+        raise PermissionDenied("Only a coordinator may do this.")
+
+
+@login_required
+@require_POST
+def sign_off(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Signs off an action awaiting sign-off as complete (coordinators only)."""
+    action, role = _get_action(request, slug, pk)
+    _require_coordinator(role)
+    try:
+        action.sign_off(by=request.user)
+    except InvalidTransition:
+        messages.error(request, "This action is not awaiting sign-off (someone may have signed "
+                                "it off or returned it already), so nothing was changed.")
+    else:
+        messages.success(request, f"Action {action.reference} is signed off as complete.")
+    return redirect(action.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_for_work(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Returns an action reported complete to its officer, with a reason (coordinators only)."""
+    action, role = _get_action(request, slug, pk)
+    _require_coordinator(role)
+    form = ReturnForm(request.POST or None)
+    if action.status != Action.Status.AWAITING_SIGN_OFF:
+        messages.error(request, "This action is not awaiting sign-off, so it cannot be returned.")
+        return redirect(action.get_absolute_url())
+    if request.method == "POST" and form.is_valid():
+        try:
+            action.return_for_work(by=request.user, reason=form.cleaned_data["reason"])
+        except InvalidTransition:
+            messages.error(request, "Someone signed off or returned this action while you were "
+                                    "writing, so nothing was changed.")
+        else:
+            messages.success(request, f"Action {action.reference} has been returned to its "
+                                      "lead officer with your reason.")
+        return redirect(action.get_absolute_url())
+    return render(request, "recommendations/action_return.html",
+                  {"action": action, "challenge": action.recommendation.challenge, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Changes an action's description, lead officer or due date (coordinators only).
+
+    The form carries the version it was loaded at; if someone else saved first,
+    nothing is written and the coordinator sees what they changed.
+    """
+    action, role = _get_action(request, slug, pk)
+    _require_coordinator(role)
+    conflict: list[services.FieldChange] | None = None
+    if request.method == "POST":
+        form = ActionEditForm(request.POST, action=action)
+        if form.is_valid():
+            try:
+                changed = action.edit(expected_version=form.cleaned_data["version"],
+                                      by=request.user, reason=form.cleaned_data["reason"],
+                                      **form.changes())
+            except EditConflict as error:
+                conflict = services.changes_since(error.current, form.cleaned_data["version"])
+                # Keep what they typed, but at the new version: saving again is now a
+                # decision taken with the other changes in view.
+                data = request.POST.copy()
+                data["version"] = str(error.current.version)
+                action = error.current
+                form = ActionEditForm(data, action=action)
+                form.is_valid()
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                if changed:
+                    messages.success(request, f"Action {action.reference} has been updated.")
+                else:
+                    messages.info(request, "Nothing was changed.")
+                return redirect(action.get_absolute_url())
+    else:
+        form = ActionEditForm(action=action)
+    context = {"action": action, "challenge": action.recommendation.challenge, "form": form,
+               "conflict": conflict}
+    return render(request, "recommendations/action_edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_action(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Adds a new action to a recommendation (coordinators only)."""
+    recommendation = access.get_recommendation(request, slug, number)
+    challenge: PeerChallenge = recommendation.challenge
+    access.require_role(request, challenge.council, COORDINATOR)
+    form = NewActionForm(request.POST or None, recommendation=recommendation)
+    if request.method == "POST" and form.is_valid():
+        action = form.create(by=request.user)
+        messages.success(request, f"Action {action.reference} has been added.")
+        return redirect(action.get_absolute_url())
+    context = {"recommendation": recommendation, "challenge": challenge, "form": form,
+               "today": timezone.localdate()}
+    return render(request, "recommendations/action_add.html", context)

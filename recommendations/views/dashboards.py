@@ -1,0 +1,421 @@
+"""Scrutiny dashboards: where the plan stands at a glance, why, and how it moved.
+
+Every page here can be viewed as the plan stood on a date (`?as_of=YYYY-MM-DD`,
+default today) and is readable by officers, coordinators and scrutiny members
+of the council; administrators (who look after users and settings) get a 403,
+and another council's user a 404. See docs/decisions/0006-scrutiny-dashboards.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from recommendations import access, charts, exports, snapshot, timetable
+from recommendations import rag as rag_rules
+from recommendations.filters import ActionPlanFilter
+from recommendations.models import (
+    Action,
+    Membership,
+    PeerChallenge,
+    ProgressUpdate,
+    Recommendation,
+)
+from recommendations.tables import ActionPlanTable, action_url
+
+READ_ROLES = (Membership.Role.OFFICER, Membership.Role.COORDINATOR, Membership.Role.SCRUTINY)
+PER_PAGE = 25
+SEARCH_LIMIT = 50
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class DateChoice:
+    """A date read from the query string: the date used, and what to tell the user about it."""
+
+    date: dt.date
+    requested: str = ""
+    error: str = ""
+    note: str = ""
+
+    @property
+    def is_today(self) -> bool:
+        return self.date == timezone.localdate()
+
+
+def read_date(request: HttpRequest, name: str, *, default: dt.date, what: str,
+              not_after: dt.date | None = None) -> DateChoice:
+    """Returns the date in `?name=YYYY-MM-DD`, or `default` with an error when it is not a real date.
+
+    A date after `not_after` (today unless given) is brought back to it, with a note.
+    """
+    raw = request.GET.get(name, "").strip()
+    latest = not_after or timezone.localdate()
+    if not raw:
+        return DateChoice(date=default)
+    try:
+        if not _ISO_DATE.match(raw):
+            raise ValueError
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        return DateChoice(
+            date=default, requested=raw,
+            error=f"Enter {what} as a real date in the form year-month-day, for example 2024-11-22. "
+                  f"“{raw[:20]}” is not one.",
+        )
+    if day > latest:
+        return DateChoice(date=latest, requested=raw,
+                          note=f"{_long(day)} is later than {_long(latest)}, so {_long(latest)} is shown.")
+    return DateChoice(date=day, requested=raw)
+
+
+def _long(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _readable_challenge(request: HttpRequest, slug: str) -> PeerChallenge:
+    challenge = access.get_challenge(request, slug)
+    access.require_role(request, challenge.council, *READ_ROLES)
+    return challenge
+
+
+def _as_of(request: HttpRequest) -> DateChoice:
+    return read_date(request, "as_of", default=timezone.localdate(), what="the “as at” date")
+
+
+def _kept_params(request: HttpRequest, *leave_out: str) -> list[tuple[str, str]]:
+    """Returns the query parameters a form must carry along so the view keeps them."""
+    return [(key, value) for key, values in request.GET.lists() if key not in leave_out for value in values]
+
+
+def _date_errors(*choices: tuple[str, DateChoice]) -> list[dict[str, str]]:
+    return [{"field": field, "text": choice.error} for field, choice in choices if choice.error]
+
+
+def _status(errors: list[Any]) -> int:
+    # The page still shows (for the date it could use) and says what was wrong.
+    return 400 if errors else 200
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """Shows a challenge's RAG counts, theme matrix, timetable, lists and movement as at a date."""
+    challenge = _readable_challenge(request, slug)
+    as_of = _as_of(request)
+    meetings = list(challenge.committee_meetings.order_by("meeting_date", "committee"))
+    earlier = [meeting for meeting in meetings if meeting.meeting_date < as_of.date]
+    default_since = earlier[-1].meeting_date if earlier else as_of.date - dt.timedelta(
+        days=snapshot.DEFAULT_MOVEMENT_DAYS)
+    since = read_date(request, "since", default=default_since, what="the date to compare with",
+                      not_after=as_of.date)
+    if not since.error and since.requested and since.date >= as_of.date:
+        since = DateChoice(date=default_since, requested=since.requested,
+                           error=f"Enter a date to compare with that is before {_long(as_of.date)}.")
+    board = snapshot.build_dashboard(challenge=challenge, as_of=as_of.date, since=since.date)
+    milestones = timetable.timetables_for([challenge], as_of=as_of.date)[challenge.pk]
+    over_time_rows = [(str(picture.period) + (" (so far)" if picture.is_partial else ""), picture.counts)
+                      for picture in board.over_time]
+    errors = _date_errors(("as_of", as_of), ("since", since))
+    period = board.period
+    context = {
+        "challenge": challenge,
+        "nav": "dashboard",
+        "movement_groups": [
+            {"key": "down", "heading": "Moved down a band", "moves": board.movement["down"],
+             "empty": "None moved down."},
+            {"key": "up", "heading": "Moved up a band", "moves": board.movement["up"],
+             "empty": "None moved up."},
+            {"key": "rated", "heading": "Rated for the first time", "moves": board.movement["rated"],
+             "empty": "None was rated for the first time."},
+            {"key": "unrated", "heading": "No longer rated", "moves": board.movement["unrated"],
+             "empty": "None lost its rating."},
+        ],
+        "attention": [
+            {"key": "overdue", "heading": "Overdue", "actions": board.overdue,
+             "empty": f"No open action was past its due date on {_long(as_of.date)}."},
+            {"key": "due-soon", "heading": f"Due in the next {snapshot.DUE_SOON_DAYS} days",
+             "actions": board.due_soon, "empty": "No open action falls due in the next 30 days."},
+            {"key": "no-update", "heading": f"No update for {period}", "actions": board.without_update,
+             "empty": f"Every open action has an update for {period}."},
+        ],
+        "as_of": as_of,
+        "since": since,
+        "since_meeting": next((m for m in reversed(earlier) if m.meeting_date == since.date), None),
+        "meetings": [m for m in meetings if m.meeting_date < as_of.date],
+        "board": board,
+        "milestones": milestones,
+        "timetable_summary": timetable.summarise(milestones),
+        "recommendation_chart": charts.bar_chart(
+            id="chart-recommendations", title="Recommendations by RAG rating",
+            subject="Recommendations", counts=board.recommendation_counts),
+        "action_chart": charts.bar_chart(
+            id="chart-actions", title="Actions by RAG rating", subject="Actions (closed ones left out)",
+            counts=board.action_counts),
+        "over_time_chart": charts.stacked_chart(
+            id="chart-over-time", title="Recommendations by RAG rating at the end of each quarter",
+            subject="Recommendations", rows=over_time_rows) if over_time_rows else None,
+        "chart_key": charts.key(),
+        "rule_text": rag_rules.RULE_TEXT,
+        "errors": errors,
+        "kept": _kept_params(request, "as_of"),
+        "today_query": urlencode(_kept_params(request, "as_of")),
+        "kept_for_since": _kept_params(request, "since"),
+    }
+    return render(request, "recommendations/dashboard.html", context, status=_status(errors))
+
+
+def _plan(request: HttpRequest, challenge: PeerChallenge, as_of: dt.date) -> tuple[ActionPlanFilter, ActionPlanTable]:
+    """Returns the filter and the sorted (not yet paged) table of the challenge's actions."""
+    actions = snapshot.actions_as_of(Action.objects.filter(recommendation__challenge=challenge), as_of)
+    actions = actions.select_related("recommendation__theme", "recommendation__challenge", "lead_officer")
+    filterset = ActionPlanFilter(request.GET or None, queryset=actions, challenge=challenge, as_of=as_of)
+    table = ActionPlanTable(filterset.qs, as_of=as_of)
+    RequestConfig(request, paginate=False).configure(table)
+    return filterset, table
+
+
+@login_required
+@require_GET
+def action_plan(request: HttpRequest, slug: str) -> HttpResponse:
+    """Lists every action with its RAG as at a date; filters, sorting and pages live in the URL.
+
+    An htmx request (the filter form, a sort or page link) gets only the results fragment.
+    """
+    challenge = _readable_challenge(request, slug)
+    as_of = _as_of(request)
+    filterset, table = _plan(request, challenge, as_of.date)
+    paginator = Paginator(table.rows, PER_PAGE)
+    try:
+        table.page = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        table.page = paginator.page(1)
+    except EmptyPage:
+        table.page = paginator.page(paginator.num_pages)
+    table.paginator = paginator
+    errors = _date_errors(("as_of", as_of)) + [
+        {"field": f"id_{name}", "text": message}
+        for name, messages in filterset.form.errors.items() for message in messages
+    ]
+    context = {
+        "challenge": challenge,
+        "nav": "dashboard",
+        "as_of": as_of,
+        "filter": filterset,
+        "table": table,
+        "errors": errors,
+        "kept": _kept_params(request, "as_of", "page"),
+        "today_query": urlencode(_kept_params(request, "as_of", "page")),
+        "export_query": urlencode(_kept_params(request, "page")),
+    }
+    template = "recommendations/action_plan.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    return render(request, template, context, status=_status(errors))
+
+
+def _export(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    challenge = _readable_challenge(request, slug)
+    as_of = _as_of(request)
+    _filterset, table = _plan(request, challenge, as_of.date)
+    rows = exports.plan_rows(table.data, as_of=as_of.date)
+    name = f"{challenge.slug}-action-plan-{as_of.date.isoformat()}"
+    if kind == "csv":
+        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        title = f"{challenge.council.name}, {challenge.title}: action plan as at {_long(as_of.date)}"
+        response = HttpResponse(
+            exports.to_xlsx(rows, title=title),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+@login_required
+@require_GET
+def action_plan_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """Returns the filtered, sorted action plan table (every page) as CSV."""
+    return _export(request, slug, "csv")
+
+
+@login_required
+@require_GET
+def action_plan_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    """Returns the filtered, sorted action plan table (every page) as an XLSX workbook."""
+    return _export(request, slug, "xlsx")
+
+
+def _readable_challenges(request: HttpRequest) -> QuerySet[PeerChallenge]:
+    councils = Membership.objects.active().filter(user=request.user, role__in=READ_ROLES).values("council")
+    return PeerChallenge.objects.visible_to(request.user).filter(council__in=councils)
+
+
+@login_required
+@require_GET
+def portfolio(request: HttpRequest) -> HttpResponse:
+    """Shows every challenge the user may read with its RAG summary and timetable, and
+    a council's challenges side by side by theme."""
+    as_of = _as_of(request)
+    challenges = list(
+        _readable_challenges(request).select_related("council").order_by("council__name", "onsite_start")
+    )
+    ratings: dict[int, list[str]] = defaultdict(list)
+    by_theme: dict[tuple[int, int | None], list[str]] = defaultdict(list)
+    for challenge_id, theme_id, rating in (
+        Recommendation.objects.filter(challenge__in=challenges).with_rag(as_of=as_of.date)
+        .order_by().values_list("challenge_id", "theme_id", "rag")
+    ):
+        ratings[challenge_id].append(rating)
+        by_theme[(challenge_id, theme_id)].append(rating)
+    overdue = dict(
+        snapshot.overdue_as_of(Action.objects.filter(recommendation__challenge__in=challenges), as_of.date)
+        .order_by().values("recommendation__challenge_id").annotate(n=Count("pk"))
+        .values_list("recommendation__challenge_id", "n")
+    )
+    timetables = timetable.timetables_for(challenges, as_of=as_of.date)
+    themes: dict[int, list[Any]] = defaultdict(list)
+    from recommendations.models import Theme
+
+    for theme in Theme.objects.filter(challenge__in=challenges).order_by("kind", "position", "name"):
+        themes[theme.challenge_id].append(theme)
+    rows = []
+    for challenge in challenges:
+        rows.append({
+            "challenge": challenge,
+            "counts": snapshot.rag_counts(ratings[challenge.pk]),
+            "total": len(ratings[challenge.pk]),
+            "overdue": overdue.get(challenge.pk, 0),
+            "milestones": timetables[challenge.pk],
+            "summary": timetable.summarise(timetables[challenge.pk]),
+            "themes": [
+                {"theme": theme, "counts": snapshot.rag_counts(by_theme[(challenge.pk, theme.pk)]),
+                 "total": len(by_theme[(challenge.pk, theme.pk)])}
+                for theme in themes[challenge.pk]
+            ],
+        })
+    councils: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        council = row["challenge"].council
+        councils.setdefault(council.pk, {"council": council, "rows": []})["rows"].append(row)
+    errors = _date_errors(("as_of", as_of))
+    context = {
+        "nav": "portfolio",
+        "as_of": as_of,
+        "councils": list(councils.values()),
+        "errors": errors,
+        "kept": _kept_params(request, "as_of"),
+        "today_query": urlencode(_kept_params(request, "as_of")),
+    }
+    return render(request, "recommendations/portfolio.html", context, status=_status(errors))
+
+
+def _terms(text: str) -> list[str]:
+    return [term for term in re.split(r"\s+", text.strip()) if term][:10]
+
+
+def _matching(fields: list[str], terms: list[str]) -> Q:
+    """Returns a filter where every term appears in at least one of `fields` (the SQLite search)."""
+    condition = Q()
+    for term in terms:
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": term})
+        condition &= any_field
+    return condition
+
+
+def _search(queryset: QuerySet[Any], fields: list[str], text: str, order: list[str]) -> QuerySet[Any]:
+    """Returns the rows matching `text`: full-text search on PostgreSQL, a word match elsewhere."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector(*fields, config="english")
+        query = SearchQuery(text, search_type="websearch", config="english")
+        return (queryset.annotate(search=vector, rank=SearchRank(vector, query))
+                .filter(search=query).order_by("-rank", *order))
+    return queryset.filter(_matching(fields, _terms(text))).order_by(*order)
+
+
+def snippet(text: str, terms: list[str], *, words: int = 30) -> SafeString:
+    """Returns about `words` words of `text` around the first term found, terms marked, HTML escaped."""
+    parts = text.split()
+    lowered = [part.lower() for part in parts]
+    stems = [term.lower().strip("\"'") for term in terms if term.strip("\"'")]
+    first = next((i for i, part in enumerate(lowered) if any(stem[:5] in part for stem in stems)), 0)
+    start = max(0, first - words // 3)
+    chosen = parts[start:start + words]
+    marked = []
+    for word in chosen:
+        escaped = escape(word)
+        if any(stem[:5] in word.lower() for stem in stems):
+            escaped = f"<mark>{escaped}</mark>"
+        marked.append(escaped)
+    prefix = "… " if start else ""
+    suffix = " …" if start + words < len(parts) else ""
+    return mark_safe(prefix + " ".join(marked) + suffix)  # noqa: S308  # nosec B308 B703 - every word escaped
+
+
+def _total(queryset: QuerySet[Any], shown: list[Any]) -> int:
+    return queryset.count() if len(shown) == SEARCH_LIMIT else len(shown)
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Finds recommendations, council responses and progress narratives in the user's councils."""
+    text = request.GET.get("q", "").strip()
+    errors = []
+    if request.GET.get("q") is not None and len(text) < 2:
+        errors.append({"field": "q", "text": "Enter at least 2 characters to search for."})
+    elif len(text) > 200:
+        errors.append({"field": "q", "text": "Enter at most 200 characters to search for."})
+    context: dict[str, Any] = {"nav": "search", "q": text, "errors": errors, "searched": False}
+    if text and not errors:
+        challenges = _readable_challenges(request)
+        terms = _terms(text)
+        recommendations = _search(
+            Recommendation.objects.filter(challenge__in=challenges).select_related("challenge__council", "theme"),
+            ["title", "text", "response_narrative", "response_reasons"], text,
+            ["-challenge__onsite_start", "number"],
+        )
+        updates = _search(
+            ProgressUpdate.objects.filter(action__recommendation__challenge__in=challenges)
+            .select_related("action__recommendation__challenge__council", "author"),
+            ["narrative", "evidence", "next_steps"], text, ["-created_at", "-pk"],
+        )
+        found_recommendations = list(recommendations[:SEARCH_LIMIT])
+        found_updates = list(updates[:SEARCH_LIMIT])
+        context.update({
+            "searched": True,
+            "recommendations": [
+                {"object": r, "snippet": snippet(" ".join([r.text, r.response_narrative, r.response_reasons]), terms)}
+                for r in found_recommendations
+            ],
+            # Counted only when the limit hides some; the page makes 2 more queries at most.
+            "recommendation_total": _total(recommendations, found_recommendations),
+            "updates": [
+                {"object": u, "url": action_url(u.action),
+                 "snippet": snippet(" ".join([u.narrative, u.evidence, u.next_steps]), terms)}
+                for u in found_updates
+            ],
+            "update_total": _total(updates, found_updates),
+            "limit": SEARCH_LIMIT,
+        })
+    return render(request, "recommendations/search.html", context, status=_status(errors))

@@ -1,0 +1,98 @@
+"""Renders a committee pack: the snapshot through templates/reviews/pdf/ to HTML, then WeasyPrint.
+
+WeasyPrint fetches nothing from the network: `StaticOnlyFetcher` serves the project's
+own static files (the embedded font) and refuses every other URL, so a link or an
+image reference in user text can never make the server fetch anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+# The document's own address: relative URLs in the pack resolve against it and the
+# fetcher recognises it. ".invalid" is reserved, so it can never reach a real host.
+BASE_URL = "https://peertrack.invalid/"
+PDF_VARIANT = "pdf/ua-1"
+
+
+class RefusedURL(ValueError):
+    """The pack asked for something other than one of the project's static files."""
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves only files found by Django's static finders.
+
+    Anything else (http, https to any other host, file:, data:, ftp:) is refused, and
+    the refusal is remembered in `refused` so tests and callers can see it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=["https"], allow_redirects=False)
+        self.refused: list[str] = []
+        self._static_prefix = urlsplit(BASE_URL + settings.STATIC_URL.lstrip("/")).path
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        path = unquote(parts.path)
+        if (
+            f"{parts.scheme}://{parts.netloc}/" != BASE_URL
+            or not path.startswith(self._static_prefix)
+            or parts.query
+            or ".." in path.split("/")
+        ):
+            return self._refuse(url)
+        try:
+            found = finders.find(path.removeprefix(self._static_prefix))
+        except SuspiciousFileOperation:
+            return self._refuse(url)
+        if not found or isinstance(found, list):
+            return self._refuse(url)
+        with open(found, "rb") as static_file:
+            body = static_file.read()
+        content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+    def _refuse(self, url: str) -> URLFetcherResponse:
+        self.refused.append(url)
+        logger.warning("The committee pack asked for %s; only static files are served.", url[:200])
+        raise RefusedURL(f"Only the project's static files may be used in a pack, not {url[:200]}")
+
+
+@dataclass(frozen=True)
+class RenderedPack:
+    pdf: bytes
+    page_count: int
+    refused_urls: tuple[str, ...]
+
+
+def render_html(snapshot: dict[str, Any]) -> str:
+    """Returns the pack's HTML, rendered from the snapshot alone."""
+    return render_to_string("reviews/pdf/pack.html", {"pack": snapshot, "for_print": True})
+
+
+def html_to_pdf(html: str) -> RenderedPack:
+    """Returns the tagged PDF/UA-1 WeasyPrint makes of `html`, fetching only static files."""
+    fetcher = StaticOnlyFetcher()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+        pdf_variant=PDF_VARIANT
+    )
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    return RenderedPack(pdf=pdf, page_count=len(document.pages), refused_urls=tuple(fetcher.refused))
+
+
+def render_pdf(snapshot: dict[str, Any]) -> RenderedPack:
+    """Returns the committee pack PDF for `snapshot`."""
+    return html_to_pdf(render_html(snapshot))

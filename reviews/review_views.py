@@ -1,0 +1,458 @@
+"""Pages for the progress review: scheduling, the position statement, the peers' feedback, guests.
+
+Everyone who may see the challenge may read the review (officers, scrutiny members,
+administrators and invited guest peers); only coordinators change anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from recommendations import access
+from recommendations import rag as rag_rules
+from recommendations.models import Action, Membership, Recommendation
+from reviews import review_services as services
+from reviews.models import GuestAccess, ProgressReview, ReturningPeer, ReviewTheme, StatementEvidence
+from reviews.review_exports import render_statement_pdf
+from reviews.review_forms import (
+    EvidenceForm,
+    FeedbackForm,
+    FollowUpActionForm,
+    GuestInviteForm,
+    ScheduleForm,
+    StatementForm,
+    ThemeForm,
+)
+
+COORDINATOR = Membership.Role.COORDINATOR
+
+
+def _review(request: HttpRequest, slug: str, pk: int) -> tuple[ProgressReview, str]:
+    """Returns the review and the user's role; 404 unless the user may see its challenge."""
+    challenge = access.get_challenge(request, slug)
+    try:
+        review = ProgressReview.objects.select_related("statement_approved_by").get(challenge=challenge, pk=pk)
+    except ProgressReview.DoesNotExist:
+        raise Http404("No such progress review.") from None
+    review.challenge = challenge
+    return review, access.role_in(request, challenge.council) or ""
+
+
+def _coordinated_review(request: HttpRequest, slug: str, pk: int) -> ProgressReview:
+    """Returns the review for a coordinator of its council; 404 outside it, 403 for other roles."""
+    review, _role = _review(request, slug, pk)
+    access.require_role(request, review.challenge.council, COORDINATOR)
+    return review
+
+
+def _theme(review: ProgressReview, theme_pk: int) -> ReviewTheme:
+    try:
+        theme = ReviewTheme.objects.get(review=review, pk=theme_pk)
+    except ReviewTheme.DoesNotExist:
+        raise Http404("No such theme.") from None
+    theme.review = review
+    return theme
+
+
+def _posted(request: HttpRequest) -> Any:
+    """Returns the POST data for a POST (even an empty one, so it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _apply_errors(form: Any, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    """Shows a service's ValidationError on the form, on the field it names where the form has it."""
+    field_map = field_map or {}
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field_map.get(field, field)
+            for message in errors:
+                form.add_error(target if target in form.fields else None, message.message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _frozen(request: HttpRequest, review: ProgressReview, error: services.StatementFrozen) -> HttpResponse:
+    messages.error(request, str(error))
+    return redirect(review.get_absolute_url())
+
+
+def _date_hint(suggested: dt.date) -> str:
+    return (f"The LGA suggests about 10 months after the challenge: {suggested:%-d %B %Y}. "
+            f"For example, {suggested:%-d %-m %Y}")
+
+
+@login_required
+@require_GET
+def review_index(request: HttpRequest, slug: str) -> HttpResponse:
+    """Lists the challenge's progress reviews; coordinators can schedule one at the suggested date."""
+    challenge = access.get_challenge(request, slug)
+    role = access.role_in(request, challenge.council)
+    reviews = list(ProgressReview.objects.filter(challenge=challenge).order_by("-review_date"))
+    context = {"challenge": challenge, "reviews": reviews, "can_coordinate": role == COORDINATOR,
+               "suggested_date": ProgressReview.suggested_date(challenge),
+               "deadline": ProgressReview(challenge=challenge).report_deadline}
+    return render(request, "reviews/review_index.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    """Schedules a progress review: the date (10 months after the challenge unless changed) and the peers."""
+    challenge = access.get_challenge(request, slug)
+    access.require_role(request, challenge.council, COORDINATOR)
+    initial = {"review_date": ProgressReview.suggested_date(challenge)}
+    form = ScheduleForm(_posted(request), challenge=challenge, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.schedule_review(challenge=challenge, review_date=form.cleaned_data["review_date"],
+                                              peers=form.cleaned_data["peers"], by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error, {"review_date": "review_date_day"})
+        else:
+            messages.success(request, "Progress review scheduled. The position statement has been "
+                                      "drafted from the latest progress updates.")
+            return redirect(review.get_absolute_url())
+    context = {"challenge": challenge, "form": form, "date_hint": _date_hint(initial["review_date"])}
+    return render(request, "reviews/review_schedule.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Changes the review's date and returning peers."""
+    review = _coordinated_review(request, slug, pk)
+    challenge = review.challenge
+    initial = {"review_date": review.review_date, "peers": list(review.returning_peers.all())}
+    form = ScheduleForm(_posted(request), challenge=challenge, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reschedule_review(review=review, review_date=form.cleaned_data["review_date"],
+                                       peers=form.cleaned_data["peers"], by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error, {"review_date": "review_date_day"})
+        else:
+            messages.success(request, "The review's date and peers have been saved.")
+            return redirect(review.get_absolute_url())
+    context = {"challenge": challenge, "review": review, "form": form,
+               "date_hint": _date_hint(ProgressReview.suggested_date(challenge))}
+    return render(request, "reviews/review_schedule.html", context, status=400 if form.errors else 200)
+
+
+def _rag_maps(review: ProgressReview) -> dict[str, dict[int, str]]:
+    """Returns each recommendation's RAG at the challenge, at the position statement and now: 3 queries."""
+    base = Recommendation.objects.filter(challenge_id=review.challenge_id)
+    as_of = {"challenge": review.challenge.onsite_end, "statement": review.statement_date, "now": None}
+    return {key: dict(base.with_rag(as_of=day).values_list("pk", "rag")) for key, day in as_of.items()}
+
+
+@login_required
+@require_GET
+def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Shows the review: date, peers, deadline, and per theme the council's position beside the
+    peers' feedback, with each recommendation's RAG at the challenge, at the statement and now."""
+    review, role = _review(request, slug, pk)
+    challenge = review.challenge
+    peers = list(ReturningPeer.objects.filter(review=review).select_related("member"))
+    content = services.statement_content(review)
+    entries = {entry["recommendation_id"]: entry for entry in content["entries"]}
+    rags = _rag_maps(review)
+    themes = list(
+        ReviewTheme.objects.filter(review=review).prefetch_related(
+            Prefetch("recommendations", queryset=Recommendation.objects.order_by("number")),
+            Prefetch("follow_up_actions", queryset=Action.objects.select_related(
+                "lead_officer", "recommendation").order_by("reference")),
+        )
+    )
+
+    def row(rec: Recommendation) -> dict[str, Any]:
+        return {"recommendation": rec, "entry": entries.get(rec.pk),
+                "rag_challenge": rags["challenge"].get(rec.pk, rag_rules.NOT_RATED),
+                "rag_statement": rags["statement"].get(rec.pk, rag_rules.NOT_RATED),
+                "rag_now": rags["now"].get(rec.pk, rag_rules.NOT_RATED)}
+
+    mapped: set[int] = set()
+    theme_rows = []
+    for theme in themes:
+        recs = list(theme.recommendations.all())
+        mapped.update(rec.pk for rec in recs)
+        theme_rows.append({"theme": theme, "rows": [row(rec) for rec in recs],
+                           "actions": list(theme.follow_up_actions.all())})
+    unmapped = [row(rec) for rec in Recommendation.objects.filter(challenge=challenge).order_by("number")
+                if rec.pk not in mapped]
+    context = {
+        "challenge": challenge, "review": review, "peers": peers, "content": content,
+        "themes": theme_rows, "unmapped": unmapped, "role": role, "can_coordinate": role == COORDINATOR,
+        "deadline_status": review.report_deadline_status(),
+        "guest_count": GuestAccess.objects.active().filter(challenge=challenge).count()
+        if role == COORDINATOR else 0,
+        "rule_text": rag_rules.RULE_TEXT,
+    }
+    return render(request, "reviews/review_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_theme(request: HttpRequest, slug: str, pk: int, theme_pk: int | None = None) -> HttpResponse:
+    """Adds or changes a theme heading, the recommendations it covers and the peers' feedback under it."""
+    review = _coordinated_review(request, slug, pk)
+    theme = _theme(review, theme_pk) if theme_pk is not None else None
+    initial = ThemeForm.initial_for(theme) if theme else {}
+    form = ThemeForm(_posted(request), challenge=review.challenge, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_theme(review=review, theme=theme, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Theme \"{form.cleaned_data['name']}\" saved.")
+            return redirect(review.get_absolute_url() + "#themes")
+    context = {"challenge": review.challenge, "review": review, "theme": theme, "form": form}
+    return render(request, "reviews/review_theme.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_feedback(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Records the peers' overall feedback, final thoughts and the report's publication date."""
+    review = _coordinated_review(request, slug, pk)
+    initial = {"overall_feedback": review.overall_feedback, "final_thoughts": review.final_thoughts,
+               "report_published_on": review.report_published_on}
+    form = FeedbackForm(_posted(request), review=review, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_feedback(review=review, by=request.user, **{
+                key: form.cleaned_data[key] for key in ("overall_feedback", "final_thoughts",
+                                                        "report_published_on")})
+        except ValidationError as error:
+            _apply_errors(form, error, {"report_published_on": "report_published_on_day"})
+        else:
+            messages.success(request, "The peers' feedback has been saved.")
+            return redirect(review.get_absolute_url())
+    context = {"challenge": review.challenge, "review": review, "form": form,
+               "deadline_text": f"{review.report_deadline:%-d %B %Y}, 12 months after the challenge. "
+                                f"For example, {review.review_date:%-d %-m %Y}"}
+    return render(request, "reviews/review_feedback.html", context, status=400 if form.errors else 200)
+
+
+def _statement_page(request: HttpRequest, review: ProgressReview, *, form: StatementForm | None = None,
+                    evidence_form: EvidenceForm | None = None, status: int = 200) -> HttpResponse:
+    recommendations = list(Recommendation.objects.filter(challenge=review.challenge).order_by("number"))
+    content = services.statement_content(review)
+    if form is None:
+        initial = {"introduction": review.statement_introduction}
+        initial.update({StatementForm.field_name(rec): entry["text"]
+                        for rec, entry in zip(recommendations, content["entries"], strict=False)
+                        if entry["recommendation_id"] == rec.pk})
+        form = StatementForm(recommendations=recommendations, initial=initial)
+    evidence = list(StatementEvidence.objects.filter(review=review).select_related("recommendation"))
+    context = {
+        "challenge": review.challenge, "review": review, "form": form, "content": content,
+        "evidence": evidence,
+        "evidence_form": evidence_form or EvidenceForm(challenge=review.challenge, prefix="evidence"),
+        "demo_numbers": [entry["number"] for entry in content["entries"] if entry["is_demo"]],
+    }
+    return render(request, "reviews/review_statement.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The coordinator's draft of the position statement: introduction, paragraphs, evidence links."""
+    review = _coordinated_review(request, slug, pk)
+    if request.method == "GET":
+        return _statement_page(request, review)
+    recommendations = list(Recommendation.objects.filter(challenge=review.challenge).order_by("number"))
+    form = StatementForm(request.POST, recommendations=recommendations)
+    if not form.is_valid():
+        return _statement_page(request, review, form=form, status=400)
+    try:
+        changed = services.save_statement(review=review, introduction=form.cleaned_data["introduction"],
+                                          paragraphs=form.paragraphs(), by=request.user)
+    except services.StatementFrozen as error:
+        return _frozen(request, review, error)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return _statement_page(request, review, form=form, status=400)
+    messages.success(request, "Draft saved." if changed or form.has_changed() else "No changes to save.")
+    return redirect(reverse("statement_edit", args=[review.challenge.slug, review.pk]))
+
+
+@login_required
+@require_POST
+def statement_prefill(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Fills empty paragraphs (or, when asked, every paragraph) from each action's latest update."""
+    review = _coordinated_review(request, slug, pk)
+    replace = request.POST.get("replace") == "all"
+    try:
+        written = services.prefill_statement(review=review, by=request.user, replace=replace)
+    except services.StatementFrozen as error:
+        return _frozen(request, review, error)
+    if written:
+        messages.success(request, f"{written} paragraph{'s' if written != 1 else ''} drafted from the "
+                                  "latest progress updates.")
+    else:
+        messages.info(request, "Every recommendation already has a paragraph; nothing was replaced.")
+    return redirect(reverse("statement_edit", args=[review.challenge.slug, review.pk]))
+
+
+@login_required
+@require_POST
+def statement_evidence_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Adds a link to an evidence document to the draft statement."""
+    review = _coordinated_review(request, slug, pk)
+    form = EvidenceForm(request.POST, challenge=review.challenge, prefix="evidence")
+    if form.is_valid():
+        try:
+            services.add_evidence(review=review, by=request.user, **form.cleaned_data)
+        except services.StatementFrozen as error:
+            return _frozen(request, review, error)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Evidence \"{form.cleaned_data['title']}\" added.")
+            return redirect(reverse("statement_edit", args=[review.challenge.slug, review.pk]) + "#evidence")
+    return _statement_page(request, review, evidence_form=form, status=400)
+
+
+@login_required
+@require_POST
+def statement_evidence_remove(request: HttpRequest, slug: str, pk: int, evidence_pk: int) -> HttpResponse:
+    """Removes an evidence link from the draft statement."""
+    review = _coordinated_review(request, slug, pk)
+    try:
+        evidence = StatementEvidence.objects.get(review=review, pk=evidence_pk)
+    except StatementEvidence.DoesNotExist:
+        raise Http404("No such evidence link.") from None
+    try:
+        services.remove_evidence(evidence=evidence, by=request.user)
+    except services.StatementFrozen as error:
+        return _frozen(request, review, error)
+    messages.success(request, f"Evidence \"{evidence.title}\" removed.")
+    return redirect(reverse("statement_edit", args=[review.challenge.slug, review.pk]) + "#evidence")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Asks the coordinator to confirm, then approves and freezes the position statement."""
+    review = _coordinated_review(request, slug, pk)
+    error_message = ""
+    if request.method == "POST":
+        try:
+            services.approve_statement(review=review, by=request.user)
+        except services.StatementFrozen as error:
+            return _frozen(request, review, error)
+        except ValidationError as error:
+            error_message = " ".join(error.messages)
+        else:
+            messages.success(request, "Position statement approved. Its text is now fixed.")
+            return redirect(review.get_absolute_url())
+    content = services.statement_content(review)
+    missing = [entry for entry in content["entries"] if not entry["text"].strip()]
+    context = {"challenge": review.challenge, "review": review, "content": content, "missing": missing,
+               "error_message": error_message}
+    return render(request, "reviews/review_approve.html", context, status=400 if error_message else 200)
+
+
+@login_required
+@require_GET
+def statement_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Returns the position statement as a PDF in the committee packs' house style."""
+    review, _role = _review(request, slug, pk)
+    pdf = render_statement_pdf(review)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{review.challenge.slug}-position-statement-{review.review_date:%Y-%m-%d}.pdf"')
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_action_add(request: HttpRequest, slug: str, pk: int, theme_pk: int) -> HttpResponse:
+    """Adds an action arising from the peers' feedback on a theme to one of its recommendations."""
+    review = _coordinated_review(request, slug, pk)
+    theme = _theme(review, theme_pk)
+    form = FollowUpActionForm(_posted(request), theme=theme)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = services.add_follow_up_action(
+                theme=theme, recommendation=data["recommendation"], description=data["description"],
+                lead_officer=data["lead_officer"], due_date=data["due_date"], reference=data["reference"],
+                by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error, {"due_date": "due_date_day"})
+        else:
+            messages.success(request, f"Action {action.reference} added to the action plan, "
+                                      "arising from the progress review.")
+            return redirect(review.get_absolute_url() + f"#theme-{theme.pk}")
+    context = {"challenge": review.challenge, "review": review, "theme": theme, "form": form}
+    return render(request, "reviews/review_follow_up.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guest_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Lists the guest peers' access and invites a returning peer to read the challenge until a date."""
+    review = _coordinated_review(request, slug, pk)
+    challenge = review.challenge
+    review_day = review.review_date
+    default_end = max(review_day, timezone.localdate()) + dt.timedelta(days=14)
+    form = GuestInviteForm(_posted(request), review=review, initial={"expires_on": default_end})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            guest, created = services.invite_guest(challenge=challenge, peer=data["peer"], email=data["email"],
+                                                   expires_on=data["expires_on"], by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error, {"expires_on": "expires_on_day"})
+        else:
+            what = "invited; an email with a link to choose a password is on its way" if created else (
+                "can read the challenge until the new date")
+            messages.success(request, f"{data['peer'].name} {what}. Access ends after "
+                                      f"{guest.expires_on:%-d %B %Y}.")
+            return redirect(reverse("guest_list", args=[challenge.slug, review.pk]))
+    guests = list(GuestAccess.objects.filter(challenge=challenge).select_related("user", "peer", "invited_by"))
+    context = {"challenge": challenge, "review": review, "form": form, "guests": guests,
+               "today": timezone.localdate()}
+    return render(request, "reviews/review_guests.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def guest_end(request: HttpRequest, slug: str, pk: int, access_pk: int) -> HttpResponse:
+    """Ends a guest's access today."""
+    review = _coordinated_review(request, slug, pk)
+    try:
+        guest = GuestAccess.objects.select_related("user", "peer").get(challenge=review.challenge, pk=access_pk)
+    except GuestAccess.DoesNotExist:
+        raise Http404("No such guest access.") from None
+    services.end_guest_access(access=guest, by=request.user)
+    name = guest.peer.name if guest.peer else guest.user.get_username()
+    messages.success(request, f"{name}'s access has ended.")
+    return redirect(reverse("guest_list", args=[review.challenge.slug, review.pk]))
+
+
+class GuestSetPasswordView(auth_views.PasswordResetConfirmView):
+    """The link in a guest's invitation: they choose a password, then sign in."""
+
+    template_name = "reviews/review_guest_password.html"
+    success_url = reverse_lazy("login")
+    post_reset_login = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        messages.success(self.request, "Your password is set. Sign in with your username and new password.")
+        return super().form_valid(form)

@@ -1,0 +1,96 @@
+"""A coordinator drafts and approves the 2024 position statement; a guest peer reads the review."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from recommendations.demo import DEMO_PASSWORDS, load_demo
+from recommendations.models import PeerChallenge
+from reviews.models import GuestAccess, PositionStatement, ProgressReview
+from tests import factories
+from tests.browser.conftest import assert_accessible, sign_in
+
+
+@pytest.fixture
+def demo(transactional_db):
+    with override_settings(DEBUG=True):
+        load_demo(with_logins=True)
+
+
+def test_coordinator_drafts_and_approves_the_position_statement(page, demo):
+    sign_in(page, "coordinator", DEMO_PASSWORDS["coordinator"])
+    page.goto("/challenges/coventry-2024/")
+    page.get_by_role("link", name="See the progress review for this challenge").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Progress review"
+    assert_accessible(page, "progress-review-index")
+
+    page.get_by_role("link", name="Progress review, 22 November 2024").click()
+    assert page.get_by_role("heading", name="Finance and the MTFS").is_visible()
+    assert page.get_by_text("Cllr Eamonn O'Brien").first.is_visible()
+    assert_accessible(page, "progress-review")
+
+    page.get_by_role("button", name="Edit the position statement").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Position statement"
+    assert_accessible(page, "position-statement-draft")
+
+    paragraph = page.get_by_label("1. City Centre masterplan")
+    paragraph.fill("The City Centre Vision 2050 is with partners; the council's own words for the peers.")
+    page.get_by_role("button", name="Save draft").click()
+    assert page.get_by_text("Draft saved.").is_visible()
+
+    page.get_by_label("Document title").fill("City Centre Vision 2050 consultation draft")
+    page.get_by_label("Link").fill("https://www.coventry.gov.uk/vision-2050")
+    page.get_by_label("Evidence for (optional)").select_option(label="Recommendation 1: City Centre masterplan")
+    page.get_by_role("button", name="Add the link").click()
+    assert page.get_by_role("link", name="City Centre Vision 2050 consultation draft").is_visible()
+
+    page.get_by_role("button", name="Continue to approval").click()
+    assert_accessible(page, "position-statement-approve")
+    page.get_by_role("button", name="Approve the position statement").click()
+    assert page.get_by_text("Position statement approved. Its text is now fixed.").is_visible()
+    assert_accessible(page, "progress-review-approved")
+
+    review = ProgressReview.objects.get(challenge__slug="coventry-2024")
+    assert review.statement_status == "approved"
+    assert review.statement_approved_by.username == "coordinator"
+    assert PositionStatement.objects.get(review=review, recommendation__number=1).text.startswith(
+        "The City Centre Vision 2050 is with partners")
+
+    page.get_by_role("button", name="View the approved statement").click()
+    assert page.get_by_text("The approved text is fixed").is_visible()
+    assert page.get_by_role("button", name="Save draft").count() == 0
+
+
+def test_keyboard_user_reaches_the_statement_editor_from_the_review(page, demo):
+    sign_in(page, "coordinator", DEMO_PASSWORDS["coordinator"])
+    review = ProgressReview.objects.get(challenge__slug="coventry-2024")
+    page.goto(review.get_absolute_url())
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Edit the position statement":
+            break
+    else:
+        pytest.fail("The statement editor could not be reached with the keyboard.")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Position statement"
+
+
+def test_guest_peer_reads_the_review_and_nothing_else(page, demo):
+    challenge = PeerChallenge.objects.get(slug="coventry-2024")
+    guest = factories.make_user(username="pam.smith@example.org", first_name="Pam", last_name="Smith")
+    GuestAccess.objects.create(user=guest, challenge=challenge,
+                               expires_on=timezone.localdate() + dt.timedelta(days=7))
+    sign_in(page, "pam.smith@example.org", factories.PASSWORD)
+    main = page.locator("main").inner_text()
+    assert "Corporate Peer Challenge 2024" in main
+    assert "Corporate Peer Challenge 2018" not in main
+    review = ProgressReview.objects.get(challenge=challenge)
+    page.goto(review.get_absolute_url())
+    assert page.get_by_role("link", name="Edit the position statement").count() == 0
+    assert_accessible(page, "progress-review-guest")
+    assert page.goto("/challenges/coventry-2018/").status == 404

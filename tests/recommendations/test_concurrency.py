@@ -1,0 +1,137 @@
+"""No lost updates: concurrent edits and progress updates on PostgreSQL, with real threads."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from recommendations.models import Action, EditConflict, ProgressUpdate
+from recommendations.periods import ReportingPeriod
+from tests import factories
+
+pytestmark = pytest.mark.postgres
+
+THREADS = 8
+
+
+def run_together(work: Callable[[int], Any], count: int = THREADS) -> list[Any]:
+    """Runs work(0..count-1) in threads released at the same instant; returns their results."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = [None] * count
+
+    def target(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        except Exception as error:  # noqa: BLE001 - reported to the test below
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.fixture
+def shared(transactional_db):
+    council = factories.make_council(name="Northtown Council", slug="northtown")
+    challenge = factories.make_challenge(council=council)
+    recommendation = factories.make_recommendation(challenge=challenge)
+    coordinator = factories.make_user(username="alice", council=council, role="coordinator")
+    return factories.make_action(recommendation=recommendation), coordinator
+
+
+def test_eight_editors_of_one_version_give_exactly_one_accepted_edit(shared):
+    assert connection.vendor == "postgresql"
+    action, coordinator = shared
+
+    def edit(index: int) -> str:
+        mine = Action.objects.get(pk=action.pk)  # each loaded version 1
+        try:
+            mine.edit(expected_version=1, by=coordinator, description=f"Edit {index}")
+        except EditConflict:
+            return "conflict"
+        return "accepted"
+
+    results = run_together(edit)
+    assert sorted(results) == ["accepted"] + ["conflict"] * (THREADS - 1)
+    action.refresh_from_db()
+    assert action.version == 2
+    assert action.history.filter(version=2).count() == 1
+
+
+def test_editors_who_retry_after_a_conflict_all_land_once_per_version(shared):
+    action, coordinator = shared
+
+    def edit_until_accepted(index: int) -> list[int]:
+        conflicts = []
+        while True:
+            mine = Action.objects.get(pk=action.pk)
+            try:
+                mine.edit(expected_version=mine.version, by=coordinator,
+                          description=f"Edit {index}")
+            except EditConflict:
+                conflicts.append(mine.version)
+                continue
+            return [mine.version]  # the version this editor's change created
+
+    results = run_together(edit_until_accepted)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    created = sorted(version for result in results for version in result)
+    assert created == list(range(2, THREADS + 2))  # one accepted edit per version
+    action.refresh_from_db()
+    assert action.version == THREADS + 1
+    # No lost change: every editor's text is in the history, each exactly once.
+    texts = list(action.history.filter(version__gt=1).values_list("description", flat=True))
+    assert sorted(texts) == sorted(f"Edit {i}" for i in range(THREADS))
+    newest = action.history.order_by("-version").first()
+    assert newest.description == action.description
+
+
+def test_two_progress_updates_posted_at_once_are_both_kept(shared):
+    action, coordinator = shared
+    Action.objects.filter(pk=action.pk).update(status=Action.Status.NOT_STARTED)
+
+    def record(index: int) -> int:
+        mine = Action.objects.get(pk=action.pk)
+        update = mine.record_progress(rag="amber" if index else "green",
+                                      period=ReportingPeriod.current(),
+                                      narrative=f"Update {index}", by=coordinator)
+        return update.pk
+
+    results = run_together(record, count=2)
+    assert all(isinstance(pk, int) for pk in results), results
+    narratives = set(ProgressUpdate.objects.filter(action=action).values_list("narrative", flat=True))
+    assert narratives == {"Update 0", "Update 1"}
+    action.refresh_from_db()
+    assert action.status == Action.Status.IN_PROGRESS
+
+
+def test_a_sign_off_and_a_return_at_once_leave_one_decision(shared):
+    action, coordinator = shared
+    Action.objects.filter(pk=action.pk).update(status=Action.Status.AWAITING_SIGN_OFF)
+
+    def decide(index: int) -> str:
+        mine = Action.objects.get(pk=action.pk)
+        try:
+            if index == 0:
+                mine.sign_off(by=coordinator)
+            else:
+                mine.return_for_work(by=coordinator, reason="Not yet.")
+        except Exception as error:  # noqa: BLE001
+            return type(error).__name__
+        return "done"
+
+    results = run_together(decide, count=2)
+    assert sorted(results) == ["InvalidTransition", "done"]
+    action.refresh_from_db()
+    assert action.status in (Action.Status.COMPLETE, Action.Status.IN_PROGRESS)
+    assert action.sign_off_returns.count() == (1 if action.status == "in_progress" else 0)

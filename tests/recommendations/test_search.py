@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bench.dashboards import populate_challenge
+from tests import factories
+
+URL = reverse("search")
+
+
+@pytest.fixture
+def texts(challenge, recommendation, action, bob, southport):
+    recommendation.text = "Develop a clear masterplan for the city centre with partners."
+    recommendation.response_narrative = "Accepted. Regeneration board to oversee delivery."
+    recommendation.save()
+    factories.make_update(action=action, rag="amber", author=bob,
+                          narrative="Consultation on the riverside regeneration scheme has started.")
+    other = factories.make_challenge(council=southport, slug="southport-2024")
+    factories.make_recommendation(challenge=other, number=1, title="Southport masterplan",
+                                  text="A masterplan and a regeneration strategy for the seafront.")
+    return recommendation
+
+
+def _found(response):
+    return ([r["object"].title for r in response.context["recommendations"]],
+            [u["object"].narrative for u in response.context["updates"]])
+
+
+@pytest.mark.django_db
+def test_anonymous_user_is_sent_to_sign_in(client):
+    response = client.get(URL + "?q=masterplan")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["alice", "bob", "carol"])
+def test_finds_recommendation_texts_in_the_users_councils_only(client, request, persona, texts):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(URL + "?q=masterplan")
+    assert response.status_code == 200
+    recommendations, _updates = _found(response)
+    assert recommendations == ["City centre masterplan"]
+    assert "Southport" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_finds_council_responses_and_progress_narratives(client, carol, texts):
+    client.force_login(carol)
+    recommendations, updates = _found(client.get(URL + "?q=regeneration"))
+    assert recommendations == ["City centre masterplan"]
+    assert updates == ["Consultation on the riverside regeneration scheme has started."]
+
+
+@pytest.mark.django_db
+def test_results_link_to_the_recommendation_and_the_action(client, carol, texts, action):
+    client.force_login(carol)
+    body = client.get(URL + "?q=regeneration").content.decode()
+    assert f'href="{texts.get_absolute_url()}"' in body
+    assert f'href="{reverse("action", args=[texts.challenge.slug, action.pk])}"' in body
+    assert "<mark>regeneration</mark>" in body
+
+
+@pytest.mark.django_db
+def test_every_word_must_match(client, carol, texts):
+    client.force_login(carol)
+    recommendations, updates = _found(client.get(URL + "?q=regeneration+riverside"))
+    assert recommendations == []
+    assert len(updates) == 1
+
+
+@pytest.mark.django_db
+def test_search_text_is_escaped_in_results(client, carol, texts):
+    client.force_login(carol)
+    body = client.get(URL + "?q=<script>masterplan").content.decode()
+    assert "<script>masterplan" not in body
+
+
+@pytest.mark.django_db
+def test_administrator_and_another_council_find_nothing_of_northtown(client, dave, mallory, texts):
+    client.force_login(dave)
+    assert _found(client.get(URL + "?q=masterplan")) == ([], [])
+    client.force_login(mallory)
+    assert _found(client.get(URL + "?q=masterplan")) == (["Southport masterplan"], [])
+
+
+@pytest.mark.django_db
+def test_search_is_read_only(client, carol):
+    client.force_login(carol)
+    assert client.post(URL).status_code == 405
+    body = client.get(URL).content.decode().split('id="main-content"')[1]
+    assert 'method="post"' not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["?q=", "?q=a", "?q=" + "x" * 201])
+def test_too_short_or_too_long_a_search_gets_a_clear_message(client, carol, query):
+    client.force_login(carol)
+    response = client.get(URL + query)
+    assert response.status_code == 400
+    assert "There is a problem" in response.content.decode()
+
+
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL + "?q=financial+strategy").status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_query_count_does_not_grow_with_recommendations(
+    client, carol, bob, northtown, django_assert_max_num_queries
+):
+    populate_challenge(challenge=factories.make_challenge(council=northtown, slug="small"), officers=[bob],
+                       recommendations=10, actions_per_recommendation=1, updates_per_action=2)
+    client.force_login(carol)
+    small = _queries(client)
+    populate_challenge(challenge=factories.make_challenge(council=northtown, slug="large"), officers=[bob],
+                       recommendations=500, actions_per_recommendation=1, updates_per_action=2)
+    # Only a search with more matches than it shows counts them: two more queries, at most.
+    assert small <= _queries(client) <= small + 2
+    with django_assert_max_num_queries(10):
+        response = client.get(URL + "?q=financial+strategy")
+    assert response.context["recommendation_total"] == 510
+    assert len(response.context["recommendations"]) == 50
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgresql_full_text_search_matches_word_forms(client, carol, texts):
+    client.force_login(carol)
+    # "regenerating" and "regeneration" share the stem "regener" in the English configuration.
+    recommendations, updates = _found(client.get(URL + "?q=regenerating"))
+    assert recommendations == ["City centre masterplan"]
+    assert len(updates) == 1

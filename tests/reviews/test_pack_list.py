@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.reviews.conftest import make_pack, make_report
+
+
+def _url(challenge):
+    return reverse("pack_list", args=[challenge.slug])
+
+
+@pytest.mark.django_db
+def test_anonymous_user_is_sent_to_sign_in(client, challenge):
+    response = client.get(_url(challenge))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["alice", "bob", "carol", "dave"])
+def test_every_role_of_the_council_sees_issued_packs_with_dates_committee_and_hash(
+    client, request, persona, report
+):
+    pack = make_pack(report=report)
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(_url(report.challenge))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Scrutiny Co-ordination Committee" in body
+    assert "2 October 2024" in body
+    assert pack.sha256 in body
+    assert pack.get_download_url() in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["bob", "carol", "dave"])
+def test_only_coordinators_see_drafts_and_the_start_button(client, request, persona, report):
+    client.force_login(request.getfixturevalue(persona))
+    body = client.get(_url(report.challenge)).content.decode()
+    assert "Start a new report" not in body
+    assert report.get_absolute_url() not in body
+
+
+@pytest.mark.django_db
+def test_coordinator_sees_drafts_and_can_start_a_report(client, alice, report):
+    client.force_login(alice)
+    body = client.get(_url(report.challenge)).content.decode()
+    assert "Start a new report" in body
+    assert report.get_absolute_url() in body
+
+
+@pytest.mark.django_db
+def test_another_councils_user_gets_404(client, mallory, challenge):
+    client.force_login(mallory)
+    assert client.get(_url(challenge)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_post_is_not_allowed(client, alice, challenge):
+    client.force_login(alice)
+    assert client.post(_url(challenge)).status_code == 405
+
+
+@pytest.mark.django_db
+def test_says_when_no_pack_has_been_issued(client, carol, challenge):
+    client.force_login(carol)
+    assert "No pack has been issued for this challenge yet" in client.get(_url(challenge)).content.decode()
+
+
+@pytest.mark.django_db
+def test_more_packs_than_a_page_are_paginated_with_bounded_queries(
+    client, alice, challenge, django_assert_max_num_queries
+):
+    reports = [make_report(challenge=challenge) for _ in range(3)]
+    for n in range(30):
+        make_pack(report=reports[n % 3], sequence=n + 1)
+    client.force_login(alice)
+    with django_assert_max_num_queries(10):
+        response = client.get(_url(challenge))
+    body = response.content.decode()
+    assert body.count("Download PDF") == 25
+    assert "Page 1 of 2" in body
+    second = client.get(_url(challenge) + "?page=2").content.decode()
+    assert second.count("Download PDF") == 5
+
+
+@pytest.mark.django_db
+def test_challenge_page_links_to_its_packs(client, carol, challenge):
+    client.force_login(carol)
+    body = client.get(reverse("challenge", args=[challenge.slug])).content.decode()
+    assert _url(challenge) in body
