@@ -60,6 +60,8 @@ COORDINATOR_PERMISSIONS = [
     ("reviews", "reviewtheme", ("view", "add", "change", "delete")),
     ("reviews", "returningpeer", ("view", "add", "change", "delete")),
     ("reviews", "positionstatement", ("view", "add", "change")),
+    ("reviews", "committeereport", ("view", "add", "change")),
+    ("reviews", "issuedpack", ("view",)),
     ("auth", "user", ("view",)),
 ]
 
