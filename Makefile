@@ -35,7 +35,7 @@ serve: setup
 	$(SERVE_ENV) $(VENV)/bin/gunicorn peertrack.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile - --error-logfile -
 
 # Fails on any warning from Django's deployment checklist with production settings.
-check-deploy: python-packages
+check-deploy: python-packages frontend
 	DJANGO_DEBUG=0 PEERTRACK_HTTPS=1 DJANGO_ALLOWED_HOSTS=peertrack.example.gov.uk \
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	$(PY) manage.py check --deploy --fail-level WARNING

@@ -78,7 +78,7 @@ class ActionPlanTable(tables.Table):
         overdue = record.is_open_then and value < self.as_of
         return format_html(
             '<span class="pt-nowrap">{}</span>{}', f"{value.day} {value:%b %Y}",
-            mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')  # nosec B308 - constant
+            mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')  # nosec B308
             if overdue else "",
         )
 
