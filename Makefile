@@ -80,9 +80,9 @@ static/build/app.css: node_modules/.package-lock.json $(wildcard assets/scss/*.s
 
 frontend: static/build/app.css
 
-# Static checks: ruff (style and common bugs) and bandit (no medium or high findings left
-# unexplained). mypy with django-stubs is configured in pyproject.toml: `make typecheck`.
-lint: python-packages
+# Static checks: ruff (style and common bugs), bandit (no medium or high findings left
+# unexplained) and mypy with django-stubs (configured in pyproject.toml).
+lint: python-packages typecheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -q -c pyproject.toml -r peertrack recommendations reviews --severity-level medium
 

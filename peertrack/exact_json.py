@@ -27,4 +27,4 @@ class ExactEncoder(DjangoJSONEncoder):
 class Serializer(JSONSerializer):
     def _init_options(self) -> None:
         self.options["cls"] = ExactEncoder
-        super()._init_options()
+        super()._init_options()  # type: ignore[misc]  # missing from django-stubs

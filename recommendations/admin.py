@@ -109,8 +109,7 @@ class RecommendationAdmin(CouncilScopedAdmin):
 
 class ProgressUpdateInline(ReadOnlyInline):
     model = ProgressUpdate
-    fields = ["created_at", "period_year", "period_quarter", "rag", "narrative", "author"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "period_year", "period_quarter", "rag", "narrative", "author")
 
 
 @admin.register(Action)

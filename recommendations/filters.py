@@ -12,7 +12,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from recommendations import rag as rag_rules
 from recommendations.models import Action, PeerChallenge, Theme
@@ -70,7 +70,7 @@ class ActionPlanFilter(django_filters.FilterSet):
         """Keeps open actions whose due date had passed on the date viewed, when ticked."""
         if not value:
             return queryset
-        return queryset.filter(is_open_then=True, due_date__lt=self.as_of)
+        return queryset.filter(Q(is_open_then=True), due_date__lt=self.as_of)  # set by actions_as_of
 
     @property
     def active(self) -> bool:

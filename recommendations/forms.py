@@ -9,11 +9,13 @@ of another council) as a field error rather than a server error.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from recommendations import rag as rag_rules
@@ -81,7 +83,7 @@ class ProgressForm(forms.Form):
     @property
     def rag_options(self) -> list[dict[str, str]]:
         """Returns each rating with its meaning, for the radios' hints."""
-        hints = {Rag.BLUE: "Complete. A coordinator will be asked to sign the action off."}
+        hints: dict[str, str] = {Rag.BLUE: "Complete. A coordinator will be asked to sign the action off."}
         return [
             {"value": value, "label": label,
              "meaning": hints.get(value, rag_rules.MEANINGS[value])}
@@ -104,14 +106,31 @@ class ProgressForm(forms.Form):
         return period
 
 
-class DatePartsMixin:
+def person_name(user: Any) -> str:
+    """How a person is named in a list of choices: full name, else username."""
+    return user.get_full_name() or user.get_username()
+
+
+def offer(field: forms.Field, queryset: QuerySet[Any], label: Callable[[Any], str] | None = None) -> None:
+    """Points a model choice field at `queryset`, labelling each option `label(obj)` if given.
+
+    Forms narrow their choices per request (one challenge's recommendations, one council's
+    people), so the queryset is set after the form is built.
+    """
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{field!r} is not a model choice field")
+    field.queryset = queryset
+    if label is not None:
+        # Django's documented alternative to subclassing the field for one label.
+        field.label_from_instance = label  # type: ignore[method-assign, assignment]
+
+
+class DatePartsForm(forms.Form):
     """Reads a GOV.UK date input (separate day, month and year boxes) into a date.
 
     A form declares `<name>_day`, `<name>_month`, `<name>_year` with `date_parts_fields`
     and calls `clean_date_parts(name, label)` from `clean()`.
     """
-
-    # Mixed into a forms.Form, which provides cleaned_data, add_error and field access.
 
     @staticmethod
     def date_parts_fields(name: str) -> dict[str, forms.Field]:
@@ -120,7 +139,7 @@ class DatePartsMixin:
 
     def date_parts(self, name: str) -> dict[str, Any]:
         """Returns the day, month and year as typed (or as initially set) and their errors."""
-        bound = {part: self[f"{name}_{part}"] for part in ("day", "month", "year")}  # type: ignore[index]
+        bound = {part: self[f"{name}_{part}"] for part in ("day", "month", "year")}
         errors = [error for field in bound.values() for error in field.errors]
         return {**{part: field.value() for part, field in bound.items()}, "errors": errors}
 
@@ -158,11 +177,11 @@ def _lead_officer_field(council: Council) -> forms.ModelChoiceField:
         label="Lead officer", queryset=people, required=False, empty_label="Not assigned",
         error_messages={"invalid_choice": "Select a lead officer from the list"},
     )
-    field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+    offer(field, people, person_name)
     return field
 
 
-class ActionEditForm(DatePartsMixin, forms.Form):
+class ActionEditForm(DatePartsForm):
     """A coordinator's change to an action's description, lead officer or due date."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages={
@@ -187,7 +206,8 @@ class ActionEditForm(DatePartsMixin, forms.Form):
         self.fields.update(self.date_parts_fields("due_date"))
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         due = self.clean_date_parts("due_date", "Due date", required=self.action.due_date is not None)
         cleaned["due_date"] = due
         start = self.action.start_date
@@ -215,7 +235,7 @@ class ReturnForm(forms.Form):
                    missing="Say why the action is not yet complete")
 
 
-class NewActionForm(DatePartsMixin, forms.Form):
+class NewActionForm(DatePartsForm):
     """A coordinator's new action for a recommendation."""
 
     reference = forms.CharField(label="Reference", max_length=20, error_messages={
@@ -239,7 +259,8 @@ class NewActionForm(DatePartsMixin, forms.Form):
         return reference
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start = self.clean_date_parts("start_date", "Start date", required=False)
         due = self.clean_date_parts("due_date", "Due date", required=True)
         if start and due and due < start:

@@ -421,7 +421,7 @@ def apply_action_plan(*, challenge: PeerChallenge, data: bytes, filename: str, b
                 action._history_user = by  # type: ignore[attr-defined]
                 action.save()
             else:
-                action = actions[outcome.action_id]  # type: ignore[index]
+                action = actions[outcome.action_id]
                 if outcome.kind == "changed":
                     changed = [key for key, value in outcome.values.items()
                                if getattr(action, key) != value]
@@ -430,7 +430,7 @@ def apply_action_plan(*, challenge: PeerChallenge, data: bytes, filename: str, b
                         setattr(action, key, outcome.values[key])
                     _check(action)
                     action.version += 1
-                    action._history_user = by  # type: ignore[attr-defined]
+                    action._history_user = by
                     action.save(update_fields=[*changed, "version"])
                     if "due_date" in changed and old_due is not None:
                         # A moved due date is kept with its reason, as an edit by hand would be.

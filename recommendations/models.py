@@ -7,7 +7,7 @@ the domain they model.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -234,6 +234,11 @@ class Recommendation(models.Model):
     history = HistoricalRecords()
     objects = RecommendationQuerySet.as_manager()
 
+    if TYPE_CHECKING:
+        # Set on rows of annotated querysets only: `with_rag()` and `with_action_count()`.
+        rag: str
+        action_count: int
+
     class Meta:
         ordering = ["challenge", "number"]
         constraints = [
@@ -263,7 +268,8 @@ class Recommendation(models.Model):
                 {"response_reasons": "Give the council's reasons when a recommendation is "
                  "partly accepted or not accepted."}
             )
-        if self.theme_id and self.challenge_id and self.theme.challenge_id != self.challenge_id:
+        if (self.theme_id and self.challenge_id and self.theme is not None
+                and self.theme.challenge_id != self.challenge_id):
             raise ValidationError({"theme": "Choose a theme of the same challenge."})
 
 
@@ -344,6 +350,22 @@ class Action(models.Model):
 
     history = HistoricalRecords()
     objects = ActionQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        # Set on rows of annotated querysets only.
+        current_rag: str | None  # with_current_rag()
+        last_update_at: dt.datetime | None  # with_current_rag()
+        overdue: bool  # with_attention_flags()
+        update_due: bool  # with_attention_flags()
+        plan_rag_value: str  # snapshot.actions_as_of()
+        is_open_then: bool  # snapshot.actions_as_of()
+        latest_updates: list[ProgressUpdate]  # prefetched by the spreadsheet import
+        # The latest update's fields, from reviews.review_services._latest_updates().
+        latest_rag: str | None
+        latest_narrative: str | None
+        latest_next_steps: str | None
+        latest_year: int | None
+        latest_quarter: int | None
 
     class Meta:
         ordering = ["recommendation", "reference"]
@@ -438,7 +460,7 @@ class Action(models.Model):
             if not self._write(guard=Q(version=expected_version), by=by, reason=reason,
                                bump_version=True, **changed):
                 raise EditConflict(Action.objects.get(pk=self.pk))
-            if moves_date:
+            if moves_date and old_due is not None:
                 DueDateChange.objects.create(action=self, old_due_date=old_due,
                                              new_due_date=self.due_date, reason=reason.strip(),
                                              changed_by=by)

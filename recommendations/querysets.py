@@ -22,6 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from recommendations.periods import ReportingPeriod
@@ -137,7 +138,7 @@ class RecommendationQuerySet(models.QuerySet):
             .values("n")
         )
         return self.annotate(
-            action_count=models.functions.Coalesce(Subquery(count), Value(0))
+            action_count=Coalesce(Subquery(count), Value(0))
         )
 
 
@@ -188,7 +189,7 @@ class ActionQuerySet(models.QuerySet):
         return self.with_officer_to_act().exclude(self._updated_in(period, as_of))
 
     def with_attention_flags(self, today: dt.date | None = None) -> ActionQuerySet:
-        """Annotates `is_overdue` and `update_due` (no update in the current reporting period).
+        """Annotates `overdue` and `update_due` (no update in the current reporting period).
 
         Both only flag actions waiting on their officer (not started or in progress).
         """
@@ -198,7 +199,7 @@ class ActionQuerySet(models.QuerySet):
         period = ReportingPeriod.for_date(today)
         officer_to_act = Q(status__in=[Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS])
         return self.annotate(
-            is_overdue=Case(
+            overdue=Case(
                 When(officer_to_act & Q(due_date__lt=today), then=Value(True)),
                 default=Value(False), output_field=BooleanField(),
             ),
@@ -217,7 +218,7 @@ class ActionQuerySet(models.QuerySet):
         return (
             self.existing_on(today)
             .with_attention_flags(today)
-            .filter(Q(is_overdue=True) | Q(update_due=True))
+            .filter(Q(overdue=True) | Q(update_due=True))
         )
 
     def in_my_actions_order(self) -> ActionQuerySet:
@@ -226,7 +227,7 @@ class ActionQuerySet(models.QuerySet):
         Needs `with_attention_flags()`.
         """
         return self.order_by(
-            F("is_overdue").desc(), F("due_date").asc(nulls_last=True), "reference", "pk"
+            F("overdue").desc(), F("due_date").asc(nulls_last=True), "reference", "pk"
         )
 
     def with_current_rag(self, as_of: dt.date | None = None) -> ActionQuerySet:

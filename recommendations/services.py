@@ -68,7 +68,10 @@ class HistoryEntry:
 def _label(model: type[models.Model], name: str) -> str:
     if name in _LABELS:
         return _LABELS[name]
-    verbose = str(model._meta.get_field(name).verbose_name)
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, models.Field):
+        return name.replace("_", " ").capitalize()
+    verbose = str(model_field.verbose_name)
     return verbose[:1].upper() + verbose[1:]
 
 
@@ -93,7 +96,7 @@ class _Formatter:
         if name in _USER_FIELDS:
             return self.people.get(value, "a user who has been removed")
         model_field = model._meta.get_field(name)
-        if model_field.choices:
+        if isinstance(model_field, models.Field) and model_field.choices:
             return str(dict(model_field.flatchoices).get(value, value))
         if name == "theme":
             return self.themes.get(value, "a theme that has been removed")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from recommendations import rag as rag_rules
 from recommendations.models import Action, PeerChallenge, ProgressUpdate, Recommendation
 from recommendations.periods import ReportingPeriod
+from recommendations.querysets import ActionQuerySet
 from recommendations.rag import NOT_RATED, Rag
 
 DUE_SOON_DAYS = 30
@@ -73,7 +74,7 @@ def action_rating(status: str, latest_rag: str | None) -> str | None:
     return latest_rag or NOT_RATED
 
 
-def actions_as_of(actions: QuerySet[Action], as_of: dt.date) -> QuerySet[Action]:
+def actions_as_of(actions: ActionQuerySet, as_of: dt.date) -> ActionQuerySet:
     """Annotates `current_rag`, `last_update_at`, `plan_rag` (as `action_rating`), `rag_rank`
     and `is_open_then` on actions as they stood at the end of `as_of`, leaving out later ones."""
     moment = end_of_day(as_of)

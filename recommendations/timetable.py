@@ -198,7 +198,7 @@ def timetables_for(challenges: list[Any], *, as_of: dt.date) -> dict[int, list[M
         return {}
     ids = [challenge.pk for challenge in challenges]
     reviews: dict[int, list[tuple[dt.date, dt.date | None]]] = {pk: [] for pk in ids}
-    review_model = PeerChallenge._meta.get_field("progress_reviews").related_model
+    review_model: Any = PeerChallenge._meta.get_field("progress_reviews").related_model
     for challenge_id, review_on, report_on in review_model.objects.filter(challenge__in=ids).values_list(
         "challenge_id", "review_date", "report_published_on"
     ):

@@ -78,7 +78,7 @@ class ProgressReview(models.Model):
     )
     review_date = models.DateField()
     report_published_on = models.DateField(null=True, blank=True)
-    returning_peers = models.ManyToManyField(
+    returning_peers: models.ManyToManyField[PeerTeamMember, ReturningPeer] = models.ManyToManyField(
         PeerTeamMember, through="ReturningPeer", related_name="reviews", blank=True
     )
     overall_feedback = models.TextField("the peers' overall feedback", blank=True)

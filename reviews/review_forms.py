@@ -13,8 +13,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from recommendations.forms import DatePartsMixin
-from recommendations.models import Membership, PeerChallenge, Recommendation
+from recommendations.forms import DatePartsForm, offer, person_name
+from recommendations.models import Membership, PeerChallenge, PeerTeamMember, Recommendation
 from reviews.models import ProgressReview, ReviewTheme
 
 TEXT_MAX_LENGTH = 20_000
@@ -30,7 +30,7 @@ def _text(label: str, *, required: bool = False, missing: str = "", max_length: 
                            widget=forms.Textarea if long else forms.TextInput)
 
 
-class _DateForm(DatePartsMixin, forms.Form):
+class _DateForm(DatePartsForm):
     """A form with GOV.UK date inputs; `date_fields` names them with their labels."""
 
     date_fields: tuple[tuple[str, str, bool], ...] = ()
@@ -46,7 +46,8 @@ class _DateForm(DatePartsMixin, forms.Form):
                     self.initial[f"{name}_{part}"] = getattr(value, part)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for name, label, required in self.date_fields:
             cleaned[name] = self.clean_date_parts(name, label, required=required)
         return cleaned
@@ -111,9 +112,8 @@ class ThemeForm(forms.Form):
 
     def __init__(self, *args: Any, challenge: PeerChallenge, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["recommendations"]
-        field.queryset = challenge.recommendations.order_by("number")
-        field.label_from_instance = lambda rec: f"{rec.number}. {rec.title}"
+        offer(self.fields["recommendations"], challenge.recommendations.order_by("number"),
+              lambda rec: f"{rec.number}. {rec.title}")
 
     @classmethod
     def initial_for(cls, theme: ReviewTheme) -> dict[str, Any]:
@@ -183,9 +183,8 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args: Any, challenge: PeerChallenge, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["recommendation"]
-        field.queryset = challenge.recommendations.order_by("number")
-        field.label_from_instance = lambda rec: f"Recommendation {rec.number}: {rec.title}"
+        offer(self.fields["recommendation"], challenge.recommendations.order_by("number"),
+              lambda rec: f"Recommendation {rec.number}: {rec.title}")
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
@@ -219,15 +218,14 @@ class FollowUpActionForm(_DateForm):
 
     def __init__(self, *args: Any, theme: ReviewTheme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        rec_field = self.fields["recommendation"]
-        rec_field.queryset = theme.recommendations.order_by("number")
-        rec_field.label_from_instance = lambda rec: f"{rec.number}. {rec.title}"
+        offer(self.fields["recommendation"], theme.recommendations.order_by("number"),
+              lambda rec: f"{rec.number}. {rec.title}")
+        people = _people_who_may_lead(theme.review.challenge)
         lead = forms.ModelChoiceField(
-            label="Lead officer", queryset=_people_who_may_lead(theme.review.challenge), required=False,
-            empty_label="Not assigned yet",
+            label="Lead officer", queryset=people, required=False, empty_label="Not assigned yet",
             error_messages={"invalid_choice": "Select a lead officer from the list"},
         )
-        lead.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        offer(lead, people, person_name)
         self.fields["lead_officer"] = lead
 
     def clean(self) -> dict[str, Any]:
@@ -244,7 +242,7 @@ class GuestInviteForm(_DateForm):
     date_fields = (("expires_on", "Last day of access", True),)
 
     peer = forms.ModelChoiceField(
-        label="Returning peer", queryset=None, empty_label=None,
+        label="Returning peer", queryset=PeerTeamMember.objects.none(), empty_label=None,
         error_messages={"required": "Select the peer to invite",
                         "invalid_choice": "Select a peer from the list"},
     )
@@ -258,8 +256,7 @@ class GuestInviteForm(_DateForm):
         peers = review.returning_peers.all()
         if not peers.exists():
             peers = review.challenge.peer_team.all()
-        self.fields["peer"].queryset = peers
-        self.fields["peer"].label_from_instance = lambda peer: str(peer)
+        offer(self.fields["peer"], peers)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

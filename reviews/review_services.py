@@ -202,7 +202,7 @@ def draft_paragraph(actions: list[Action]) -> str:
         return "No actions have been agreed for this recommendation yet."
     parts = []
     for action in sorted(actions, key=lambda a: _reference_key(a.reference)):
-        if action.latest_narrative is None:
+        if action.latest_narrative is None or action.latest_year is None:
             parts.append(f"Action {action.reference} ({action.description.strip()[:120]}): "
                          "no progress has been reported yet.")
             continue
@@ -443,7 +443,7 @@ def invite_guest(*, challenge: PeerChallenge, peer: PeerTeamMember, email: str, 
     access.peer = peer
     access.expires_on = expires_on
     access.invited_by = by
-    access._history_user = by  # type: ignore[attr-defined]
+    access._history_user = by  # type: ignore[union-attr]
     access.save()
     if not user.has_usable_password():
         transaction.on_commit(lambda: _send_invitation(access))

@@ -77,8 +77,8 @@ def _apply_errors(form: Any, error: ValidationError, field_map: dict[str, str] |
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             target = field_map.get(field, field)
-            for message in errors:
-                form.add_error(target if target in form.fields else None, message.message)
+            for problem in errors:
+                form.add_error(target if target in form.fields else None, problem.message)
     else:
         for message in error.messages:
             form.add_error(None, message)

@@ -29,7 +29,7 @@ from reviews.models import CommitteeReport, IssuedPack
 SNAPSHOT_VERSION = 1
 
 # Best to worst, for saying whether a recommendation moved up or down.
-_STANDING = {rag_rules.Rag.BLUE: 4, rag_rules.Rag.GREEN: 3, rag_rules.Rag.AMBER: 2,
+_STANDING: dict[str, int] = {rag_rules.Rag.BLUE: 4, rag_rules.Rag.GREEN: 3, rag_rules.Rag.AMBER: 2,
              rag_rules.Rag.RED: 1}
 
 

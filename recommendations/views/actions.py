@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peertrack.http import SignedInRequest
 from recommendations import access, services
 from recommendations import rag as rag_rules
 from recommendations.forms import ActionEditForm, NewActionForm, ProgressForm, ReturnForm
@@ -109,7 +110,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     context = {
         "open_actions": open_actions,
         "finished_actions": [action for action in actions if not action.is_open],
-        "overdue_count": sum(action.is_overdue for action in open_actions),
+        "overdue_count": sum(action.overdue for action in open_actions),
         "update_due_count": sum(action.update_due for action in open_actions),
         "current_period": ProgressForm().periods[0],
         "nav": "my_actions",
@@ -127,7 +128,7 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def record_progress(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     """Appends a progress update. htmx gets the refreshed fragments, a plain POST a redirect."""
     action, role = _get_action(request, slug, pk)
     if not _may_record(request, action, role):

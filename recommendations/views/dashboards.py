@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
+from peertrack.http import SignedInRequest
 from recommendations import access, charts, exports, snapshot, timetable
 from recommendations import rag as rag_rules
 from recommendations.filters import ActionPlanFilter
@@ -193,7 +194,7 @@ def _plan(request: HttpRequest, challenge: PeerChallenge, as_of: dt.date) -> tup
 
 @login_required
 @require_GET
-def action_plan(request: HttpRequest, slug: str) -> HttpResponse:
+def action_plan(request: SignedInRequest, slug: str) -> HttpResponse:
     """Lists every action with its RAG as at a date; filters, sorting and pages live in the URL.
 
     An htmx request (the filter form, a sort or page link) gets only the results fragment.
@@ -363,7 +364,7 @@ def snippet(text: str, terms: list[str], *, words: int = 30) -> SafeString:
     chosen = parts[start:start + words]
     marked = []
     for word in chosen:
-        escaped = escape(word)
+        escaped: str = escape(word)
         if any(stem[:5] in word.lower() for stem in stems):
             escaped = f"<mark>{escaped}</mark>"
         marked.append(escaped)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from peertrack.http import SignedInRequest
 from recommendations import access, imports, parsing, spreadsheets
 from recommendations.models import Council, InvalidTransition, Membership, PeerChallenge
 
@@ -70,6 +71,7 @@ class ChallengeForm(forms.ModelForm):
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.council = council
+        self.instance.council = council
         self.fields["slug"].required = False
         self.fields["slug"].help_text = (
             "The part of the web address after /challenges/, like "
@@ -77,7 +79,8 @@ class ChallengeForm(forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("slug") and cleaned.get("title"):
             base = slugify(f"{self.council.slug} {cleaned['title']}")[:70] or self.council.slug
             slug, n = base, 2
@@ -86,10 +89,6 @@ class ChallengeForm(forms.ModelForm):
             cleaned["slug"] = slug
             self.instance.slug = slug
         return cleaned
-
-    def _post_clean(self) -> None:
-        self.instance.council = self.council
-        super()._post_clean()
 
 
 @login_required
@@ -211,7 +210,7 @@ def _preview(request: HttpRequest, challenge: PeerChallenge, plan: imports.Actio
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_plan_import(request: HttpRequest, slug: str) -> HttpResponse:
+def action_plan_import(request: SignedInRequest, slug: str) -> HttpResponse:
     """Upload an action plan spreadsheet and see, row by row, what importing it would do."""
     challenge = _coordinated_challenge(request, slug)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
@@ -236,7 +235,7 @@ def action_plan_import(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def action_plan_import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+def action_plan_import_confirm(request: SignedInRequest, slug: str) -> HttpResponse:
     """Imports the previewed upload in one transaction, after checking it again."""
     challenge = _coordinated_challenge(request, slug)
     store = imports.UploadStore()

@@ -62,7 +62,7 @@ class Command(BaseCommand):
                           f"<{officer.email or 'no email'}>:")
         for action in reminder.actions:
             reasons = []
-            if action.is_overdue:
+            if action.overdue:
                 reasons.append(f"overdue since {action.due_date:%d %B %Y}")
             if action.update_due:
                 reasons.append("no update this period")
