@@ -1,9 +1,10 @@
 """Scrutiny dashboards: where the plan stands at a glance, why, and how it moved.
 
 Every page here can be viewed as the plan stood on a date (`?as_of=YYYY-MM-DD`,
-default today) and is readable by officers, coordinators and scrutiny members
-of the council; administrators (who look after users and settings) get a 403,
-and another council's user a 404. See docs/decisions/0006-scrutiny-dashboards.md.
+default today). Everyone who may open a challenge reads its dashboards: the
+council's officers, coordinators, scrutiny members and administrators, and a
+returning peer with guest access to that one challenge. Nothing here changes
+anything; another council's user gets a 404. See docs/decisions/0006 and 0011.
 """
 
 from __future__ import annotations
@@ -33,14 +34,12 @@ from recommendations import rag as rag_rules
 from recommendations.filters import ActionPlanFilter
 from recommendations.models import (
     Action,
-    Membership,
     PeerChallenge,
     ProgressUpdate,
     Recommendation,
 )
 from recommendations.tables import ActionPlanTable, action_url
 
-READ_ROLES = (Membership.Role.OFFICER, Membership.Role.COORDINATOR, Membership.Role.SCRUTINY)
 PER_PAGE = 25
 SEARCH_LIMIT = 50
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -91,9 +90,8 @@ def _long(day: dt.date) -> str:
 
 
 def _readable_challenge(request: HttpRequest, slug: str) -> PeerChallenge:
-    challenge = access.get_challenge(request, slug)
-    access.require_role(request, challenge.council, *READ_ROLES)
-    return challenge
+    """Everyone who may open a challenge may read its dashboards (docs/decisions/0011)."""
+    return access.get_challenge(request, slug)
 
 
 def _as_of(request: HttpRequest) -> DateChoice:
@@ -264,8 +262,7 @@ def action_plan_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _readable_challenges(request: HttpRequest) -> QuerySet[PeerChallenge]:
-    councils = Membership.objects.active().filter(user=request.user, role__in=READ_ROLES).values("council")
-    return PeerChallenge.objects.visible_to(request.user).filter(council__in=councils)
+    return PeerChallenge.objects.visible_to(request.user)
 
 
 @login_required

@@ -93,4 +93,10 @@ def test_guest_peer_reads_the_review_and_nothing_else(page, demo):
     page.goto(review.get_absolute_url())
     assert page.get_by_role("link", name="Edit the position statement").count() == 0
     assert_accessible(page, "progress-review-guest")
+    # The peers read the dashboard before they come back (ADR 0011), and change nothing there.
+    page.goto("/challenges/coventry-2024/")
+    page.get_by_role("link", name="Dashboard: counts, themes, movement and the LGA timetable").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Dashboard")
+    assert page.locator("main form[method=post]").count() == 0
+    assert_accessible(page, "dashboard-guest")
     assert page.goto("/challenges/coventry-2018/").status == 404

@@ -11,6 +11,7 @@ from django.utils import timezone
 from bench.dashboards import populate_challenge
 from recommendations.models import Action
 from tests import factories
+from tests.reviews.review_fixtures import make_guest
 
 
 def _url(challenge, query=""):
@@ -70,9 +71,20 @@ def test_table_has_no_editing_controls(client, carol, challenge, plan):
 
 
 @pytest.mark.django_db
-def test_administrator_is_forbidden(client, dave, challenge):
-    client.force_login(dave)
-    assert client.get(_url(challenge)).status_code == 403
+def test_administrator_and_guest_peer_read_it_without_editing_controls(client, dave, challenge, action):
+    guest = make_guest(challenge=challenge)
+    for user in (dave, guest):
+        client.force_login(user)
+        response = client.get(_url(challenge))
+        assert response.status_code == 200
+        assert 'method="post"' not in response.content.decode().split('id="main-content"')[1]
+
+
+@pytest.mark.django_db
+def test_a_guest_whose_access_has_ended_gets_404(client, challenge):
+    ended = make_guest(challenge=challenge, expires_on=timezone.localdate() - dt.timedelta(days=1))
+    client.force_login(ended)
+    assert client.get(_url(challenge)).status_code == 404
 
 
 @pytest.mark.django_db

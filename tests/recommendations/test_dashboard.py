@@ -13,6 +13,7 @@ from recommendations.models import Action, Recommendation
 from recommendations.snapshot import rag_counts
 from reviews.models import CommitteeMeeting, ProgressReview
 from tests import factories
+from tests.reviews.review_fixtures import make_guest
 
 AS_AT = "2024-11-22"
 
@@ -105,9 +106,20 @@ def test_dashboard_is_read_only_for_scrutiny_members(client, carol, challenge, a
 
 
 @pytest.mark.django_db
-def test_administrator_is_forbidden(client, dave, challenge):
-    client.force_login(dave)
-    assert client.get(_url(challenge)).status_code == 403
+def test_administrator_and_guest_peer_read_it_without_editing_controls(client, dave, challenge, action):
+    guest = make_guest(challenge=challenge)
+    for user in (dave, guest):
+        client.force_login(user)
+        response = client.get(_url(challenge))
+        assert response.status_code == 200
+        assert 'method="post"' not in response.content.decode().split('id="main-content"')[1]
+
+
+@pytest.mark.django_db
+def test_a_guest_whose_access_has_ended_gets_404(client, challenge):
+    ended = make_guest(challenge=challenge, expires_on=timezone.localdate() - dt.timedelta(days=1))
+    client.force_login(ended)
+    assert client.get(_url(challenge)).status_code == 404
 
 
 @pytest.mark.django_db

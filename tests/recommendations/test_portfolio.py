@@ -11,6 +11,7 @@ from django.utils import timezone
 from bench.dashboards import populate_challenge
 from recommendations.models import Membership
 from tests import factories
+from tests.reviews.review_fixtures import make_guest
 
 URL = reverse("portfolio")
 
@@ -46,7 +47,7 @@ def test_anonymous_user_is_sent_to_sign_in(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["alice", "bob", "carol"])
+@pytest.mark.parametrize("persona", ["alice", "bob", "carol", "dave"])
 def test_readers_see_their_councils_challenges(client, request, persona, two_challenges):
     client.force_login(request.getfixturevalue(persona))
     response = client.get(URL)
@@ -62,8 +63,18 @@ def test_portfolio_is_read_only(client, carol, two_challenges):
 
 
 @pytest.mark.django_db
-def test_administrator_sees_no_plans(client, dave, two_challenges):
-    client.force_login(dave)
+def test_a_guest_peer_sees_only_the_challenge_they_were_invited_to(client, two_challenges):
+    _old, new = two_challenges
+    client.force_login(make_guest(challenge=new))
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert set(_rows(response)) == {"northtown-2024"}
+    assert "Corporate Peer Challenge 2018" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_someone_with_no_council_sees_no_plans(client, two_challenges):
+    client.force_login(factories.make_user(username="newcomer"))
     response = client.get(URL)
     assert response.status_code == 200
     assert _rows(response) == {}

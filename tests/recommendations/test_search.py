@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from bench.dashboards import populate_challenge
 from tests import factories
+from tests.reviews.review_fixtures import make_guest
 
 URL = reverse("search")
 
@@ -37,7 +38,7 @@ def test_anonymous_user_is_sent_to_sign_in(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["alice", "bob", "carol"])
+@pytest.mark.parametrize("persona", ["alice", "bob", "carol", "dave"])
 def test_finds_recommendation_texts_in_the_users_councils_only(client, request, persona, texts):
     client.force_login(request.getfixturevalue(persona))
     response = client.get(URL + "?q=masterplan")
@@ -80,9 +81,13 @@ def test_search_text_is_escaped_in_results(client, carol, texts):
 
 
 @pytest.mark.django_db
-def test_administrator_and_another_council_find_nothing_of_northtown(client, dave, mallory, texts):
-    client.force_login(dave)
-    assert _found(client.get(URL + "?q=masterplan")) == ([], [])
+def test_a_guest_finds_only_in_their_challenge_and_another_council_nothing_of_northtown(
+        client, mallory, texts):
+    sister = factories.make_challenge(council=texts.challenge.council, slug="northtown-2018")
+    factories.make_recommendation(challenge=sister, number=1, title="Old masterplan",
+                                  text="The 2018 masterplan for the station quarter.")
+    client.force_login(make_guest(challenge=texts.challenge))
+    assert _found(client.get(URL + "?q=masterplan"))[0] == ["City centre masterplan"]
     client.force_login(mallory)
     assert _found(client.get(URL + "?q=masterplan")) == (["Southport masterplan"], [])
 
