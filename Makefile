@@ -22,7 +22,8 @@ test: setup
 	$(PY) -m pytest
 
 # A production-like server: gunicorn + WhiteNoise on PostgreSQL, DEBUG off, on the loopback
-# interface (plain HTTP there, so PEERTRACK_HTTPS=0; behind TLS leave it unset).
+# interface (plain HTTP there, so PEERTRACK_HTTPS=0; behind TLS leave it unset). The 120 s
+# timeout covers issuing a committee pack, which renders its PDF inside the request.
 SERVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/peertrack
 SERVE_ENV = DATABASE_URL=$${DATABASE_URL:-$(SERVE_DATABASE_URL)} PEERTRACK_HTTPS=$${PEERTRACK_HTTPS:-0} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
@@ -32,7 +33,8 @@ serve: setup
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "peertrack (production-like) on http://127.0.0.1:8000/ ; load data with: $(PY) manage.py load_demo --no-logins"
-	$(SERVE_ENV) $(VENV)/bin/gunicorn peertrack.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile - --error-logfile -
+	$(SERVE_ENV) $(VENV)/bin/gunicorn peertrack.wsgi --bind 127.0.0.1:8000 --workers 3 --timeout 120 \
+	  --access-logfile - --error-logfile -
 
 # Fails on any warning from Django's deployment checklist with production settings.
 check-deploy: python-packages frontend
