@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
@@ -56,6 +57,19 @@ class CouncilScopedAdmin(SimpleHistoryAdmin):
                 **{lookup: managed_councils(request)}
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        """Offers in each related-field filter only the values of the rows the user can see.
+
+        Django's default lists every row of the related model, which would put other
+        councils' names and challenge titles in the sidebar.
+        """
+        scoped: list[Any] = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation:
+                entry = (entry, admin.RelatedOnlyFieldListFilter)
+            scoped.append(entry)
+        return scoped
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return super().has_module_permission(request) and (

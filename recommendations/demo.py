@@ -62,6 +62,8 @@ COORDINATOR_PERMISSIONS = [
     ("reviews", "positionstatement", ("view", "add", "change")),
     ("reviews", "committeereport", ("view", "add", "change")),
     ("reviews", "issuedpack", ("view",)),
+    ("reviews", "guestaccess", ("view", "change", "delete")),
+    ("reviews", "statementevidence", ("view", "add", "change", "delete")),
     ("auth", "user", ("view",)),
 ]
 

@@ -23,7 +23,7 @@ from recommendations.models import Action
 
 HEADERS = [
     "Reference", "Recommendation number", "Recommendation", "Theme", "Action", "Lead officer",
-    "Directorate", "Due date", "Overdue", "RAG rating", "Last update",
+    "Directorate", "Due date", "Overdue", "RAG rating", "Last update", "Origin",
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,6 +53,8 @@ def plan_rows(actions: Iterable[Action], *, as_of: dt.date) -> list[list[Any]]:
             "Yes" if overdue else "No",
             rag_rules.label(action.plan_rag_value),
             last_update,
+            # Last, so the columns people already read by position stay where they were.
+            safe_text(action.get_origin_display()),
         ])
     return rows
 
@@ -85,7 +87,7 @@ def to_xlsx(rows: Iterable[list[Any]], *, title: str) -> bytes:
                 cell.data_type = "s"
             elif isinstance(cell.value, dt.date):
                 cell.number_format = "d mmm yyyy"
-    widths = [10, 10, 40, 30, 60, 24, 30, 14, 10, 14, 14]
+    widths = [10, 10, 40, 30, 60, 24, 30, 14, 10, 14, 14, 32]
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A2"

@@ -41,13 +41,18 @@ class ActionPlanFilter(django_filters.FilterSet):
         queryset=get_user_model().objects.none(), label="Lead officer", empty_label="All officers",
     )
     directorate = django_filters.ChoiceFilter(label="Directorate", empty_label="All directorates")
+    origin = django_filters.ChoiceFilter(
+        label="Where the action came from", choices=Action.Origin.choices, empty_label="All actions",
+        error_messages={"invalid_choice": "Choose where the action came from: the action plan or "
+                                          "the progress review."},
+    )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label="Only overdue actions", widget=forms.CheckboxInput,
     )
 
     class Meta:
         model = Action
-        fields = ["theme", "rag", "lead_officer", "directorate", "overdue"]
+        fields = ["theme", "rag", "lead_officer", "directorate", "origin", "overdue"]
 
     def __init__(self, *args: Any, challenge: PeerChallenge, as_of: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,7 +68,7 @@ class ActionPlanFilter(django_filters.FilterSet):
             .order_by("directorate").values_list("directorate", flat=True).distinct()
         )
         fields["directorate"].extra["choices"] = [(name, name) for name in directorates]
-        for name in ("theme", "lead_officer", "directorate"):
+        for name in ("theme", "lead_officer", "directorate", "origin"):
             self.form.fields[name].widget.attrs["class"] = "govuk-select"
 
     def filter_overdue(self, queryset: QuerySet[Action], name: str, value: bool | None) -> QuerySet[Action]:

@@ -466,6 +466,36 @@ class Action(models.Model):
                                              changed_by=by)
         return list(changed)
 
+    def save_whole(self, *, fields: list[str], expected_version: int, expected_status: str,
+                   by: Any, reason: str = "") -> None:
+        """Writes `fields` as this instance now holds them and advances `version` (the admin's save).
+
+        The admin edits the whole action, status included, so the write only happens
+        while both the version and the status are still as the editor loaded them
+        (status changes such as a sign-off leave `version` alone, ADR 0005); otherwise
+        nothing is written and EditConflict is raised. A moved due date needs a
+        `reason` and is kept as a DueDateChange, as with `edit`. No fields: no write.
+        """
+        if not fields:
+            return
+        attnames = {field.name: field.attname for field in self._meta.concrete_fields}
+        values = {attnames[name]: getattr(self, attnames[name]) for name in fields}
+        with transaction.atomic():
+            stored = Action.objects.select_for_update().get(pk=self.pk)
+            if stored.version != expected_version or stored.status != expected_status:
+                raise EditConflict(stored)
+            old_due = stored.due_date
+            moves_date = "due_date" in fields and old_due is not None and old_due != self.due_date
+            if moves_date and not reason.strip():
+                raise ValidationError({"reason": "Give the reason the due date is changing."})
+            if not self._write(guard=Q(version=expected_version, status=expected_status), by=by,
+                               reason=reason, bump_version=True, **values):
+                raise EditConflict(Action.objects.get(pk=self.pk))
+            if moves_date and old_due is not None:
+                DueDateChange.objects.create(action=self, old_due_date=old_due,
+                                             new_due_date=self.due_date, reason=reason.strip(),
+                                             changed_by=by)
+
     def report_complete(self, *, by: Any) -> bool:
         """Marks an open action as awaiting a coordinator's sign-off.
 

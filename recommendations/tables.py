@@ -67,9 +67,16 @@ class ActionPlanTable(tables.Table):
             recommendation.get_absolute_url(), recommendation.number, recommendation.title,
         )
 
-    def render_description(self, value: str) -> str:
+    def render_description(self, record: Action, value: str) -> SafeString:
         words = value.split()
-        return " ".join(words[:24]) + (" …" if len(words) > 24 else "")
+        text = " ".join(words[:24]) + (" …" if len(words) > 24 else "")
+        if record.origin != Action.Origin.PROGRESS_REVIEW:
+            return format_html("{}", text)
+        # The same tag as the recommendation page: words, not the colour alone, say where it came from.
+        return format_html(
+            '{}<br><strong class="govuk-tag govuk-tag--purple pt-origin-tag govuk-!-margin-top-1">{}</strong>',
+            text, Action.Origin.PROGRESS_REVIEW.label,
+        )
 
     def render_lead_officer(self, value: Any) -> str:
         return value.get_full_name() or value.get_username()

@@ -8,11 +8,19 @@ The LGA asks (see ../shared/DOMAIN.md, "The cycle the product follows"):
 * the progress review report is published at the latest 12 months after it;
 * the next corporate peer challenge follows within 4 to 5 years.
 
-"After the challenge" counts from the last day on site. Each milestone is *met*
-(done by its latest date, with the date it was done), *due* (not done yet and
-its latest date has not passed, with the days left) or *missed* (not done by its
-latest date, or done after it). Everything is judged as at a date, so a
-dashboard viewed as at a past committee meeting shows the timetable as it stood.
+"After the challenge" counts from the last day on site. Each milestone is
+
+* *met*: done by its latest date (with the date it was done);
+* *due*: not done yet and its latest date has not passed (with the days left);
+* *no date recorded*: its latest date has passed and no date is recorded. It may
+  well have happened (councils publish and nobody types the date), so the
+  product does not call it missed; it says where a coordinator records the date;
+* *missed*: a recorded date after the latest date.
+
+Everything is judged as at a date, so a dashboard viewed as at a past committee
+meeting shows the timetable as it stood: a date recorded after that day had not
+happened yet. When the latest date had also passed by that day, the milestone
+was *missed* as at that day (the recorded date proves it was not done in time).
 """
 
 from __future__ import annotations
@@ -25,9 +33,11 @@ from typing import Any
 
 MET = "met"
 DUE = "due"
+NOT_RECORDED = "not_recorded"
 MISSED = "missed"
 
-STATE_LABELS = {MET: "Met", DUE: "Due", MISSED: "Missed"}
+STATES = (MET, DUE, NOT_RECORDED, MISSED)
+STATE_LABELS = {MET: "Met", DUE: "Due", NOT_RECORDED: "No date recorded", MISSED: "Missed"}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -46,15 +56,28 @@ class Milestone:
     rule: str
     target: dt.date
     latest: dt.date
-    done_on: dt.date | None
+    recorded_on: dt.date | None
     as_of: dt.date
+    # Where a coordinator records the date, ending a sentence: "... can record the date <here>."
+    recorded_where: str
     earliest: dt.date | None = None
+
+    @property
+    def done_on(self) -> dt.date | None:
+        """Returns the recorded date if it had come by `as_of`; a later one had not happened yet."""
+        if self.recorded_on is not None and self.recorded_on <= self.as_of:
+            return self.recorded_on
+        return None
 
     @property
     def state(self) -> str:
         if self.done_on is not None:
             return MET if self.done_on <= self.latest else MISSED
-        return DUE if self.as_of <= self.latest else MISSED
+        if self.as_of <= self.latest:
+            return DUE
+        # The limit had passed by `as_of`. A date recorded after `as_of` proves it was late;
+        # no date at all proves nothing.
+        return MISSED if self.recorded_on is not None else NOT_RECORDED
 
     @property
     def state_label(self) -> str:
@@ -91,26 +114,33 @@ class Milestone:
             return text + "."
         if self.state == DUE:
             days = self.days_left or 0
-            when = "today" if days == 0 else f"in {days:,} day{'s' if days != 1 else ''}"
+            when = "today" if days == 0 else f"in {_days(days)}"
             text = f"Due by {_long(self.latest)} ({when})"
             if self.earliest and self.as_of < self.earliest:
                 text += f"; not expected before {_long(self.earliest)}"
             elif self.after_target:
                 text += f"; the {_long(self.target)} target has passed"
             return text + "."
-        late = self.days_late or 0
+        if self.state == NOT_RECORDED:
+            return (f"No date recorded: it was due by {_long(self.latest)}. If it has happened, "
+                    f"a coordinator can record the date {self.recorded_where}.")
+        late = _days(self.days_late or 0)
         if self.done_on:
-            return f"Missed: done on {_long(self.done_on)}, {late:,} days after the {_long(self.latest)} limit."
-        return f"Missed: not done by {_long(self.latest)} ({late:,} days ago)."
+            return f"Missed: done on {_long(self.done_on)}, {late} after the {_long(self.latest)} limit."
+        return f"Missed: not done by {_long(self.latest)} ({late} ago)."
 
 
 def _long(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _done(day: dt.date | None, as_of: dt.date) -> dt.date | None:
-    """A date recorded after `as_of` had not happened yet as at that date."""
-    return day if day is not None and day <= as_of else None
+def _days(count: int) -> str:
+    return f"{count:,} day{'s' if count != 1 else ''}"
+
+
+# Where each date is recorded (see recommendations/admin.py and the reviews app's pages).
+_IN_THE_ADMIN = "in the admin, under Peer challenges, as “{field}”"
+_ON_THE_REVIEW_PAGE = "on the challenge's Progress review page"
 
 
 def build_timetable(
@@ -136,8 +166,9 @@ def build_timetable(
             rule="Within 3 months of the challenge.",
             target=add_months(start, 3),
             latest=add_months(start, 3),
-            done_on=_done(challenge.feedback_report_date, as_of),
+            recorded_on=challenge.feedback_report_date,
             as_of=as_of,
+            recorded_where=_IN_THE_ADMIN.format(field="Feedback report received"),
         ),
         Milestone(
             key="action_plan",
@@ -145,8 +176,9 @@ def build_timetable(
             rule="Within 3 months of the challenge, at the latest within 5 months.",
             target=add_months(start, 3),
             latest=add_months(start, 5),
-            done_on=_done(challenge.action_plan_published_on, as_of),
+            recorded_on=challenge.action_plan_published_on,
             as_of=as_of,
+            recorded_where=_IN_THE_ADMIN.format(field="Action plan published on"),
         ),
         Milestone(
             key="progress_review",
@@ -154,8 +186,9 @@ def build_timetable(
             rule="About 10 months after the challenge, and before its report is due at 12 months.",
             target=add_months(start, 10),
             latest=add_months(start, 12),
-            done_on=_done(review_on, as_of),
+            recorded_on=review_on,
             as_of=as_of,
+            recorded_where=_ON_THE_REVIEW_PAGE,
         ),
         Milestone(
             key="progress_review_report",
@@ -163,8 +196,9 @@ def build_timetable(
             rule="At the latest 12 months after the challenge.",
             target=add_months(start, 12),
             latest=add_months(start, 12),
-            done_on=_done(report_on, as_of),
+            recorded_on=report_on,
             as_of=as_of,
+            recorded_where=f"with the peers' feedback {_ON_THE_REVIEW_PAGE}",
         ),
         Milestone(
             key="next_challenge",
@@ -172,16 +206,17 @@ def build_timetable(
             rule="Within 4 to 5 years of this one.",
             target=add_months(start, 48),
             latest=add_months(start, 60),
-            done_on=_done(next_challenge_start, as_of),
+            recorded_on=next_challenge_start,
             as_of=as_of,
+            recorded_where="by creating the next challenge (“Create a challenge” on the home page)",
             earliest=add_months(start, 48),
         ),
     ]
 
 
 def summarise(milestones: Iterable[Milestone]) -> dict[str, int]:
-    """Returns how many milestones are met, due and missed."""
-    counts = {MET: 0, DUE: 0, MISSED: 0}
+    """Returns how many milestones are met, due, without a recorded date and missed."""
+    counts = dict.fromkeys(STATES, 0)
     for milestone in milestones:
         counts[milestone.state] += 1
     return counts

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from recommendations.admin_scope import CouncilScopedAdmin
 from reviews.models import (
     CommitteeMeeting,
     CommitteeReport,
+    GuestAccess,
     IssuedPack,
     PositionStatement,
     ProgressReview,
     ReturningPeer,
     ReviewTheme,
+    StatementEvidence,
 )
 
 
@@ -69,6 +77,62 @@ class PositionStatementAdmin(CouncilScopedAdmin):
                              "recommendation": "challenge__council"}
 
 
+class StatementEvidenceForm(forms.ModelForm):
+    url = forms.URLField(label="Link", max_length=500, assume_scheme="https",
+                         widget=forms.URLInput(attrs={"class": "vURLField"}))
+
+    class Meta:
+        model = StatementEvidence
+        fields = ["review", "recommendation", "title", "url"]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        review, recommendation = cleaned.get("review"), cleaned.get("recommendation")
+        if review is not None and review.is_statement_approved:
+            raise forms.ValidationError(
+                "This review's position statement has been approved, so its evidence can no longer "
+                "change.", code="approved")
+        if review is not None and recommendation is not None and recommendation.challenge_id != review.challenge_id:
+            self.add_error("recommendation", "Choose a recommendation of the review's challenge.")
+        return cleaned
+
+
+@admin.register(StatementEvidence)
+class StatementEvidenceAdmin(CouncilScopedAdmin):
+    """Evidence links sent with a position statement.
+
+    As on the statement page, evidence changes only while the statement is a draft:
+    approval froze a copy of the links (ADR 0009), so once a review is approved its
+    evidence is read-only here too, and editing it would change nothing anyone reads.
+    """
+
+    form = StatementEvidenceForm
+    council_path = "review__challenge__council"
+    list_display = ["title", "url", "recommendation", "review", "added_by", "added_at"]
+    list_filter = ["review__statement_status", "review__challenge", "review"]
+    search_fields = ["title", "url", "recommendation__title"]
+    readonly_fields = ["added_by", "added_at"]
+    list_select_related = ["review__challenge", "recommendation", "added_by"]
+    related_council_paths = {"review": "challenge__council",
+                             "recommendation": "challenge__council"}
+
+    def has_change_permission(self, request: HttpRequest, obj: StatementEvidence | None = None) -> bool:
+        if obj is not None and obj.review.is_statement_approved:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: StatementEvidence | None = None) -> bool:
+        if obj is not None and obj.review.is_statement_approved:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: StatementEvidence, form: Any, change: bool) -> None:
+        if not change:
+            obj.added_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(ReturningPeer)
 class ReturningPeerAdmin(CouncilScopedAdmin):
     council_path = "review__challenge__council"
@@ -111,4 +175,82 @@ class IssuedPackAdmin(CouncilScopedAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: IssuedPack | None = None) -> bool:
+        return False
+
+
+class GuestAccessStateFilter(admin.SimpleListFilter):
+    title = "access"
+    parameter_name = "access"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("active", "Active"), ("ended", "Ended")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        active = GuestAccess.objects.active()
+        if self.value() == "active":
+            return queryset.filter(pk__in=active)
+        if self.value() == "ended":
+            return queryset.exclude(pk__in=active)
+        return queryset
+
+
+class GuestAccessForm(forms.ModelForm):
+    class Meta:
+        model = GuestAccess
+        fields = ["expires_on"]
+        help_texts = {
+            "expires_on": "The guest can read the challenge until the end of this day. Move it "
+                          "earlier to end their access sooner; yesterday's date ends it now. To give "
+                          "more time, invite them again from the progress review's guest peers page.",
+        }
+
+    def clean_expires_on(self) -> dt.date:
+        expires_on: dt.date = self.cleaned_data["expires_on"]
+        current = self.initial.get("expires_on")
+        if current is not None and expires_on > current:
+            raise forms.ValidationError(
+                "Access can only be shortened here. To give more time, invite the peer again from "
+                "the progress review's guest peers page.", code="later")
+        return expires_on
+
+
+@admin.register(GuestAccess)
+class GuestAccessAdmin(CouncilScopedAdmin):
+    """Who has guest access to which challenge until when; shortening or deleting it ends it.
+
+    Access is never added here. A guest is invited from the progress review's guest peers
+    page (`reviews.review_services.invite_guest`), which makes their sign-in, refuses
+    someone who is a member of the council, and emails them a link to choose a password;
+    an access added here would skip all three, so this page has no "Add". For the same
+    reason the guest, the challenge and the peer cannot be changed, and the end date can
+    only move earlier.
+    """
+
+    form = GuestAccessForm
+    council_path = "challenge__council"
+    list_display = ["guest", "peer", "challenge", "expires_on", "access_active", "invited_by"]
+    list_filter = [GuestAccessStateFilter, "challenge__council", "challenge"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email",
+                     "peer__name", "peer__organisation"]
+    fields = ["guest", "email", "challenge", "peer", "expires_on", "invited_by", "created_at"]
+    readonly_fields = ["guest", "email", "challenge", "peer", "invited_by", "created_at"]
+    list_select_related = ["user", "challenge", "peer", "invited_by"]
+    date_hierarchy = "expires_on"
+    related_council_paths = {"challenge": "council", "peer": "challenge__council"}
+
+    @admin.display(description="Guest", ordering="user__last_name")
+    def guest(self, obj: GuestAccess) -> str:
+        name = obj.user.get_full_name()
+        username = obj.user.get_username()
+        return f"{name} ({username})" if name else username
+
+    @admin.display(description="Email", ordering="user__email")
+    def email(self, obj: GuestAccess) -> str:
+        return obj.user.email
+
+    @admin.display(description="Access active", boolean=True)
+    def access_active(self, obj: GuestAccess) -> bool:
+        return obj.is_active(timezone.localdate())
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

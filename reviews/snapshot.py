@@ -202,6 +202,8 @@ def build_snapshot(
                 "status_label": status_labels.get(status, status),
                 "rag": action.current_rag or rag_rules.NOT_RATED,
                 "overdue": overdue,
+                # Packs stored before this key existed lack it; the template reads it as "action plan".
+                "from_progress_review": action.origin == Action.Origin.PROGRESS_REVIEW,
                 "latest_update": _update_data(latest),
             }
             action_rows.append(row)

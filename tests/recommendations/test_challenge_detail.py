@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -74,3 +76,24 @@ def test_query_count_does_not_grow_with_recommendations(client, django_assert_ma
     with django_assert_max_num_queries(8):
         response = client.get(_url(challenge))
     assert len(response.context["recommendations"]) == 60
+
+
+@pytest.mark.django_db
+def test_publication_dates_not_recorded_say_so_in_words(client, carol, challenge):
+    client.force_login(carol)
+    body = client.get(_url(challenge)).content.decode()
+    assert body.count("No date recorded") == 2
+    assert "a coordinator can record it in the admin, under Peer challenges" in body
+    assert "Not recorded" not in body and "Date not recorded" not in body
+
+
+@pytest.mark.django_db
+def test_recorded_publication_dates_are_shown(client, carol, challenge):
+    challenge.feedback_report_date = dt.date(2024, 3, 1)
+    challenge.action_plan_published_on = dt.date(2024, 5, 31)
+    challenge.save()
+    client.force_login(carol)
+    body = client.get(_url(challenge)).content.decode()
+    assert "Received 1 March 2024" in body
+    assert "31 May 2024" in body
+    assert "No date recorded" not in body

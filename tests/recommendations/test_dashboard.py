@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
 
 from bench.dashboards import populate_challenge
 from recommendations.models import Action, Recommendation
@@ -193,13 +194,13 @@ def test_movement_falls_back_to_90_days_without_a_meeting(client, carol, challen
 
 
 @pytest.mark.django_db
-def test_timetable_states_met_due_and_missed(client, carol, challenge, known_plan):
+def test_timetable_states_met_due_and_no_date_recorded(client, carol, challenge, known_plan):
     client.force_login(carol)
     response = client.get(_url(challenge, as_of=AS_AT))
     states = {m.key: m.state for m in response.context["milestones"]}
     assert states == {
         "feedback_report": "met",
-        "action_plan": "missed",
+        "action_plan": "not_recorded",
         "progress_review": "met",
         "progress_review_report": "due",
         "next_challenge": "due",
@@ -208,7 +209,26 @@ def test_timetable_states_met_due_and_missed(client, carol, challenge, known_pla
     assert milestones["progress_review_report"].days_left == 57  # to 18 January 2025
     body = response.content.decode()
     assert "Met on 1 March 2024." in body
-    assert "Missed: not done by 18 June 2024" in body
+    # No action plan date was recorded: the page says so in words and does not call it missed.
+    assert "Missed" not in body
+    assert "2 met, 2 due, 1 with no date recorded, 0 missed as at 22 November 2024." in body
+    assertContains(response, '<strong class="govuk-tag govuk-tag--grey">No date recorded</strong>',
+                   count=1, html=True)
+    assert ("No date recorded: it was due by 18 June 2024. If it has happened, a coordinator can "
+            "record the date in the admin, under Peer challenges, as “Action plan published on”.") in body
+
+
+@pytest.mark.django_db
+def test_timetable_calls_a_date_recorded_after_the_limit_missed_in_red(client, carol, challenge, known_plan):
+    challenge.action_plan_published_on = dt.date(2024, 7, 1)
+    challenge.save()
+    client.force_login(carol)
+    response = client.get(_url(challenge, as_of=AS_AT))
+    states = {m.key: m.state for m in response.context["milestones"]}
+    assert states["action_plan"] == "missed"
+    assertContains(response, '<strong class="govuk-tag govuk-tag--red">Missed</strong>', count=1, html=True)
+    assertNotContains(response, "No date recorded")
+    assert "2 met, 2 due, 0 with no date recorded, 1 missed" in response.content.decode()
 
 
 @pytest.mark.django_db

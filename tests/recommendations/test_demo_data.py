@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -10,6 +12,7 @@ from django.test import override_settings
 
 from recommendations.demo import load_demo
 from recommendations.models import Action, PeerChallenge, ProgressUpdate, Recommendation
+from recommendations.timetable import DUE, MET, NOT_RECORDED, timetables_for
 
 TITLES_2024 = [
     "City Centre masterplan", "One Coventry Plan", "Employees", "Medium Term Financial Strategy",
@@ -127,3 +130,26 @@ def test_demo_users_have_one_role_each_and_the_second_council_is_separate(demo):
     officer = get_user_model().objects.get(username="otherofficer")
     assert list(officer.memberships.values_list("council__slug", "role")) == [("demo-borough", "officer")]
     assert not PeerChallenge.objects.visible_to(officer).filter(council__slug="coventry").exists()
+
+
+def test_the_2024_action_plan_was_published_with_the_31_may_2024_scrutiny_agenda_pack(demo):
+    c2024 = PeerChallenge.objects.get(slug="coventry-2024")
+    assert str(c2024.action_plan_published_on) == "2024-05-31"
+    # The LGA's own publication date of the feedback report is not in the seeds.
+    assert c2024.feedback_report_date is None
+    states = {m.key: m.state for m in timetables_for([c2024], as_of=dt.date(2024, 11, 22))[c2024.pk]}
+    assert states == {
+        "feedback_report": NOT_RECORDED,
+        "action_plan": MET,
+        "progress_review": MET,
+        "progress_review_report": DUE,
+        "next_challenge": DUE,
+    }
+
+
+def test_loading_again_puts_back_a_date_changed_in_the_database(demo):
+    PeerChallenge.objects.filter(slug="coventry-2024").update(action_plan_published_on=None)
+    with override_settings(DEBUG=True):
+        report = load_demo(with_logins=True)
+    assert report.changed == {"peer challenges": 1}
+    assert str(PeerChallenge.objects.get(slug="coventry-2024").action_plan_published_on) == "2024-05-31"

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from bench.dashboards import populate_challenge
 from recommendations.models import Membership
@@ -109,6 +110,23 @@ def test_each_challenge_has_its_rag_summary_overdue_count_and_timetable(client, 
     old_milestones = {m.key: m.state for m in rows["northtown-2018"]["milestones"]}
     assert old_milestones["next_challenge"] == "missed"
     assert "Portfolio as at 22 November 2024" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_milestones_without_a_date_read_no_date_recorded_not_missed(client, carol, two_challenges):
+    client.force_login(carol)
+    response = client.get(URL + "?as_of=2024-11-22")
+    rows = _rows(response)
+    # 2018: no dates recorded at all; its next challenge (2024) came after the five-year limit.
+    assert rows["northtown-2018"]["summary"] == {"met": 0, "due": 0, "not_recorded": 4, "missed": 1}
+    # 2024: the feedback report and action plan dates have passed with no date recorded.
+    assert rows["northtown-2024"]["summary"] == {"met": 0, "due": 3, "not_recorded": 2, "missed": 0}
+    body = response.content.decode()
+    assert "0 met, 0 due, 4 with no date recorded, 1 missed" in body
+    assert "0 met, 3 due, 2 with no date recorded, 0 missed" in body
+    assertContains(response, "<strong>Action plan published: No date recorded.</strong>", count=2, html=True)
+    assertContains(response, "<strong>Next corporate peer challenge: Missed.</strong>", count=1, html=True)
+    assert "No date recorded: it was due by 18 April 2024." in body
 
 
 @pytest.mark.django_db
