@@ -18,8 +18,11 @@ demo: setup
 	@echo "The 2024 challenge: http://127.0.0.1:8000/challenges/coventry-2024/"
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
+# The suite runs on one pytest-xdist worker per core ("auto"); TEST_WORKERS=0 runs it in one process.
+# loadgroup keeps tests that share module-wide data (the permission matrix) on one worker.
+TEST_WORKERS ?= auto
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # A production-like server: gunicorn + WhiteNoise on PostgreSQL, DEBUG off, on the loopback
 # interface (plain HTTP there, so PEERTRACK_HTTPS=0; behind TLS leave it unset). The 120 s

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 
 from peertrack.env import env_bool, env_int, env_list, env_str
 
@@ -51,12 +52,18 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads a form: strips NUL bytes and control characters (peertrack/inputs.py).
+    "peertrack.inputs.CleanInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "peertrack.sessions.SlidingSessionMiddleware",
+    # After authentication, which it reads: signed-in pages and downloads get no-store.
+    "peertrack.caching.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After sign-in and messages: runs a form submitted twice (double click, retry) only once.
+    "peertrack.idempotency.SubmissionKeyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -109,24 +116,49 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
-# django-axes checks every sign-in first and locks a username out after repeated failures.
+# django-axes checks every sign-in first and pauses it after repeated failures
+# (peertrack/lockout.py, docs/SECURITY.md "Sign-in lockout"). Two limits, over a window of
+# PEERTRACK_LOCKOUT_MINUTES from the latest failure:
+# - PEERTRACK_LOCKOUT_FAILURES (5) wrong passwords for one username from one address pause that
+#   username at that address only: a stranger elsewhere cannot lock a user out of their own office;
+# - PEERTRACK_LOCKOUT_ADDRESS_FAILURES (20) from one address, for any usernames, pause that
+#   address: it cannot try a few passwords for every username. It is higher than the first
+#   because many council staff share one office address.
+# A success clears that username's failures at that address. Attempts made while paused are not
+# counted (nor do they extend the pause): they check no password.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = env_bool("PEERTRACK_LOCKOUT_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env_int("PEERTRACK_LOCKOUT_FAILURES", 5)
+PEERTRACK_LOCKOUT_ADDRESS_FAILURES = env_int("PEERTRACK_LOCKOUT_ADDRESS_FAILURES", 20)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("PEERTRACK_LOCKOUT_MINUTES", 15))
-# Lock the username being guessed, wherever the guesses come from, so an attacker
-# cannot dodge the limit by changing address; a success clears the count.
-# (Many council staff share one office address, so locking by address would lock them all.)
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 warns that a limit without the address can be dodged by rotating user agents or
-# cookies; a limit on the username cannot, so the warning does not apply here.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+for _name, _value in [("PEERTRACK_LOCKOUT_FAILURES", AXES_FAILURE_LIMIT),
+                      ("PEERTRACK_LOCKOUT_ADDRESS_FAILURES", PEERTRACK_LOCKOUT_ADDRESS_FAILURES),
+                      ("PEERTRACK_LOCKOUT_MINUTES", int(AXES_COOLOFF_TIME.total_seconds() // 60))]:
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1; got {_value}.")
+# axes counts failures per username and address together; the per-address limit is added by
+# peertrack.lockout.LockoutHandler, since axes compares one limit with every parameter set.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "peertrack.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "peertrack.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# The address is the connection's own (REMOTE_ADDR). Behind PEERTRACK_BEHIND_PROXY, it is read
+# from X-Forwarded-For past PEERTRACK_TRUSTED_PROXIES proxies of ours (default 1), so a client
+# cannot choose its address by sending the header itself (peertrack.lockout.client_ip). django-ipware,
+# which axes' AXES_IPWARE_* settings configure, is not installed: the callable replaces it.
+PEERTRACK_TRUSTED_PROXIES = (env_int("PEERTRACK_TRUSTED_PROXIES", 1)
+                             if env_bool("PEERTRACK_BEHIND_PROXY", default=False) else 0)
+if PEERTRACK_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(
+        f"PEERTRACK_TRUSTED_PROXIES must be 0 or more; got {PEERTRACK_TRUSTED_PROXIES}.")
+AXES_CLIENT_IP_CALLABLE = "peertrack.lockout.client_ip"
+AXES_USERNAME_CALLABLE = "peertrack.lockout.client_username"
 
 # Sessions end after this much inactivity: peertrack.sessions.SlidingSessionMiddleware pushes
 # the expiry forward as the user works (at most one write a minute, unlike

@@ -5,10 +5,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from peertrack import inputs
 from peertrack import views as site_views
+from recommendations.admin_scope import view_on_site
 from recommendations.forms import SignInForm
 
+inputs.register_id_converter()
+
 urlpatterns = [
+    # Before the admin's own "View on site" route, which would redirect to any council's pages.
+    path("admin/r/<id:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
     path("healthz", site_views.healthz, name="healthz"),
     path(

@@ -1,17 +1,25 @@
-"""Admin pages a coordinator uses to fix data, scoped to their councils."""
+"""Admin pages a council's coordinators and administrators use to fix data, scoped to their
+councils (ADR 0012); groups and sign-in records are for platform staff only."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.contrib.auth.models import Group, Permission, User
+from django.db.models import Model, Q, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from recommendations.admin_scope import CouncilScopedAdmin, ReadOnlyInline, managed_councils
+from recommendations.admin_scope import (
+    CouncilScopedAdmin,
+    ReadOnlyInline,
+    ScopedTabularInline,
+    managed_councils,
+)
 from recommendations.models import (
     Action,
     Council,
@@ -25,6 +33,19 @@ from recommendations.models import (
 )
 
 USER_FIELDS = ["user__username", "user__first_name", "user__last_name", "user__email"]
+
+
+class LeadOfficerChoices:
+    """Offers as an action's lead officer only active members of the user's councils.
+
+    Action.clean then refuses anyone who is not an active member of the action's own
+    council, so a choice posted from outside the list is a field error, never saved.
+    """
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "lead_officer" and "queryset" not in kwargs:
+            kwargs["queryset"] = Action.possible_lead_officers(managed_councils(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
 @admin.register(Council)
@@ -41,15 +62,14 @@ class MembershipAdmin(CouncilScopedAdmin):
     list_filter = ["council", "role"]
     search_fields = [*USER_FIELDS, "job_title"]
     autocomplete_fields = ["user"]
-    related_council_paths = {"council": ""}
 
 
-class PeerTeamMemberInline(admin.TabularInline):
+class PeerTeamMemberInline(ScopedTabularInline):
     model = PeerTeamMember
     extra = 0
 
 
-class ThemeInline(admin.TabularInline):
+class ThemeInline(ScopedTabularInline):
     model = Theme
     extra = 0
     fields = ["kind", "name", "position"]
@@ -62,7 +82,6 @@ class PeerChallengeAdmin(CouncilScopedAdmin):
     search_fields = ["title", "slug", "council__name"]
     date_hierarchy = "onsite_start"
     inlines = [ThemeInline, PeerTeamMemberInline]
-    related_council_paths = {"council": ""}
     fieldsets = [
         (None, {"fields": ["council", "title", "slug", "kind"]}),
         ("The visit", {"fields": ["onsite_start", "onsite_end", "people_spoken_to",
@@ -78,7 +97,6 @@ class PeerTeamMemberAdmin(CouncilScopedAdmin):
     list_display = ["name", "role", "organisation", "challenge"]
     list_filter = ["challenge__council", "challenge"]
     search_fields = ["name", "role", "organisation"]
-    related_council_paths = {"challenge": "council"}
 
 
 @admin.register(Theme)
@@ -87,10 +105,9 @@ class ThemeAdmin(CouncilScopedAdmin):
     list_display = ["name", "kind", "challenge", "position"]
     list_filter = ["kind", "challenge"]
     search_fields = ["name", "description"]
-    related_council_paths = {"challenge": "council"}
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(LeadOfficerChoices, ScopedTabularInline):
     """New actions can be added here; an existing one is changed on its own admin page, whose
     save advances the action's version and keeps a due-date change with its reason."""
 
@@ -112,7 +129,6 @@ class RecommendationAdmin(CouncilScopedAdmin):
     list_filter = ["challenge__council", "challenge", "response", "theme"]
     search_fields = ["title", "text", "response_narrative"]
     inlines = [ActionInline]
-    related_council_paths = {"challenge": "council", "theme": "challenge__council"}
 
 
 class ProgressUpdateInline(ReadOnlyInline):
@@ -147,6 +163,11 @@ class ActionAdminForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["loaded_version"].initial = self.instance.version
             self.fields["loaded_status"].initial = self.instance.status
+        lead = self.fields.get("lead_officer")
+        if (isinstance(lead, forms.ModelChoiceField) and lead.queryset is not None
+                and self.instance.lead_officer_id is not None):
+            # Someone who has left may stay the lead while other fields change (Action.clean).
+            lead.queryset = lead.queryset | User.objects.filter(pk=self.instance.lead_officer_id)
 
     def model_changes(self) -> list[str]:
         """Returns the names of the action's own fields this form changed."""
@@ -175,7 +196,7 @@ class ActionAdminForm(forms.ModelForm):
 
 
 @admin.register(Action)
-class ActionAdmin(CouncilScopedAdmin):
+class ActionAdmin(LeadOfficerChoices, CouncilScopedAdmin):
     """Actions, for fixing data. Saving a change advances the action's version (as the edit
     page does), so a coordinator whose edit page was opened before it gets a conflict
     instead of silently overwriting it; a moved due date is recorded with its reason."""
@@ -196,7 +217,6 @@ class ActionAdmin(CouncilScopedAdmin):
                        "completion_reported_by", "signed_off_at", "signed_off_by"]
     list_select_related = ["recommendation__challenge", "lead_officer"]
     inlines = [ProgressUpdateInline]
-    related_council_paths = {"recommendation": "challenge__council"}
 
     def get_fieldsets(self, request: HttpRequest, obj: Action | None = None) -> Any:
         dates = ["start_date", "due_date", "status"]
@@ -266,19 +286,175 @@ class ProgressUpdateAdmin(CouncilScopedAdmin):
         return False
 
 
-class ScopedUserAdmin(UserAdmin):
-    """Users, limited for a coordinator to the people of their own councils."""
+class CouncilFilter(admin.SimpleListFilter):
+    """Filters people by council, offering only the councils the user manages."""
 
-    list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
-    list_filter = ["is_staff", "is_active", ("memberships__council", admin.RelatedOnlyFieldListFilter),
-                   "memberships__role"]
+    title = "council"
+    parameter_name = "council"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(council.pk), council.name) for council in managed_councils(request)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value or not value.isdigit():
+            return queryset
+        council = managed_councils(request).filter(pk=int(value))
+        return queryset.filter(pk__in=Membership.objects.filter(council__in=council).values("user"))
+
+
+class MembershipFormSet(BaseInlineFormSet):
+    """A person's memberships; a council's staff adding someone must give them one."""
+
+    require_one = False
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [form for form in self.forms
+                if form.has_changed() and not form.cleaned_data.get("DELETE")]
+        if self.require_one and not kept:
+            raise forms.ValidationError(
+                "Give the person a role in one of your councils, or you will not be able to find "
+                "them again.", code="no_membership")
+
+
+class MembershipInline(ScopedTabularInline):
+    """The person's memberships of the councils the user manages (never of other councils)."""
+
+    model = Membership
+    formset = MembershipFormSet
+    fields = ["council", "role", "job_title", "expires_on"]
+    extra = 0
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(memberships__council__in=managed_councils(request)).distinct()
+        return queryset.filter(council__in=managed_councils(request))
+
+    def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
+        return 1 if obj is None else 0
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.require_one = obj is None and not request.user.is_superuser  # type: ignore[attr-defined]
+        return formset
+
+
+class ScopedUserAdmin(UserAdmin):
+    """People, limited for a council's staff to the people of their own councils.
+
+    A council's coordinator or administrator sees anyone with a membership of a council
+    they manage, and may change someone only when every membership that person holds is
+    in those councils and they are not a superuser, so no one changes (or takes over, by
+    setting a password) an account another council relies on. They never make anyone a
+    superuser, and grant only the permissions and groups they hold themselves.
+    """
+
+    council_scoped = True
+    list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_active", CouncilFilter, "memberships__role"]
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        members = Membership.objects.filter(council__in=managed_councils(request)).values("user")
+        return queryset.filter(pk__in=members)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any],
+                           search_term: str) -> tuple[QuerySet[Any], bool]:
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        match = request.resolver_match
+        if (match is not None and match.url_name == "autocomplete"
+                and request.GET.get("field_name") == "lead_officer"):
+            # The lead officer box offers only the people Action.clean would accept.
+            leads = Action.possible_lead_officers(managed_councils(request))
+            queryset = queryset.filter(pk__in=leads.values("pk"))
+        return queryset, may_have_duplicates
+
+    def _may_change(self, request: HttpRequest, obj: Any) -> bool:
+        if obj is None or request.user.is_superuser:
+            return True
+        if obj.is_superuser:
+            return False
+        return not obj.memberships.exclude(council__in=managed_councils(request)).exists()
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser and obj is not None:
+            readonly.append("is_superuser")
+        return readonly
+
+    def _grantable(self, request: HttpRequest, db_field: Any) -> QuerySet[Any]:
+        """Returns the permissions (or groups) `request.user` may give: those they hold."""
+        user = request.user
+        held = Permission.objects.filter(Q(user=user) | Q(group__user=user))
+        if db_field.name == "user_permissions":
+            return held.select_related("content_type").distinct()
+        beyond = Permission.objects.exclude(pk__in=held.values("pk"))
+        return Group.objects.exclude(permissions__in=beyond)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in ("user_permissions", "groups") and not request.user.is_superuser:
+            kwargs["queryset"] = self._grantable(request, db_field)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Saves the permissions and groups, keeping those the editor could not see.
+
+        The lists offer only what the editor holds; without this, saving a person who holds
+        more would silently take the rest away.
+        """
+        user = form.instance
+        kept: dict[str, list[Any]] = {}
+        if change and not request.user.is_superuser:
+            for name in ("user_permissions", "groups"):
+                field = form.fields.get(name)
+                if field is not None:
+                    kept[name] = list(getattr(user, name).exclude(pk__in=field.queryset.values("pk")))
+        super().save_related(request, form, formsets, change)
+        for name, hidden in kept.items():
+            getattr(user, name).add(*hidden)
+
+
+class PlatformStaffOnly:
+    """Pages for platform staff (superusers) only: not scoped to a council, so never shown to
+    a council's staff whatever permissions they are given."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+
+def _platform_staff_only(model: type[Model]) -> None:
+    registered = type(admin.site._registry[model])
+    admin.site.unregister(model)
+    admin.site.register(model, type(registered.__name__, (PlatformStaffOnly, registered), {}))
 
 
 admin.site.unregister(User)
 admin.site.register(User, ScopedUserAdmin)
+# Groups (shared by every council) and the sign-in lockout records (every council's
+# usernames and addresses) belong to no council.
+for _model in (Group, AccessAttempt, AccessLog, AccessFailureLog):
+    if _model in admin.site._registry:
+        _platform_staff_only(_model)

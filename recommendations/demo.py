@@ -67,6 +67,14 @@ COORDINATOR_PERMISSIONS = [
     ("auth", "user", ("view",)),
 ]
 
+# What a council's administrator may do in the admin: look after the council's people
+# (add them, give roles, switch accounts off). Not a superuser (ADR 0012): the admin keeps
+# them to their own council, and they grant no permission they do not hold.
+ADMINISTRATOR_PERMISSIONS = [
+    ("auth", "user", ("view", "add", "change")),
+    ("recommendations", "membership", ("view", "add", "change", "delete")),
+]
+
 
 class DemoDataError(Exception):
     """The fixture files are missing or inconsistent."""
@@ -157,12 +165,20 @@ class _Loader:
                 user.set_unusable_password()
             user.first_name, user.last_name = person["first_name"], person["last_name"]
             user.email = person["email"]
+            # The demo makes no superuser: a known password must never open every council.
             user.is_staff = role in (Membership.Role.COORDINATOR, Membership.Role.ADMINISTRATOR)
-            user.is_superuser = role == Membership.Role.ADMINISTRATOR
             user.save()
             self.report.created["users"] += 1
             if role == Membership.Role.COORDINATOR:
                 user.user_permissions.set(_coordinator_permissions())
+            elif role == Membership.Role.ADMINISTRATOR:
+                user.user_permissions.set(_administrator_permissions())
+        elif user.is_superuser:
+            # Earlier demo loads made the administrator a superuser; no demo user is one (ADR 0012).
+            user.is_superuser = False
+            user.save(update_fields=["is_superuser"])
+            if role == Membership.Role.ADMINISTRATOR:
+                user.user_permissions.set(_administrator_permissions())
         if person.get("demo_login") and username in DEMO_PASSWORDS:
             shown = DEMO_PASSWORDS[username] if self.with_logins else "(no password: DEBUG is off)"
             self.report.logins.append((username, shown, Membership.Role(role).label, council.name))
@@ -296,14 +312,22 @@ class _Loader:
                       {"text": entry["text"], "is_demo": entry.get("is_demo", False)})
 
 
-def _coordinator_permissions() -> list[Permission]:
+def _permissions(spec: list[tuple[str, str, tuple[str, ...]]]) -> list[Permission]:
     permissions = []
-    for app_label, model, actions in COORDINATOR_PERMISSIONS:
+    for app_label, model, actions in spec:
         for action in actions:
             permissions.append(Permission.objects.get(
                 content_type__app_label=app_label, codename=f"{action}_{model}"
             ))
     return permissions
+
+
+def _coordinator_permissions() -> list[Permission]:
+    return _permissions(COORDINATOR_PERMISSIONS)
+
+
+def _administrator_permissions() -> list[Permission]:
+    return _permissions(ADMINISTRATOR_PERMISSIONS)
 
 
 def load_demo(*, with_logins: bool, paths: list[Path] | None = None) -> LoadReport:

@@ -4,6 +4,10 @@ A spreadsheet treats a cell starting with = + - @ (or a tab or carriage return)
 as a formula, so text from the plan could run as one when the file is opened
 (CSV injection). Every such text cell is written with a leading single quote,
 which spreadsheets show as text.
+
+Control characters are stripped from every text cell (and the workbook's title):
+XLSX cannot hold them, and one stored before input was cleaned at the edge
+(peertrack/inputs.py) must not break the export for everyone.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from peertrack import inputs
 from recommendations import rag as rag_rules
 from recommendations.models import Action
 
@@ -29,7 +34,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(value: str) -> str:
-    """Returns `value` with a leading single quote when a spreadsheet would read it as a formula."""
+    """Returns `value` without control characters, with a leading single quote when a
+    spreadsheet would read it as a formula."""
+    value = inputs.xml_safe(inputs.clean_text(value))
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
@@ -79,7 +86,8 @@ def to_xlsx(rows: Iterable[list[Any]], *, title: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        # Defensive: safe_text has cleaned the text already, but one bad character loses the file.
+        sheet.append([inputs.xml_safe(cell) if isinstance(cell, str) else cell for cell in row])
         for cell in sheet[sheet.max_row]:
             # openpyxl itself turns a string starting with "=" into a formula; safe_text
             # has already quoted those, and marking every text cell as a string makes sure.
@@ -91,7 +99,7 @@ def to_xlsx(rows: Iterable[list[Any]], *, title: str) -> bytes:
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A2"
-    workbook.properties.title = title
+    workbook.properties.title = inputs.xml_safe(inputs.clean_text(title, multiline=False))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

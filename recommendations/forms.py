@@ -13,11 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from peertrack import inputs
 from recommendations import rag as rag_rules
 from recommendations.models import Action, Council, Membership, ProgressUpdate, Recommendation
 from recommendations.periods import ReportingPeriod
@@ -42,13 +42,14 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
 
 
-def _text(label: str, *, required: bool, missing: str = "", max_length: int = TEXT_MAX_LENGTH
-          ) -> forms.CharField:
+def _text(label: str, *, required: bool, missing: str = "", max_length: int = TEXT_MAX_LENGTH,
+          single_line: bool = False) -> forms.CharField:
     messages = {"max_length": f"{label} must be {max_length:,} characters or fewer"}
     if missing:
         messages["required"] = missing
-    return forms.CharField(label=label, required=required, max_length=max_length,
-                           error_messages=messages, strip=True)
+    field_class = inputs.SingleLineField if single_line else forms.CharField
+    return field_class(label=label, required=required, max_length=max_length,
+                       error_messages=messages, strip=True)
 
 
 def open_periods(today: dt.date | None = None) -> list[ReportingPeriod]:
@@ -93,6 +94,8 @@ class ProgressForm(forms.Form):
     def clean_period(self) -> ReportingPeriod:
         raw = self.cleaned_data["period"]
         try:
+            if not raw.isascii():  # the parser's \d would read "٢٠٢٤" as 2024
+                raise ValueError
             period = ReportingPeriod.parse(raw)
         except ValueError:
             raise forms.ValidationError("Select a reporting period from the list") from None
@@ -158,9 +161,11 @@ class DatePartsForm(forms.Form):
                            f"{label} must include a {' and '.join(missing)}")
             return None
         try:
-            day, month, year = (int(value) for value in parts)
-            if year < 2000 or year > 2100:
-                raise ValueError
+            # ASCII digits only: int() would read "٣" and "３", and overflow on 30 digits.
+            day, month, year = (inputs.whole_number(value) for value in parts)
+            if not inputs.year_in_range(year):
+                self.add_error(f"{name}_year", inputs.YEAR_MESSAGE)
+                return None
             return dt.date(year, month, day)
         except ValueError:
             self.add_error(f"{name}_day", f"{label} must be a real date, like 31 3 2025")
@@ -168,11 +173,10 @@ class DatePartsForm(forms.Form):
 
 
 def _lead_officer_field(council: Council) -> forms.ModelChoiceField:
-    people = get_user_model().objects.filter(
-        memberships__in=Membership.objects.active().filter(
-            council=council,
-            role__in=[Membership.Role.OFFICER, Membership.Role.COORDINATOR]),
-    ).order_by("first_name", "last_name", "username").distinct()
+    # Officers and coordinators lead actions; Action.clean holds the wider rule (any active member).
+    people = Action.possible_lead_officers(
+        council, roles=[Membership.Role.OFFICER, Membership.Role.COORDINATOR],
+    ).order_by("first_name", "last_name", "username")
     field = forms.ModelChoiceField(
         label="Lead officer", queryset=people, required=False, empty_label="Not assigned",
         error_messages={"invalid_choice": "Select a lead officer from the list"},
@@ -184,7 +188,7 @@ def _lead_officer_field(council: Council) -> forms.ModelChoiceField:
 class ActionEditForm(DatePartsForm):
     """A coordinator's change to an action's description, lead officer or due date."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages={
+    version = inputs.WholeNumberField(widget=forms.HiddenInput, min_value=1, error_messages={
         "required": "This form is out of date. Reload the page and make your change again.",
         "invalid": "This form is out of date. Reload the page and make your change again.",
     })
@@ -238,12 +242,12 @@ class ReturnForm(forms.Form):
 class NewActionForm(DatePartsForm):
     """A coordinator's new action for a recommendation."""
 
-    reference = forms.CharField(label="Reference", max_length=20, error_messages={
+    reference = inputs.SingleLineField(label="Reference", max_length=20, error_messages={
         "required": "Enter a reference, like 3.4",
         "max_length": "Reference must be 20 characters or fewer"})
     description = _text("Description", required=True, missing="Enter a description of the action")
-    cabinet_member = _text("Cabinet member", required=False, max_length=200)
-    directorate = _text("Directorate", required=False, max_length=200)
+    cabinet_member = _text("Cabinet member", required=False, max_length=200, single_line=True)
+    directorate = _text("Directorate", required=False, max_length=200, single_line=True)
 
     def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
         self.recommendation = recommendation

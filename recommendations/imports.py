@@ -31,14 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Prefetch
 
+from peertrack import inputs
 from recommendations.models import (
     Action,
     DueDateChange,
-    Membership,
     PeerChallenge,
     ProgressUpdate,
     Recommendation,
@@ -135,10 +134,7 @@ class OfficerDirectory:
 
     @classmethod
     def for_council(cls, council: Any) -> OfficerDirectory:
-        User = get_user_model()
-        members = User.objects.filter(
-            pk__in=Membership.objects.active().filter(council=council).values("user")
-        )
+        members = Action.possible_lead_officers(council)
         by_key: dict[str, list[Any]] = {}
         for user in members:
             keys = {_squash(user.get_username())}
@@ -380,9 +376,29 @@ def _match(row: PlanRow, recommendation: Recommendation, by_reference: dict[str,
     return None
 
 
+# A row's text cells: one line each, or text that may run over several lines.
+_ONE_LINE_CELLS = ("reference", "lead_officer", "cabinet_member", "directorate")
+_MULTI_LINE_CELLS = ("description", "narrative")
+
+
+def clean_rows(sheet: ReadResult) -> ReadResult:
+    """Returns `sheet` with NUL bytes and control characters stripped from every text cell.
+
+    A CSV or XLSX may hold them (PostgreSQL refuses NUL, XLSX exports cannot hold the
+    rest); the edge middleware never sees inside an uploaded file.
+    """
+    for row in sheet.rows:
+        for name in _ONE_LINE_CELLS:
+            setattr(row, name, inputs.clean_text(getattr(row, name), multiline=False).strip())
+        for name in _MULTI_LINE_CELLS:
+            setattr(row, name, inputs.clean_text(getattr(row, name)).strip())
+    return sheet
+
+
 def read_and_plan(*, challenge: PeerChallenge, data: bytes, filename: str) -> ActionPlanImport:
     """Reads the spreadsheet and plans its import (raises SpreadsheetError for a bad file)."""
-    return plan_action_plan(challenge=challenge, sheet=read_action_plan(data, filename),
+    filename = inputs.clean_text(filename, multiline=False)
+    return plan_action_plan(challenge=challenge, sheet=clean_rows(read_action_plan(data, filename)),
                             filename=filename)
 
 
@@ -403,6 +419,7 @@ def apply_action_plan(*, challenge: PeerChallenge, data: bytes, filename: str, b
     ImportRejected when the file has errors; nothing is written in either case.
     """
     period = period or ReportingPeriod.current()
+    filename = inputs.clean_text(filename, multiline=False)  # it goes into a due date's reason
     with transaction.atomic():
         # Serialise imports of one challenge (no-op on SQLite, which locks the database).
         PeerChallenge.objects.select_for_update().filter(pk=challenge.pk).first()
@@ -469,7 +486,9 @@ def export_rows(challenge: PeerChallenge) -> list[dict[str, Any]]:
             "rag": rag_label(update.rag) if update else "",
             "narrative": update.narrative if update else "",
         })
-    return rows
+    # Text stored before input was cleaned at the edge may hold what XLSX cannot (issue 12).
+    return [{key: inputs.xml_safe(inputs.clean_text(value)) if isinstance(value, str) else value
+             for key, value in row.items()} for row in rows]
 
 
 # --- uploads waiting for confirmation --------------------------------------------------

@@ -285,7 +285,10 @@ class EditConflict(Exception):
 
 
 class InvalidTransition(Exception):
-    """The action is not in a state that allows the change (e.g. signing off twice)."""
+    """The action is not in a state that allows the change (e.g. signing off twice).
+
+    The message says what happened instead, in plain English, for showing the user.
+    """
 
 
 class ActionStatus(models.TextChoices):
@@ -397,6 +400,40 @@ class Action(models.Model):
     def clean(self) -> None:
         if self.start_date and self.due_date and self.due_date < self.start_date:
             raise ValidationError({"due_date": "The due date cannot be before the start date."})
+        self.clean_lead_officer()
+
+    @staticmethod
+    def possible_lead_officers(council: Any, *, roles: list[str] | None = None) -> models.QuerySet[Any]:
+        """Returns who may lead an action of `council` (a Council, its id, or a queryset of them).
+
+        The one rule for every way a lead officer is chosen (forms, admin, imports) and for
+        reminders: an account that is switched on, with a membership of the council that has
+        not expired (in one of `roles`, if given).
+        """
+        from django.contrib.auth import get_user_model
+
+        lookup = "council__in" if isinstance(council, models.QuerySet) else "council"
+        memberships = Membership.objects.active().filter(**{lookup: council})
+        if roles is not None:
+            memberships = memberships.filter(role__in=roles)
+        return get_user_model().objects.filter(is_active=True, pk__in=memberships.values("user"))
+
+    def clean_lead_officer(self) -> None:
+        """Refuses a newly chosen lead officer who is not an active member of the action's council.
+
+        A lead officer already stored for the same recommendation is left alone (someone who
+        has since left does not block other changes to the action; reminders skip them).
+        """
+        if self.lead_officer_id is None or self.recommendation_id is None:
+            return
+        if self.pk is not None and Action.objects.filter(
+                pk=self.pk, lead_officer_id=self.lead_officer_id,
+                recommendation_id=self.recommendation_id).exists():
+            return
+        council = Council.objects.filter(challenges__recommendations=self.recommendation_id)
+        if not Action.possible_lead_officers(council).filter(pk=self.lead_officer_id).exists():
+            raise ValidationError({"lead_officer": "Choose a lead officer who is an active member "
+                                                   "of this action's council."})
 
     @property
     def is_open(self) -> bool:
@@ -510,28 +547,80 @@ class Action(models.Model):
     def sign_off(self, *, by: Any) -> None:
         """Signs off an action awaiting sign-off as complete (Blue).
 
-        Raises InvalidTransition when it is not awaiting sign-off, e.g. when
-        another coordinator signed it off or returned it first.
+        Raises InvalidTransition, with a message saying what happened instead, when it
+        is not awaiting sign-off, e.g. when another coordinator signed it off or
+        returned it first, or a newer progress update withdrew the completion report.
         """
-        if not self._write(guard=Q(status=self.Status.AWAITING_SIGN_OFF), by=by,
-                           bump_version=False, status=self.Status.COMPLETE,
-                           signed_off_at=timezone.now(), signed_off_by=by):
-            raise InvalidTransition("Only an action awaiting sign-off can be signed off.")
+        with transaction.atomic():
+            self._lock_awaiting_sign_off()
+            if not self._write(guard=Q(status=self.Status.AWAITING_SIGN_OFF), by=by,
+                               bump_version=False, status=self.Status.COMPLETE,
+                               signed_off_at=timezone.now(), signed_off_by=by):
+                raise InvalidTransition(self._current()._not_awaiting_sign_off())
 
     def return_for_work(self, *, by: Any, reason: str) -> SignOffReturn:
         """Sends an action awaiting sign-off back to in progress, keeping the reason.
 
-        Raises InvalidTransition when it is not awaiting sign-off.
+        Raises InvalidTransition, with a message saying why, when it is not awaiting
+        sign-off.
         """
         if not reason.strip():
             raise ValidationError({"reason": "Say why the action is not yet complete."})
         with transaction.atomic():
+            self._lock_awaiting_sign_off()
             if not self._write(guard=Q(status=self.Status.AWAITING_SIGN_OFF), by=by,
                                reason=reason, bump_version=False,
                                status=self.Status.IN_PROGRESS, completion_reported_at=None,
                                completion_reported_by=None):
-                raise InvalidTransition("Only an action awaiting sign-off can be returned.")
+                raise InvalidTransition(self._current()._not_awaiting_sign_off())
             return SignOffReturn.objects.create(action=self, reason=reason.strip(), returned_by=by)
+
+    def _locked(self) -> Action:
+        """Returns the action's row as stored, locked until the transaction ends.
+
+        Every state change (progress, sign-off, return) takes this lock first, so they
+        queue one behind the other instead of deciding on a status that is about to
+        change. SQLite has no row locks; there the guarded UPDATEs still catch a race.
+        """
+        return Action.objects.select_for_update().get(pk=self.pk)
+
+    def _current(self) -> Action:
+        return Action.objects.select_related("signed_off_by").get(pk=self.pk)
+
+    def _lock_awaiting_sign_off(self) -> None:
+        current = self._locked()
+        if current.status != self.Status.AWAITING_SIGN_OFF:
+            raise InvalidTransition(self._current()._not_awaiting_sign_off())
+
+    def _signed_off_text(self) -> str:
+        who = "a coordinator"
+        if self.signed_off_by is not None:
+            who = self.signed_off_by.get_full_name() or self.signed_off_by.get_username()
+        if self.signed_off_at is None:
+            return f"signed off by {who}"
+        moment = timezone.localtime(self.signed_off_at)
+        return f"signed off by {who} at {moment:%H:%M} on {moment:%-d %B %Y}"
+
+    def _not_awaiting_sign_off(self) -> str:
+        """Says, in plain English, why this action (as stored) cannot be signed off or returned."""
+        if self.status == self.Status.COMPLETE:
+            return (f"This action is not awaiting sign-off: it was {self._signed_off_text()}. "
+                    "Nothing was changed.")
+        if self.status == self.Status.CLOSED:
+            return "This action is not awaiting sign-off: it is closed. Nothing was changed."
+        return ("This action is not awaiting sign-off: it was returned, or a newer progress "
+                "update withdrew the report that it is complete. Nothing was changed.")
+
+    def _refuses_updates(self) -> str:
+        """Says, in plain English, why this action (as stored) took no progress update."""
+        if self.status == self.Status.COMPLETE:
+            return (f"This action was {self._signed_off_text()}, so it takes no more updates; "
+                    "your update was not recorded. Ask a coordinator if it needs reopening.")
+        if self.status == self.Status.CLOSED:
+            return ("This action is closed, so it takes no more updates; your update was not "
+                    "recorded. Ask a coordinator if it needs reopening.")
+        return ("This action changed while your update was being saved, so your update was not "
+                "recorded. Check the action, then save your update again.")
 
     @property
     def accepts_updates(self) -> bool:
@@ -553,13 +642,17 @@ class Action(models.Model):
         A not-started action becomes in progress. A Blue update reports the action
         complete (awaiting sign-off); any other rating on an action awaiting
         sign-off withdraws that report. Complete and closed actions take no
-        updates (InvalidTransition). Each status change is a guarded UPDATE, so a
-        concurrent sign-off or second update is never overwritten.
+        updates: InvalidTransition, whose message says who signed it off and when.
+
+        The action's row is locked first, so a sign-off or return posted at the same
+        moment waits for this update (or this update waits for it and is refused).
+        Each status change is also a guarded UPDATE whose result is checked: if the
+        action changed anyway, InvalidTransition is raised and nothing is written.
         """
         with transaction.atomic():
-            status = Action.objects.filter(pk=self.pk).values_list("status", flat=True).get()
+            status = self._locked().status
             if status in (self.Status.COMPLETE, self.Status.CLOSED):
-                raise InvalidTransition("This action is complete or closed and takes no updates.")
+                raise InvalidTransition(self._current()._refuses_updates())
             update = ProgressUpdate(
                 action=self,
                 rag=rag,
@@ -572,16 +665,23 @@ class Action(models.Model):
             )
             update._history_user = by  # type: ignore[attr-defined]
             update.save()
-            if rag == Rag.BLUE:
-                self.report_complete(by=by)
-            elif status == self.Status.AWAITING_SIGN_OFF:
-                self._write(guard=Q(status=self.Status.AWAITING_SIGN_OFF), by=by,
-                            reason="Completion withdrawn by a later update", bump_version=False,
-                            status=self.Status.IN_PROGRESS, completion_reported_at=None,
-                            completion_reported_by=None)
+            if status == self.Status.AWAITING_SIGN_OFF:
+                # Blue again: it stays awaiting sign-off. Any other rating withdraws the claim.
+                moved = rag == Rag.BLUE or self._write(
+                    guard=Q(status=self.Status.AWAITING_SIGN_OFF), by=by,
+                    reason="Completion withdrawn by a later update", bump_version=False,
+                    status=self.Status.IN_PROGRESS, completion_reported_at=None,
+                    completion_reported_by=None)
+            elif rag == Rag.BLUE:
+                moved = self.report_complete(by=by)
+            elif status == self.Status.NOT_STARTED:
+                moved = self._write(guard=Q(status=self.Status.NOT_STARTED), by=by,
+                                    bump_version=False, status=self.Status.IN_PROGRESS)
             else:
-                self._write(guard=Q(status=self.Status.NOT_STARTED), by=by, bump_version=False,
-                            status=self.Status.IN_PROGRESS)
+                moved = True
+            if not moved:
+                # The status changed after it was read: raising rolls the update back too.
+                raise InvalidTransition(self._current()._refuses_updates())
             self.refresh_from_db()
         return update
 
@@ -689,3 +789,25 @@ class ProgressUpdate(models.Model):
     @property
     def period(self) -> ReportingPeriod:
         return ReportingPeriod(self.period_year, self.period_quarter)
+
+
+class SubmissionKey(models.Model):
+    """A form submission already dealt with, remembered by the random key its form carried.
+
+    Bookkeeping for `peertrack.idempotency`, not part of the plan: no history. A row
+    with no `location` is a submission still being processed; `location` is where its
+    answer sent the user. Rows older than a day are purged.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    location = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submission_key_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({'done' if self.location else 'in progress'})"

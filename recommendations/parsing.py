@@ -1,6 +1,6 @@
 """Reads the "Key recommendations" section of an LGA feedback report, pasted as text.
 
-Pure functions: no Django, no database. `parse_recommendations(text)` returns the
+Pure functions: no database, no request. `parse_recommendations(text)` returns the
 numbered recommendations (number, title, text, sub-points) and the warnings a
 coordinator should read before confirming; it raises `RecommendationParseError`
 when the text holds no recommendation at all.
@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from peertrack import inputs
 
 TITLE_MAX_LENGTH = 200
 # A derived title is cut at a word boundary before this many characters.
@@ -62,12 +64,14 @@ _LETTER_POINT = re.compile(
     r"^\s*\(?(?P<letter>[a-h])\)\s*(?P<rest>\S.*)$|^\s*(?P<letter2>[a-h])\.\s+(?P<rest2>\S.*)$"
 )
 _LOWER_ROMAN_POINT = re.compile(r"^\s*\((?P<roman>[ivx]+)\)\s*(?P<rest>\S.*)$")
+# Numbers are ASCII digits, a few of them: \d would read "٣" as 3, and int() of
+# thousands of digits raises.
 _RECOMMENDATION_WORD = re.compile(
-    r"^\s*(?:key\s+)?(?:recommendation|rec\.?)\s*(?:no\.?\s*)?(?P<num>\d+|[ivxlc]+)\b\s*[.):\-–—]?\s*(?P<rest>.*)$",
+    r"^\s*(?:key\s+)?(?:recommendation|rec\.?)\s*(?:no\.?\s*)?(?P<num>[0-9]{1,4}|[ivxlc]+)\b\s*[.):\-–—]?\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
-_SECTION_NUMBER = re.compile(r"^\s*(?P<section>\d{1,2})\.(?P<num>\d{1,2})\.?(?:\s+(?P<rest>.*)|\s*)$")
-_PLAIN_NUMBER = re.compile(r"^\s*(?P<num>\d{1,2})(?P<punct>[.):])?(?:\s+(?P<rest>.*)|\s*)$")
+_SECTION_NUMBER = re.compile(r"^\s*(?P<section>[0-9]{1,2})\.(?P<num>[0-9]{1,2})\.?(?:\s+(?P<rest>.*)|\s*)$")
+_PLAIN_NUMBER = re.compile(r"^\s*(?P<num>[0-9]{1,2})(?P<punct>[.):])?(?:\s+(?P<rest>.*)|\s*)$")
 _ROMAN_NUMBER = re.compile(r"^\s*(?P<num>[IVXLC]+|[ivxlc]+)[.):](?:\s+(?P<rest>.*)|\s*)$")
 
 _PAGE_NUMBER = re.compile(
@@ -167,6 +171,8 @@ def _sub_point(line: str) -> str | None:
 
 def _normalise(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    # No NUL or other control character reaches a recommendation (PostgreSQL refuses NUL).
+    text = inputs.clean_text(text)
     text = text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u200b", "")
     return [line.rstrip().expandtabs(4) for line in text.split("\n")]
 

@@ -20,10 +20,14 @@ import csv
 import datetime as dt
 import io
 import re
+import struct
+import time
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from xml.parsers import expat
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -31,8 +35,29 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from peertrack import inputs
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 2000
+# Limits that keep a hostile upload from holding a worker (issue 12): each is checked before
+# the work it bounds, and far above what a real action plan needs (2,000 rows of about ten
+# columns). A file over any of them is refused with a message naming the limit.
+MAX_ZIP_MEMBERS = 1000  # files inside the .xlsx zip; Excel writes a few dozen
+MAX_ZIP_DIRECTORY_BYTES = 1024 * 1024  # the zip's list of files, read before the list is parsed
+MAX_MEMBER_BYTES = 50 * 1024 * 1024  # one file inside the zip, uncompressed
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # all of them together
+MAX_COMPRESSION_RATIO = 100  # for members over 1 MB; XML compresses 5 to 20 times
+MAX_SHEET_ROWS = 10_000  # rows of a sheet or CSV file, empty ones included
+MAX_SHEET_CELLS = 50_000  # cells of a sheet, empty formatted ones included
+MAX_COLUMNS = 200  # columns that may hold something (A to GR)
+MAX_CELL_TEXT = 32_767  # characters in one cell: Excel's own limit
+MAX_NUMBER_CHARS = 100  # a number cell's stored digits
+MAX_SHARED_STRINGS = 50_000  # different texts in a workbook
+MAX_SHARED_TEXT = 20_000_000  # characters of all those texts together
+MAX_ELEMENTS = 250_000  # XML elements in all the workbook's parts
+MAX_OTHER_ELEMENTS = 20_000  # of them outside cells and texts (styles, merged cells, ...)
+MAX_CSV_ROW_CHARS = 1_000_000  # one CSV record, however many lines it spans
+READ_SECONDS = 15.0  # wall-clock time for reading a file, well inside gunicorn's 120 s
 # How many rows from the top may hold a title before the header row.
 HEADER_SEARCH_ROWS = 10
 SHEET_NAME = "Action plan"
@@ -322,41 +347,434 @@ def _detect_format(data: bytes, filename: str) -> str:
     )
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list[_Cell]]:
+class _Deadline:
+    """The wall-clock time by which reading must finish; `check` raises once it has passed."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() >= self.at:
+            raise SpreadsheetError(
+                f"Reading the file took more than {self.seconds:g} seconds, so peertrack stopped. "
+                "Remove other sheets and unused rows and columns, or split the plan into smaller "
+                "files, and upload it again."
+            )
+
+
+_DAMAGED = ("The file could not be opened as an Excel workbook: it may be damaged. Open it in "
+            "Excel, save it as .xlsx and upload it again.")
+_NEW_WORKBOOK = ("Copy the action plan sheet into a new workbook, save it as .xlsx and upload "
+                 "that.")
+_SMALLER = "copy the action plan sheet into a new workbook, and upload it again."
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_DIGITS = "0123456789"
+_COLUMN_NUMBERS: dict[str, int] = {}
+
+
+def _column_letters(index: int) -> str:
+    """Returns a column's letters (1 is A, 200 is GR), for any index openpyxl would refuse too."""
+    letters = ""
+    while index > 0:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _column_number(letters: str) -> int:
+    """Returns the index of column letters (A is 1, XFD 16384); SpreadsheetError if they are not."""
+    number = _COLUMN_NUMBERS.get(letters)
+    if number is None:
+        if not (letters.isascii() and letters.isalpha() and len(letters) <= 3):
+            raise SpreadsheetError(_DAMAGED)
+        number = 0
+        for letter in letters.upper():
+            number = number * 26 + ord(letter) - 64
+        _COLUMN_NUMBERS[letters] = number
+    return number
+
+
+def _check_zip_directory(data: bytes) -> None:
+    """Refuses a zip whose list of files is too long to parse, reading only its last record.
+
+    zipfile builds an object per listed file before anyone can count them, and reads the
+    list for as many bytes as the end record says, whatever count it gives.
+    """
+    end = len(data) - 22
+    if data[end:end + 4] != b"PK\x05\x06":
+        end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
+    if end < 0 or len(data) < end + 22:
+        raise SpreadsheetError(_DAMAGED)
+    entries, directory_bytes = struct.unpack("<HI", data[end + 10:end + 16])
+    locator = end - 20
+    if locator >= 0 and data[locator:locator + 4] == b"PK\x06\x07":
+        # A zip64 archive keeps the true figures in a second end record the locator points at.
+        (record,) = struct.unpack("<Q", data[locator + 8:locator + 16])
+        if data[record:record + 4] != b"PK\x06\x06" or len(data) < record + 56:
+            raise SpreadsheetError(_DAMAGED)
+        entries, directory_bytes = struct.unpack("<QQ", data[record + 32:record + 48])
+    if entries > MAX_ZIP_MEMBERS or directory_bytes > MAX_ZIP_DIRECTORY_BYTES:
+        raise SpreadsheetError(
+            f"The workbook holds more than {MAX_ZIP_MEMBERS:,} files inside it (an action plan "
+            f"needs a few dozen), so peertrack will not open it. {_NEW_WORKBOOK}"
+        )
+
+
+def _check_zip_members(archive: zipfile.ZipFile) -> None:
+    """Refuses members that would cost too much to expand, from the sizes the zip lists.
+
+    zipfile never returns more bytes than a member's listed size (it stops there and the
+    checksum then fails), so the listed sizes bound the work.
+    """
+    members = archive.infolist()
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise SpreadsheetError(
+            f"The workbook holds {len(members):,} files inside it; peertrack opens workbooks of "
+            f"at most {MAX_ZIP_MEMBERS:,}. {_NEW_WORKBOOK}"
+        )
+    total = 0
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise SpreadsheetError(
+                "The workbook is password-protected. Remove the password, save it and upload it "
+                "again."
+            )
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            # bzip2 and LZMA expand without a bound per read; Excel never uses them.
+            raise SpreadsheetError(
+                "The workbook is compressed in a way Excel does not use, so peertrack will not "
+                "open it. Open it in Excel, save it as an Excel Workbook (.xlsx) and upload it "
+                "again."
+            )
+        size = member.file_size
+        total += size
+        if size > MAX_MEMBER_BYTES:
+            raise SpreadsheetError(
+                f"The workbook's part “{member.filename[:80]}” expands to {size / 2**20:,.0f} MB "
+                f"when opened; peertrack reads parts of at most {MAX_MEMBER_BYTES // 2**20} MB. "
+                f"Remove other sheets, images and unused rows and columns, or {_SMALLER}"
+            )
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise SpreadsheetError(
+                f"The workbook expands to more than {MAX_UNCOMPRESSED_BYTES // 2**20} MB when "
+                f"opened; peertrack reads at most {MAX_UNCOMPRESSED_BYTES // 2**20} MB. Remove "
+                f"other sheets, images and unused rows and columns, or {_SMALLER}"
+            )
+        if size > 2**20 and size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
+            raise SpreadsheetError(
+                f"The workbook's part “{member.filename[:80]}” expands "
+                f"{size // max(member.compress_size, 1):,} times when opened, far more than a "
+                f"spreadsheet does (at most {MAX_COMPRESSION_RATIO} times), so peertrack will not "
+                f"open it. {_NEW_WORKBOOK}"
+            )
+
+
+_ROW, _CELL, _STRING, _VALUE, _FORMULA, _TEXT = range(1, 7)
+_KINDS = {f"{_MAIN[1:]}{local}": kind for local, kind in (
+    ("row", _ROW), ("c", _CELL), ("si", _STRING), ("v", _VALUE), ("f", _FORMULA), ("t", _TEXT))}
+
+
+@dataclass
+class _Totals:
+    """What the pre-scan has counted so far across the workbook's parts."""
+
+    elements: int = 0
+    other_elements: int = 0
+
+
+@dataclass(slots=True)
+class _PartScan:
+    """Counts one XML part of a workbook as expat streams it, refusing it at the first limit.
+
+    It looks at elements by their SpreadsheetML names wherever they are, as openpyxl's
+    parser does, and never trusts a sheet's `<dimension>`. `last_row` and `last_column` are
+    the furthest row and column holding something: reading stops there.
+    """
+
+    name: str
+    elements: int = 0
+    other_elements: int = 0
+    rows: int = 0
+    cells: int = 0
+    strings: int = 0
+    string_text: int = 0
+    last_row: int = 0
+    last_column: int = 0
+    _row: int = 0
+    _column: int = 0
+    _depth_in_data: int = 0
+    _in_cell: bool = False
+    _cell_type: str = ""
+    _cell_text: int = 0
+    _has_value: bool = False
+    _collecting: int = 0
+    _text: int = 0
+    _si_text: int = 0
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        self.elements += 1
+        if self.elements > MAX_ELEMENTS:
+            raise SpreadsheetError(self._too_complex())
+        kind = _KINDS.get(name, 0)
+        if self._depth_in_data:
+            self._depth_in_data += 1
+        elif kind != _ROW and kind != _STRING:
+            # Outside cells and texts: styles, merged cells, validations, each an object to openpyxl.
+            self.other_elements += 1
+            if self.other_elements > MAX_OTHER_ELEMENTS:
+                raise SpreadsheetError(self._too_complex())
+        if not kind:
+            return
+        if kind == _CELL:
+            self._start_cell(attributes)
+        elif kind == _ROW:
+            self._start_row(attributes.get("r"))
+        elif kind == _STRING:
+            self._depth_in_data = 1
+            self.strings += 1
+            self._si_text = 0
+            if self.strings > MAX_SHARED_STRINGS:
+                raise SpreadsheetError(
+                    f"The workbook holds more than {MAX_SHARED_STRINGS:,} different pieces of "
+                    f"text; peertrack reads at most {MAX_SHARED_STRINGS:,}. {_NEW_WORKBOOK}"
+                )
+        else:
+            self._collecting = kind
+            self._text = 0
+            if kind == _FORMULA and self._in_cell:
+                self._has_value = True
+
+    def end(self, name: str) -> None:
+        if self._depth_in_data:
+            self._depth_in_data -= 1
+        kind = _KINDS.get(name, 0)
+        if kind == _CELL:
+            if self._in_cell:
+                self._end_cell()
+        elif kind >= _VALUE:
+            self._collecting = 0
+            if (kind == _VALUE and self._text > MAX_NUMBER_CHARS
+                    and self._cell_type in ("n", "s", "b")):
+                raise SpreadsheetError(
+                    f"Cell {self._cell()} holds a number {self._text:,} characters long, which no "
+                    "action plan needs. Correct it and upload the file again."
+                )
+
+    def text(self, data: str) -> None:
+        if not self._collecting:
+            return
+        self._text += len(data)
+        if self._in_cell:
+            self._cell_text += len(data)
+            self._has_value = True
+            if self._cell_text > MAX_CELL_TEXT:
+                raise SpreadsheetError(
+                    f"Cell {self._cell()} holds more than {MAX_CELL_TEXT:,} characters, more than "
+                    "Excel itself allows in a cell. Shorten it and upload the file again."
+                )
+        elif self._depth_in_data:  # a shared string
+            self._si_text += len(data)
+            self.string_text += len(data)
+            if self._si_text > MAX_CELL_TEXT:
+                raise SpreadsheetError(
+                    f"A piece of text in the workbook is more than {MAX_CELL_TEXT:,} characters "
+                    "long, more than Excel itself allows in a cell. Shorten it and upload the "
+                    "file again."
+                )
+            if self.string_text > MAX_SHARED_TEXT:
+                raise SpreadsheetError(
+                    f"The workbook holds more than {MAX_SHARED_TEXT:,} characters of text; "
+                    f"peertrack reads at most {MAX_SHARED_TEXT:,}. {_NEW_WORKBOOK}"
+                )
+
+    def _start_row(self, reference: str | None) -> None:
+        self._depth_in_data = 1
+        self.rows += 1
+        if self.rows > MAX_SHEET_ROWS:
+            raise SpreadsheetError(
+                f"A sheet in the workbook has more than {MAX_SHEET_ROWS:,} rows, counting empty "
+                f"rows that carry formatting; peertrack reads at most {MAX_SHEET_ROWS:,}. Delete "
+                "the empty rows below the action plan (or copy the plan into a new workbook) and "
+                "upload it again."
+            )
+        self._column = 0
+        if reference is None:
+            self._row += 1
+            return
+        try:  # as openpyxl reads it: "7" or "7.0"
+            self._row = int(float(reference)) if "." in reference else int(reference)
+        except (ValueError, OverflowError):
+            raise SpreadsheetError(_DAMAGED) from None
+
+    def _start_cell(self, attributes: dict[str, str]) -> None:
+        self.cells += 1
+        if self.cells > MAX_SHEET_CELLS:
+            raise SpreadsheetError(
+                f"A sheet in the workbook has more than {MAX_SHEET_CELLS:,} cells, counting empty "
+                f"cells that carry formatting; peertrack reads at most {MAX_SHEET_CELLS:,}. Clear "
+                "the formatting of unused rows and columns (or copy the plan into a new workbook) "
+                "and upload it again."
+            )
+        reference = attributes.get("r")
+        # As openpyxl reads it: the cell's letters give its column, else the next one.
+        self._column = _column_number(reference.rstrip(_DIGITS)) if reference else self._column + 1
+        self._in_cell = True
+        self._cell_type = attributes.get("t", "n")
+        self._cell_text = 0
+        self._has_value = False
+
+    def _end_cell(self) -> None:
+        if self._has_value:
+            if self._row > MAX_SHEET_ROWS:
+                raise SpreadsheetError(
+                    f"A sheet in the workbook has something in row {self._row:,} (cell "
+                    f"{self._cell()}); peertrack reads the first {MAX_SHEET_ROWS:,} rows. Delete "
+                    "what is below the action plan and upload it again."
+                )
+            if self._column > MAX_COLUMNS:
+                raise SpreadsheetError(
+                    f"A sheet in the workbook has something in column "
+                    f"{_column_letters(self._column)} (cell {self._cell()}); peertrack reads the "
+                    f"first {MAX_COLUMNS} columns (A to {_column_letters(MAX_COLUMNS)}). Delete "
+                    "what is to the right of the action plan and upload it again."
+                )
+            self.last_row = max(self.last_row, self._row)
+            self.last_column = max(self.last_column, self._column)
+        self._in_cell = False
+
+    def _cell(self) -> str:
+        return f"{_column_letters(self._column)}{self._row}"
+
+    def _too_complex(self) -> str:
+        return (f"The workbook is too complex to read: at its part “{self.name[:80]}” it has "
+                f"more than {MAX_OTHER_ELEMENTS:,} formats, merged cells and other settings, or "
+                f"{MAX_ELEMENTS:,} XML elements in all. {_NEW_WORKBOOK}")
+
+
+def _refuse_declarations(*_args: Any) -> None:
+    raise SpreadsheetError(
+        "The workbook contains XML document type declarations, which Excel never writes and "
+        "which can be used to attack a server, so peertrack will not open it. Open it in Excel, "
+        "save it as an Excel Workbook (.xlsx) and upload it again."
+    )
+
+
+def _scan_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, deadline: _Deadline,
+               totals: _Totals) -> _PartScan:
+    """Streams one member through expat (as openpyxl's parser will) under the limits.
+
+    Document type declarations are refused, so no entity is ever expanded. A member that
+    is not XML (an image) stops the scan at its first bytes; openpyxl fails on it in the
+    same place if it ever reads it.
+    """
+    scan = _PartScan(member.filename, elements=totals.elements,
+                     other_elements=totals.other_elements)
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _refuse_declarations
+    parser.EntityDeclHandler = _refuse_declarations
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    parser.CharacterDataHandler = scan.text
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(64 * 1024):
+                deadline.check()
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError:
+        pass
+    except SpreadsheetError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+        # A checksum that fails (sizes that lie), a broken stream, an unknown method.
+        raise SpreadsheetError(_DAMAGED) from None
+    totals.elements, totals.other_elements = scan.elements, scan.other_elements
+    return scan
+
+
+def _xlsx_rows(data: bytes, deadline: _Deadline) -> Iterator[tuple[int, list[_Cell]]]:
+    """Yields the number and cells of each non-empty row of the action plan sheet.
+
+    Before openpyxl touches the file: the zip's directory, each member's listed size and
+    every XML part's content are checked against the limits; then openpyxl (read-only)
+    reads only up to the last row and column that hold something.
+    """
+    _check_zip_directory(data)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
+        raise SpreadsheetError(_DAMAGED) from None
+    with archive:
+        _check_zip_members(archive)
         names = set(archive.namelist())
-    except zipfile.BadZipFile:
-        raise SpreadsheetError(
-            "The file could not be opened as an Excel workbook: it may be damaged. Open it in "
-            "Excel, save it as .xlsx and upload it again."
-        ) from None
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise SpreadsheetError(
-            "The workbook contains macros, which peertrack does not accept. Save it as an Excel "
-            "Workbook (.xlsx) without macros and upload it again."
-        )
-    if "xl/workbook.xml" not in names:
-        raise SpreadsheetError(
-            "The file is not an Excel workbook (.xlsx) or a CSV file. Upload the action plan as "
-            ".xlsx or .csv."
-        )
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            raise SpreadsheetError(
+                "The workbook contains macros, which peertrack does not accept. Save it as an "
+                "Excel Workbook (.xlsx) without macros and upload it again."
+            )
+        if "xl/workbook.xml" not in names:
+            raise SpreadsheetError(
+                "The file is not an Excel workbook (.xlsx) or a CSV file. Upload the action plan "
+                "as .xlsx or .csv."
+            )
+        totals = _Totals()
+        scans = {member.filename: _scan_part(archive, member, deadline, totals)
+                 for member in archive.infolist()}
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many types for a malformed package
-        raise SpreadsheetError(
-            "The file could not be opened as an Excel workbook: it may be damaged. Open it in "
-            "Excel, save it as .xlsx and upload it again."
-        ) from None
+        raise SpreadsheetError(_DAMAGED) from None
     try:
         sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
-        for row in sheet.iter_rows():
-            yield [_Cell(cell.value, getattr(cell, "data_type", None) == "f") for cell in row]
+        # openpyxl keeps the sheet's part name privately; without it, the furthest of any sheet.
+        scan = scans.get(str(getattr(sheet, "_worksheet_path", "")))
+        chosen = [scan] if scan is not None else list(scans.values())
+        last_row = max(part.last_row for part in chosen)
+        last_column = max(part.last_column for part in chosen)
+        if not last_row:
+            return
+        rows = sheet.iter_rows(min_row=1, max_row=last_row, min_col=1, max_col=last_column)
+        for row_number, row in enumerate(rows, start=1):
+            deadline.check()
+            if all(cell.value is None for cell in row):
+                continue
+            yield row_number, [_Cell(cell.value, getattr(cell, "data_type", None) == "f")
+                               for cell in row]
+    except SpreadsheetError:
+        raise
+    except Exception:  # a value openpyxl cannot convert (a shared string that is not there, ...)
+        raise SpreadsheetError(_DAMAGED) from None
     finally:
         workbook.close()
 
 
-def _csv_rows(data: bytes) -> Iterator[list[_Cell]]:
+def _csv_delimiter(text: str) -> str:
+    """Returns the delimiter (comma, semicolon or tab) that finds most known headers near the top.
+
+    csv.Sniffer is not used: its regular expressions take seconds on some short inputs.
+    """
+    sample = text[:64 * 1024]
+    best, best_score = ",", 0
+    for delimiter in (",", ";", "\t"):
+        score = 0
+        try:
+            records = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+            for index, record in enumerate(records):
+                if index >= HEADER_SEARCH_ROWS:
+                    break
+                score = max(score, sum(1 for value in record[:MAX_COLUMNS]
+                                       if _normalise_header(value) in _HEADER_LOOKUP))
+        except csv.Error:
+            pass
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_rows(data: bytes, deadline: _Deadline) -> Iterator[tuple[int, list[_Cell]]]:
+    """Yields the number and cells of each non-empty record of a CSV file, within the limits."""
     if b"\x00" in data[:4096]:
         raise SpreadsheetError(
             "The file is not a CSV file (it holds binary data). Upload the action plan as .xlsx "
@@ -373,15 +791,65 @@ def _csv_rows(data: bytes) -> Iterator[list[_Cell]]:
                 "The CSV file's characters could not be read. Save it from Excel as “CSV UTF-8” "
                 "and upload it again."
             ) from None
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), dialect):
-            yield [_Cell(value, value.startswith("=")) for value in row]
-    except csv.Error as error:
-        raise SpreadsheetError(f"The CSV file could not be read: {error}.") from None
+    delimiter = _csv_delimiter(text)
+    record_chars = 0
+    row_number = 0
+
+    def lines() -> Iterator[str]:
+        # csv.reader pulls lines only until a record ends, so this counts one record's length
+        # (a quote left open joins every line after it) before the record is built.
+        nonlocal record_chars
+        for line in io.StringIO(text, newline=""):
+            record_chars += len(line)
+            if record_chars > MAX_CSV_ROW_CHARS:
+                raise SpreadsheetError(
+                    f"Row {row_number + 1} of the CSV file is more than {MAX_CSV_ROW_CHARS:,} "
+                    "characters long. Check that the file is an action plan saved as CSV (a "
+                    "quote mark left open runs on to the end of the file) and upload it again."
+                )
+            yield line
+
+    records = csv.reader(lines(), delimiter=delimiter)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise SpreadsheetError(
+                    f"A cell in row {row_number + 1} of the CSV file holds more than "
+                    f"{MAX_CELL_TEXT:,} characters, more than a spreadsheet cell may hold. Check "
+                    "that the file is an action plan saved as CSV (a quote mark left open runs on "
+                    "to the end of the file) and upload it again."
+                ) from None
+            raise SpreadsheetError(f"The CSV file could not be read: {error}.") from None
+        row_number += 1
+        record_chars = 0
+        deadline.check()
+        if row_number > MAX_SHEET_ROWS:
+            raise SpreadsheetError(
+                f"The CSV file has more than {MAX_SHEET_ROWS:,} rows, counting empty lines; "
+                f"peertrack reads at most {MAX_SHEET_ROWS:,}. Delete the empty lines below the "
+                "action plan, or split it into smaller files, and upload it again."
+            )
+        for index, value in enumerate(record):
+            if index >= MAX_COLUMNS and value.strip():
+                raise SpreadsheetError(
+                    f"Row {row_number} of the CSV file has something in column {index + 1:,} "
+                    f"({_column_letters(index + 1)}); peertrack reads the first {MAX_COLUMNS} "
+                    "columns. Delete what is to the right of the action plan and upload it again."
+                )
+            if len(value) > MAX_CELL_TEXT:
+                raise SpreadsheetError(
+                    f"A cell in row {row_number} of the CSV file holds more than "
+                    f"{MAX_CELL_TEXT:,} characters, more than a spreadsheet cell may hold. "
+                    "Shorten it and upload the file again."
+                )
+        record = record[:MAX_COLUMNS]
+        if all(not value.strip() for value in record):
+            continue
+        yield row_number, [_Cell(value, value.startswith("=")) for value in record]
 
 
 def _text(cell: _Cell, result: ReadResult, row: int, column: Column) -> str:
@@ -403,22 +871,38 @@ def _text(cell: _Cell, result: ReadResult, row: int, column: Column) -> str:
 
 
 def _parse_date(cell: _Cell, result: ReadResult, row: int, column: Column) -> dt.date | None:
+    """Returns the cell's date, or None with an error when it is not one or its year is
+    outside 1990 to 2100 (peertrack/inputs.py)."""
     value = cell.value
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    day = _cell_date(value)
+    if day is None:
+        text = inputs.clean_text(str(value), multiline=False).strip()[:40]
+        result.errors.append(CellError(
+            row, column.header, f"“{text}” is not a date. Write it as day/month/year, like 31/07/2024."
+        ))
+        return None
+    if inputs.year_problem(day):
+        result.errors.append(CellError(row, column.header, f"{inputs.YEAR_MESSAGE} ({day:%d/%m/%Y})."))
+        return None
+    return day
+
+
+def _cell_date(value: Any) -> dt.date | None:
+    """Returns the date a cell holds or spells, in the digits 0 to 9, else None."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
+    if inputs.has_other_digits(text):  # strptime's %d would read "٣" as 3
+        return None
     for pattern in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    result.errors.append(CellError(
-        row, column.header, f"“{text}” is not a date. Write it as day/month/year, like 31/07/2024."
-    ))
     return None
 
 
@@ -442,11 +926,13 @@ def _map_headers(cells: list[_Cell]) -> tuple[dict[str, int], list[str]]:
     return mapping, unused
 
 
-def read_action_plan(data: bytes, filename: str) -> ReadResult:
+def read_action_plan(data: bytes, filename: str, *, time_limit: float = READ_SECONDS) -> ReadResult:
     """Returns the rows of an action plan spreadsheet with every problem found in them.
 
-    Raises SpreadsheetError for a problem with the whole file.
+    Raises SpreadsheetError for a problem with the whole file, including a file over one
+    of the size limits above or one that takes more than `time_limit` seconds to read.
     """
+    deadline = _Deadline(time_limit)
     if not data:
         raise SpreadsheetError("The file is empty. Choose the action plan spreadsheet.")
     if len(data) > MAX_UPLOAD_BYTES:
@@ -456,11 +942,12 @@ def read_action_plan(data: bytes, filename: str) -> ReadResult:
             "it again."
         )
     kind = _detect_format(data, filename)
-    source = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
+    source = _xlsx_rows(data, deadline) if kind == "xlsx" else _csv_rows(data, deadline)
     result = ReadResult()
     mapping: dict[str, int] | None = None
     seen_references: dict[str, int] = {}
-    for row_number, cells in enumerate(source, start=1):
+    data_rows = 0
+    for row_number, cells in source:
         if all(cell.value is None or str(cell.value).strip() == "" for cell in cells):
             continue
         if mapping is None:
@@ -485,7 +972,8 @@ def read_action_plan(data: bytes, filename: str) -> ReadResult:
             elif row_number >= HEADER_SEARCH_ROWS:
                 break
             continue
-        if len(result.rows) + len(result.errors) >= MAX_ROWS:
+        data_rows += 1  # rows, not errors: a row may have several
+        if data_rows > MAX_ROWS:
             raise SpreadsheetError(
                 f"The spreadsheet has more than {MAX_ROWS} rows. Split it into smaller files."
             )
@@ -542,9 +1030,11 @@ def _read_row(cells: list[_Cell], row_number: int, mapping: dict[str, int], resu
         result.errors.append(CellError(row_number, recommendation_column.header,
                                        "is empty. Write the number of the recommendation the "
                                        "action answers."))
-    elif not number_text.isdigit() or int(number_text) < 1:
+    # ASCII digits only (issue 12): "²".isdigit() is True but int("²") fails; int("٣") is 3.
+    elif (not inputs.is_ascii_number(number_text) or len(number_text) > 5
+          or not 1 <= int(number_text) <= 32767):
         result.errors.append(CellError(row_number, recommendation_column.header,
-                                       f"“{number_text}” is not a recommendation number. Write "
+                                       f"“{number_text[:20]}” is not a recommendation number. Write "
                                        "a whole number such as 3."))
     else:
         number = int(number_text)

@@ -44,6 +44,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """Returns the same day `months` later, clamped to the month's last day (31 Aug + 6 = 28 Feb)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > dt.MAXYEAR:  # a date stored before years were bounded (issue 12): no overflow
+        return dt.date.max
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

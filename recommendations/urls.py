@@ -1,13 +1,17 @@
 from django.urls import path
 
+from peertrack import inputs
 from recommendations.views import actions, dashboards, imports, pages
+
+# "<id:...>": 1 to 19 ASCII digits that fit 64 bits; any other id is a 404 (peertrack/inputs.py).
+inputs.register_id_converter()
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("accessibility/", pages.accessibility, name="accessibility"),
     path("challenges/<slug:slug>/", pages.challenge_detail, name="challenge"),
     path(
-        "challenges/<slug:slug>/recommendations/<int:number>/",
+        "challenges/<slug:slug>/recommendations/<id:number>/",
         pages.recommendation_detail,
         name="recommendation",
     ),
@@ -16,15 +20,15 @@ urlpatterns = [
 # Officers' updates, sign-off and coordinator edits (views/actions.py).
 urlpatterns += [
     path("my-actions/", actions.my_actions, name="my_actions"),
-    path("challenges/<slug:slug>/actions/<int:pk>/", actions.action_detail, name="action"),
-    path("challenges/<slug:slug>/actions/<int:pk>/progress/", actions.record_progress,
+    path("challenges/<slug:slug>/actions/<id:pk>/", actions.action_detail, name="action"),
+    path("challenges/<slug:slug>/actions/<id:pk>/progress/", actions.record_progress,
          name="action_progress"),
-    path("challenges/<slug:slug>/actions/<int:pk>/sign-off/", actions.sign_off,
+    path("challenges/<slug:slug>/actions/<id:pk>/sign-off/", actions.sign_off,
          name="action_sign_off"),
-    path("challenges/<slug:slug>/actions/<int:pk>/return/", actions.return_for_work,
+    path("challenges/<slug:slug>/actions/<id:pk>/return/", actions.return_for_work,
          name="action_return"),
-    path("challenges/<slug:slug>/actions/<int:pk>/edit/", actions.edit_action, name="action_edit"),
-    path("challenges/<slug:slug>/recommendations/<int:number>/actions/new/", actions.add_action,
+    path("challenges/<slug:slug>/actions/<id:pk>/edit/", actions.edit_action, name="action_edit"),
+    path("challenges/<slug:slug>/recommendations/<id:number>/actions/new/", actions.add_action,
          name="action_add"),
 ]
 

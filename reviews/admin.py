@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from recommendations.admin_scope import CouncilScopedAdmin
+from recommendations.admin_scope import CouncilScopedAdmin, ScopedStackedInline, ScopedTabularInline
 from reviews.models import (
     CommitteeMeeting,
     CommitteeReport,
@@ -32,15 +32,14 @@ class CommitteeMeetingAdmin(CouncilScopedAdmin):
     list_filter = ["committee", "challenge"]
     search_fields = ["committee", "item"]
     date_hierarchy = "meeting_date"
-    related_council_paths = {"challenge": "council"}
 
 
-class ReturningPeerInline(admin.TabularInline):
+class ReturningPeerInline(ScopedTabularInline):
     model = ReturningPeer
     extra = 0
 
 
-class ReviewThemeInline(admin.StackedInline):
+class ReviewThemeInline(ScopedStackedInline):
     model = ReviewTheme
     extra = 0
     filter_horizontal = ["recommendations"]
@@ -54,7 +53,6 @@ class ProgressReviewAdmin(CouncilScopedAdmin):
     search_fields = ["overall_feedback", "statement_introduction"]
     readonly_fields = ["statement_approved_by", "statement_approved_at"]
     inlines = [ReturningPeerInline, ReviewThemeInline]
-    related_council_paths = {"challenge": "council"}
 
 
 @admin.register(ReviewTheme)
@@ -64,7 +62,6 @@ class ReviewThemeAdmin(CouncilScopedAdmin):
     list_filter = ["review"]
     search_fields = ["name", "feedback"]
     filter_horizontal = ["recommendations"]
-    related_council_paths = {"review": "challenge__council"}
 
 
 @admin.register(PositionStatement)
@@ -73,8 +70,6 @@ class PositionStatementAdmin(CouncilScopedAdmin):
     list_display = ["recommendation", "review", "is_demo"]
     list_filter = ["review", "is_demo"]
     search_fields = ["text", "recommendation__title"]
-    related_council_paths = {"review": "challenge__council",
-                             "recommendation": "challenge__council"}
 
 
 class StatementEvidenceForm(forms.ModelForm):
@@ -114,8 +109,6 @@ class StatementEvidenceAdmin(CouncilScopedAdmin):
     search_fields = ["title", "url", "recommendation__title"]
     readonly_fields = ["added_by", "added_at"]
     list_select_related = ["review__challenge", "recommendation", "added_by"]
-    related_council_paths = {"review": "challenge__council",
-                             "recommendation": "challenge__council"}
 
     def has_change_permission(self, request: HttpRequest, obj: StatementEvidence | None = None) -> bool:
         if obj is not None and obj.review.is_statement_approved:
@@ -139,7 +132,6 @@ class ReturningPeerAdmin(CouncilScopedAdmin):
     list_display = ["member", "review", "role_at_review"]
     list_filter = ["review"]
     search_fields = ["member__name", "role_at_review"]
-    related_council_paths = {"review": "challenge__council", "member": "challenge__council"}
 
 
 @admin.register(CommitteeReport)
@@ -149,7 +141,6 @@ class CommitteeReportAdmin(CouncilScopedAdmin):
     list_filter = ["committee", "challenge"]
     search_fields = ["committee", "subject"]
     readonly_fields = ["created_by"]
-    related_council_paths = {"challenge": "council"}
 
     def has_delete_permission(self, request: HttpRequest, obj: CommitteeReport | None = None) -> bool:
         # A report that packs were issued from is part of their record.
@@ -236,7 +227,6 @@ class GuestAccessAdmin(CouncilScopedAdmin):
     readonly_fields = ["guest", "email", "challenge", "peer", "invited_by", "created_at"]
     list_select_related = ["user", "challenge", "peer", "invited_by"]
     date_hierarchy = "expires_on"
-    related_council_paths = {"challenge": "council", "peer": "challenge__council"}
 
     @admin.display(description="Guest", ordering="user__last_name")
     def guest(self, obj: GuestAccess) -> str:

@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from peertrack import inputs
+
 logger = logging.getLogger(__name__)
 
 # The document's own address: relative URLs in the pack resolve against it and the
@@ -84,7 +86,12 @@ def render_html(snapshot: dict[str, Any]) -> str:
 
 
 def html_to_pdf(html: str) -> RenderedPack:
-    """Returns the tagged PDF/UA-1 WeasyPrint makes of `html`, fetching only static files."""
+    """Returns the tagged PDF/UA-1 WeasyPrint makes of `html`, fetching only static files.
+
+    Control characters (text stored before input was cleaned at the edge) are left out:
+    a document never carries one.
+    """
+    html = inputs.xml_safe(inputs.clean_text(html))
     fetcher = StaticOnlyFetcher()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
         pdf_variant=PDF_VARIANT

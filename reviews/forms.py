@@ -7,13 +7,15 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from peertrack import inputs
 from reviews.models import CommitteeReport
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 
 
 def _date_field(label: str, *, required: bool, hint: str) -> forms.DateField:
-    return forms.DateField(
+    # Years 1990 to 2100 only, in the digits 0 to 9 (peertrack/inputs.py).
+    return inputs.DateField(
         label=label,
         required=required,
         input_formats=DATE_FORMATS,

@@ -51,6 +51,8 @@ def months_after(day: dt.date, months: int) -> dt.date:
     """
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
+    if year > dt.MAXYEAR:  # a date stored before years were bounded (issue 12): no overflow
+        return dt.date.max
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 

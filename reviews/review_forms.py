@@ -10,11 +10,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from peertrack import inputs
 from recommendations.forms import DatePartsForm, offer, person_name
-from recommendations.models import Membership, PeerChallenge, PeerTeamMember, Recommendation
+from recommendations.models import Action, Membership, PeerChallenge, PeerTeamMember, Recommendation
 from reviews.models import ProgressReview, ReviewTheme
 
 TEXT_MAX_LENGTH = 20_000
@@ -25,9 +25,11 @@ def _text(label: str, *, required: bool = False, missing: str = "", max_length: 
     messages = {"max_length": f"{label} must be {max_length:,} characters or fewer"}
     if missing:
         messages["required"] = missing
-    return forms.CharField(label=label, required=required, max_length=max_length, strip=True,
-                           error_messages=messages, help_text=help_text,
-                           widget=forms.Textarea if long else forms.TextInput)
+    # A one-line field keeps no tab or line break (peertrack/inputs.py).
+    field_class = forms.CharField if long else inputs.SingleLineField
+    return field_class(label=label, required=required, max_length=max_length, strip=True,
+                       error_messages=messages, help_text=help_text,
+                       widget=forms.Textarea if long else forms.TextInput)
 
 
 class _DateForm(DatePartsForm):
@@ -194,10 +196,9 @@ class EvidenceForm(forms.Form):
 
 
 def _people_who_may_lead(challenge: PeerChallenge) -> Any:
-    return get_user_model().objects.filter(
-        memberships__in=Membership.objects.active().filter(
-            council=challenge.council, role__in=[Membership.Role.OFFICER, Membership.Role.COORDINATOR]),
-    ).order_by("first_name", "last_name", "username").distinct()
+    return Action.possible_lead_officers(
+        challenge.council_id, roles=[Membership.Role.OFFICER, Membership.Role.COORDINATOR],
+    ).order_by("first_name", "last_name", "username")
 
 
 class FollowUpActionForm(_DateForm):
@@ -212,7 +213,7 @@ class FollowUpActionForm(_DateForm):
     )
     description = _text("What the council will do", required=True, missing="Describe the action",
                         max_length=5000)
-    reference = forms.CharField(label="Reference", max_length=20, required=False, strip=True,
+    reference = inputs.SingleLineField(label="Reference", max_length=20, required=False, strip=True,
                                 help_text="Leave empty to number it after the recommendation's last action.",
                                 error_messages={"max_length": "Reference must be 20 characters or fewer"})
 

@@ -380,8 +380,8 @@ def add_follow_up_action(*, theme: ReviewTheme, recommendation: Recommendation, 
     """
     if not theme.recommendations.filter(pk=recommendation.pk).exists():
         raise ValidationError({"recommendation": "Choose one of the recommendations this theme covers."})
-    if lead_officer is not None and not Membership.objects.active().filter(
-            user=lead_officer, council_id=recommendation.challenge.council_id).exists():
+    if lead_officer is not None and not Action.possible_lead_officers(
+            recommendation.challenge.council_id).filter(pk=lead_officer.pk).exists():
         raise ValidationError({"lead_officer": "Choose a lead officer of this council."})
     reference = reference.strip() or next_reference(recommendation)
     if Action.objects.filter(recommendation=recommendation, reference=reference).exists():

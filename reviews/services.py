@@ -20,15 +20,42 @@ class PackRenderingError(Exception):
     """The pack could not be rendered; nothing was issued."""
 
 
+class PackAlreadyIssued(Exception):
+    """The report was issued by someone else (or a second click) while this issue waited.
+
+    `pack` is the report's newest pack, the one that was issued instead; the message
+    says so in plain English.
+    """
+
+    def __init__(self, pack: IssuedPack) -> None:
+        who = (pack.issued_by.get_full_name() or pack.issued_by.get_username()) if pack.issued_by else "someone"
+        super().__init__(f"Pack {pack.sequence} was issued from this report by {who} at "
+                         f"{timezone.localtime(pack.issued_at):%H:%M} while you were confirming, "
+                         "so no second pack was made.")
+        self.pack = pack
+
+
 @transaction.atomic
-def issue_pack(*, report: CommitteeReport, by: Any, today: dt.date | None = None) -> IssuedPack:
+def issue_pack(*, report: CommitteeReport, by: Any, today: dt.date | None = None,
+               packs_seen: int | None = None) -> IssuedPack:
     """Issues `report` as a new, immutable pack and returns it.
 
-    Inside one transaction: locks the challenge so two coordinators issuing at once get
-    consecutive numbers, builds the snapshot (the plan as at the report's "figures as
-    at" date, or today), renders the PDF once, stores it under MEDIA_ROOT with its
-    SHA-256 and records the pack. If recording fails the stored file is removed again.
+    Inside one transaction: locks the report, and re-checks that it has no more packs
+    than the `packs_seen` the coordinator saw when they chose to issue it, so two
+    "Issue" clicks at once make one pack (PackAlreadyIssued for the other; None skips
+    the check, for a deliberate re-issue). Then locks the challenge so two reports
+    issued at once get consecutive numbers, builds the snapshot (the plan as at the
+    report's "figures as at" date, or today), renders the PDF once, stores it under
+    MEDIA_ROOT with its SHA-256 and records the pack. If recording fails the stored
+    file is removed again.
     """
+    # The second of two simultaneous issues waits here until the first has committed,
+    # then counts the first one's pack.
+    CommitteeReport.objects.select_for_update().filter(pk=report.pk).first()
+    if packs_seen is not None:
+        newest = IssuedPack.objects.filter(report=report).defer("snapshot").order_by("-sequence")
+        if newest.count() > packs_seen:
+            raise PackAlreadyIssued(newest.select_related("issued_by", "challenge")[0])
     challenge = PeerChallenge.objects.select_for_update().get(pk=report.challenge_id)
     report.challenge = challenge
     today = today or timezone.localdate()

@@ -13,7 +13,7 @@ from recommendations import access
 from recommendations.models import Membership, PeerChallenge
 from reviews.forms import CommitteeReportForm
 from reviews.models import CommitteeReport, IssuedPack, PackIntegrityError, starter_report
-from reviews.services import PackRenderingError, issue_pack, preview_snapshot
+from reviews.services import PackAlreadyIssued, PackRenderingError, issue_pack, preview_snapshot
 
 PACKS_PER_PAGE = 25
 COORDINATOR = Membership.Role.COORDINATOR
@@ -114,8 +114,16 @@ def report_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     report = _report(request, slug, pk)
     error = ""
     if request.method == "POST":
+        # The number of packs the coordinator saw when choosing to issue: a second pack
+        # is refused if one was issued meanwhile. A form without it counts from now.
+        seen = request.POST.get("packs_seen", "")
+        valid = seen.isascii() and seen.isdigit() and len(seen) < 10
+        packs_seen = int(seen) if valid else report.packs.count()
         try:
-            pack = issue_pack(report=report, by=request.user)
+            pack = issue_pack(report=report, by=request.user, packs_seen=packs_seen)
+        except PackAlreadyIssued as already:
+            messages.info(request, str(already))
+            return redirect("pack_list", slug=report.challenge.slug)
         except (PackRenderingError, OSError):
             error = ("The pack could not be made, so nothing was issued. Try again; if it "
                      "happens again, tell your administrator.")
@@ -126,7 +134,8 @@ def report_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
             return redirect("pack_list", slug=report.challenge.slug)
     return render(request, "reviews/report_issue.html",
-                  {"challenge": report.challenge, "report": report, "error": error},
+                  {"challenge": report.challenge, "report": report, "error": error,
+                   "packs_seen": report.packs.count()},
                   status=503 if error else 200)
 
 

@@ -16,8 +16,19 @@ from django.db import connection
 
 from recommendations.models import Membership
 from tests import factories
+from tests.summary import start_run, take_summaries
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    start_run()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Prints what tests asked to report (e.g. the permission matrix's case count)."""
+    for line in take_summaries():
+        terminalreporter.write_line(line)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

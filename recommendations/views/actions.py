@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peertrack import idempotency
 from peertrack.http import SignedInRequest
 from recommendations import access, services
 from recommendations import rag as rag_rules
@@ -140,15 +141,20 @@ def record_progress(request: SignedInRequest, slug: str, pk: int) -> HttpRespons
             action.record_progress(rag=data["rag"], period=data["period"],
                                    narrative=data["narrative"], evidence=data["evidence"],
                                    next_steps=data["next_steps"], by=request.user)
-        except InvalidTransition:
-            form.add_error(None, "This action is complete or closed, so it takes no more "
-                                 "updates. Ask a coordinator if it needs reopening.")
+        except InvalidTransition as refusal:
+            # E.g. signed off a moment earlier: the message says by whom and when.
+            form.add_error(None, str(refusal))
+            if not action.accepts_updates and not request.htmx:
+                # The page has no progress form for a finished action: say it in a banner.
+                messages.error(request, str(refusal))
         else:
             note = ("Your update has been saved and the action is now awaiting sign-off."
                     if data["rag"] == "blue" else "Your progress update has been saved.")
+            location = f"{action.get_absolute_url()}#timeline"
             if not request.htmx:
                 messages.success(request, note)
-                return redirect(f"{action.get_absolute_url()}#timeline")
+                return redirect(location)
+            idempotency.finished(request, location)
             action, role = _get_action(request, slug, pk)
             context = _page_context(request, action, role)
             context.update(saved_note=note, oob=True)
@@ -171,9 +177,8 @@ def sign_off(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _require_coordinator(role)
     try:
         action.sign_off(by=request.user)
-    except InvalidTransition:
-        messages.error(request, "This action is not awaiting sign-off (someone may have signed "
-                                "it off or returned it already), so nothing was changed.")
+    except InvalidTransition as refusal:
+        messages.error(request, str(refusal))
     else:
         messages.success(request, f"Action {action.reference} is signed off as complete.")
     return redirect(action.get_absolute_url())
@@ -192,9 +197,8 @@ def return_for_work(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             action.return_for_work(by=request.user, reason=form.cleaned_data["reason"])
-        except InvalidTransition:
-            messages.error(request, "Someone signed off or returned this action while you were "
-                                    "writing, so nothing was changed.")
+        except InvalidTransition as refusal:
+            messages.error(request, str(refusal))
         else:
             messages.success(request, f"Action {action.reference} has been returned to its "
                                       "lead officer with your reason.")

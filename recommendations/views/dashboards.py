@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
+from peertrack import inputs
 from peertrack.http import SignedInRequest
 from recommendations import access, charts, exports, snapshot, timetable
 from recommendations import rag as rag_rules
@@ -42,7 +43,8 @@ from recommendations.tables import ActionPlanTable, action_url
 
 PER_PAGE = 25
 SEARCH_LIMIT = 50
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only: \d would also match "٢٠٢٤".
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,8 @@ class DateChoice:
 
 def read_date(request: HttpRequest, name: str, *, default: dt.date, what: str,
               not_after: dt.date | None = None) -> DateChoice:
-    """Returns the date in `?name=YYYY-MM-DD`, or `default` with an error when it is not a real date.
+    """Returns the date in `?name=YYYY-MM-DD`, or `default` with an error when it is not a real
+    date or its year is outside 1990 to 2100.
 
     A date after `not_after` (today unless given) is brought back to it, with a note.
     """
@@ -72,6 +75,11 @@ def read_date(request: HttpRequest, name: str, *, default: dt.date, what: str,
     try:
         if not _ISO_DATE.match(raw):
             raise ValueError
+        if not inputs.year_in_range(int(raw[:4])):
+            # Year 1 or 9999 would overflow the date arithmetic of every dashboard.
+            return DateChoice(date=default, requested=raw,
+                              error=f"{inputs.YEAR_MESSAGE}. Enter {what} as year-month-day, for "
+                                    f"example 2024-11-22.")
         day = dt.date.fromisoformat(raw)
     except ValueError:
         return DateChoice(
@@ -202,8 +210,9 @@ def action_plan(request: SignedInRequest, slug: str) -> HttpResponse:
     filterset, table = _plan(request, challenge, as_of.date)
     paginator = Paginator(table.rows, PER_PAGE)
     try:
-        table.page = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
+        # A page number in other digits ("٣") or beyond 64 bits shows the first page.
+        table.page = paginator.page(inputs.whole_number(request.GET.get("page", "1")))
+    except (PageNotAnInteger, ValueError):
         table.page = paginator.page(1)
     except EmptyPage:
         table.page = paginator.page(paginator.num_pages)
@@ -379,7 +388,8 @@ def _total(queryset: QuerySet[Any], shown: list[Any]) -> int:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """Finds recommendations, council responses and progress narratives in the user's councils."""
-    text = request.GET.get("q", "").strip()
+    # The middleware already strips control characters; PostgreSQL refuses a NUL in any query.
+    text = inputs.clean_text(request.GET.get("q", ""), multiline=False).strip()
     errors = []
     if request.GET.get("q") is not None and len(text) < 2:
         errors.append({"field": "q", "text": "Enter at least 2 characters to search for."})

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from peertrack import inputs
 from peertrack.http import SignedInRequest
 from recommendations import access, imports, parsing, spreadsheets
 from recommendations.models import Council, InvalidTransition, Membership, PeerChallenge
@@ -47,12 +48,13 @@ def _coordinated_challenge(request: HttpRequest, slug: str) -> PeerChallenge:
 
 
 class ChallengeForm(forms.ModelForm):
-    onsite_start = forms.DateField(
+    # Years 1990 to 2100 only: a last day on site in 9999 broke every timetable (issue 12).
+    onsite_start = inputs.DateField(
         label="First day on site", input_formats=DATE_FORMATS,
         error_messages={"required": "Enter the first day the peer team was on site",
                         "invalid": "Enter the first day on site as a date, like 15/01/2024"},
     )
-    onsite_end = forms.DateField(
+    onsite_end = inputs.DateField(
         label="Last day on site", input_formats=DATE_FORMATS,
         error_messages={"required": "Enter the last day the peer team was on site",
                         "invalid": "Enter the last day on site as a date, like 18/01/2024"},

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection, connections
 
-from recommendations.models import Action, EditConflict, ProgressUpdate
+from recommendations.models import Action, EditConflict, InvalidTransition, ProgressUpdate
 from recommendations.periods import ReportingPeriod
 from tests import factories
 
@@ -135,3 +136,113 @@ def test_a_sign_off_and_a_return_at_once_leave_one_decision(shared):
     action.refresh_from_db()
     assert action.status in (Action.Status.COMPLETE, Action.Status.IN_PROGRESS)
     assert action.sign_off_returns.count() == (1 if action.status == "in_progress" else 0)
+
+
+ROUNDS = 8
+
+
+@pytest.fixture
+def people(transactional_db):
+    council = factories.make_council(name="Northtown Council", slug="northtown")
+    challenge = factories.make_challenge(council=council)
+    recommendation = factories.make_recommendation(challenge=challenge)
+    alice = factories.make_user(username="alice", council=council, role="coordinator",
+                                first_name="Alice", last_name="Coordinator")
+    olivia = factories.make_user(username="olivia", council=council, role="coordinator")
+    bob = factories.make_user(username="bob", council=council, role="officer")
+    return recommendation, alice, olivia, bob
+
+
+def awaiting_sign_off(recommendation, bob, index: int) -> Action:
+    return factories.make_action(recommendation=recommendation, reference=f"R{index}",
+                                 lead_officer=bob, status=Action.Status.AWAITING_SIGN_OFF)
+
+
+def slow_update_saves(monkeypatch, seconds: float = 0.05) -> None:
+    """Widens the gap between reading the status and writing the update, as a busy server would."""
+    original = ProgressUpdate.save
+
+    def save(update, *args, **kwargs):
+        time.sleep(seconds)
+        return original(update, *args, **kwargs)
+
+    monkeypatch.setattr(ProgressUpdate, "save", save)
+
+
+def outcome(work: Callable[[], Any]) -> str:
+    try:
+        work()
+    except InvalidTransition as refusal:
+        return f"refused: {refusal}"
+    return "done"
+
+
+def test_progress_posted_during_a_sign_off_never_lands_on_the_signed_off_action(people, monkeypatch):
+    recommendation, alice, _, bob = people
+    slow_update_saves(monkeypatch)
+    for round_ in range(ROUNDS):
+        action = awaiting_sign_off(recommendation, bob, round_)
+
+        def race(index: int, action=action, round_=round_) -> str:
+            mine = Action.objects.get(pk=action.pk)
+            if index == 0:
+                time.sleep(0.02 * (round_ % 3))  # vary who reads the status first
+                return outcome(lambda: mine.sign_off(by=alice))
+            return outcome(lambda: mine.record_progress(
+                rag="amber", period=ReportingPeriod.current(), narrative="One more thing.", by=bob))
+
+        signed, recorded = run_together(race, count=2)
+        action.refresh_from_db()
+        updates = ProgressUpdate.objects.filter(action=action).count()
+        if action.status == Action.Status.COMPLETE:
+            # The sign-off won: the update was refused, with who and when, and left nothing.
+            assert (signed, updates) == ("done", 0), (round_, signed, recorded)
+            assert recorded.startswith("refused: This action was signed off by Alice Coordinator at")
+            assert recorded.endswith("your update was not recorded. Ask a coordinator if it needs reopening.")
+        else:
+            # The update won and withdrew the completion report, so there was nothing to sign off.
+            assert (recorded, updates, action.status) == ("done", 1, Action.Status.IN_PROGRESS), round_
+            assert signed.startswith("refused: This action is not awaiting sign-off"), signed
+
+
+def test_two_sign_offs_at_once_sign_off_once(people):
+    recommendation, alice, olivia, bob = people
+    for round_ in range(ROUNDS):
+        action = awaiting_sign_off(recommendation, bob, round_)
+
+        def sign(index: int, action=action) -> str:
+            mine = Action.objects.get(pk=action.pk)
+            return outcome(lambda: mine.sign_off(by=(alice, olivia)[index]))
+
+        results = run_together(sign, count=2)
+        assert sorted(result[:8] for result in results) == ["done", "refused:"], results
+        action.refresh_from_db()
+        winner = (alice, olivia)[results.index("done")]
+        assert action.signed_off_by == winner
+        assert action.history.filter(status=Action.Status.COMPLETE).count() == 1
+
+
+def test_progress_and_a_return_at_once_keep_the_update_and_leave_the_action_in_progress(
+    people, monkeypatch
+):
+    recommendation, alice, _, bob = people
+    slow_update_saves(monkeypatch)
+    for round_ in range(ROUNDS):
+        action = awaiting_sign_off(recommendation, bob, round_)
+
+        def race(index: int, action=action, round_=round_) -> str:
+            mine = Action.objects.get(pk=action.pk)
+            if index == 0:
+                time.sleep(0.02 * (round_ % 3))
+                return outcome(lambda: mine.return_for_work(by=alice, reason="Attach the minutes."))
+            return outcome(lambda: mine.record_progress(
+                rag="green", period=ReportingPeriod.current(), narrative="Minutes attached.", by=bob))
+
+        returned, recorded = run_together(race, count=2)
+        action.refresh_from_db()
+        # Either order is a true story: the update is always kept, and the return is kept
+        # only if it came first (afterwards there was no completion report to return).
+        assert recorded == "done", (round_, recorded)
+        assert ProgressUpdate.objects.filter(action=action).count() == 1
+        assert action.status == Action.Status.IN_PROGRESS
+        assert action.sign_off_returns.count() == (1 if returned == "done" else 0), returned

@@ -153,3 +153,36 @@ def test_loading_again_puts_back_a_date_changed_in_the_database(demo):
         report = load_demo(with_logins=True)
     assert report.changed == {"peer challenges": 1}
     assert str(PeerChallenge.objects.get(slug="coventry-2024").action_plan_published_on) == "2024-05-31"
+
+
+def test_the_demo_makes_no_superuser_and_its_administrator_looks_after_people_only(demo, client):
+    from django.contrib.auth.models import Permission
+
+    from recommendations.demo import DEMO_PASSWORDS
+
+    User = get_user_model()
+    assert not User.objects.filter(is_superuser=True).exists()
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and not admin.is_superuser
+    assert {f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.filter(user=admin)} == {
+        "auth.view_user", "auth.add_user", "auth.change_user", "recommendations.view_membership",
+        "recommendations.add_membership", "recommendations.change_membership",
+        "recommendations.delete_membership"}
+    assert admin.check_password(DEMO_PASSWORDS["admin"])  # a known password, so never a superuser
+    client.force_login(admin)
+    people = client.get("/admin/auth/user/")
+    assert people.status_code == 200
+    listed = {user.username for user in people.context["cl"].result_list}
+    assert "officer" in listed and "otherofficer" not in listed  # the demo borough's officer
+    assert client.get("/admin/recommendations/recommendation/").status_code == 403
+
+
+def test_loading_again_demotes_an_administrator_an_earlier_demo_made_superuser(demo):
+    User = get_user_model()
+    User.objects.filter(username="admin").update(is_superuser=True)
+    with override_settings(DEBUG=True):
+        load_demo(with_logins=True)
+    admin = User.objects.get(username="admin")
+    assert not admin.is_superuser
+    assert admin.has_perm("recommendations.change_membership")
+    assert not admin.has_perm("recommendations.change_recommendation")

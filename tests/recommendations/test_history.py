@@ -38,6 +38,7 @@ def test_every_domain_model_keeps_history():
     from django.apps import apps
 
     domain = [m for m in apps.get_models() if m._meta.app_label in {"recommendations", "reviews"}
-              and not m.__name__.startswith("Historical")]
+              and not m.__name__.startswith("Historical")
+              and m.__name__ != "SubmissionKey"]  # bookkeeping for peertrack.idempotency
     without = [m.__name__ for m in domain if not hasattr(m, "history")]
     assert without == []

@@ -96,7 +96,7 @@ def test_an_up_to_date_officer_gets_nothing(action, bob):
 
 
 def test_officer_without_email_is_reported_not_sent(recommendation):
-    officer = factories.make_user(username="noemail", email="")
+    officer = factories.make_user(username="noemail", email="", council=recommendation.challenge.council)
     factories.make_action(recommendation=recommendation, lead_officer=officer)
     err = io.StringIO()
     call_command("send_update_reminders", stdout=io.StringIO(), stderr=err)

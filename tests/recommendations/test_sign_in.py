@@ -45,14 +45,17 @@ def test_bad_sign_in_shows_a_govuk_error(client, bob, data, message):
     assert "<title>Error: Sign in" in html
 
 
-def test_repeated_failures_lock_the_username_out(client, bob):
+def test_repeated_failures_pause_the_username_at_that_address_only(client, bob):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(URL, {"username": "bob", "password": "wrong"})
     response = client.post(URL, {"username": "bob", "password": PASSWORD})
     assert response.status_code == 429
     assert "Too many attempts to sign in" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    assert AccessAttempt.objects.filter(username="bob").exists()
+    assert AccessAttempt.objects.filter(username="bob", ip_address="127.0.0.1").exists()
+    # tests/test_lockout.py has the rest: other addresses, the per-address limit, the page.
+    response = client.post(URL, {"username": "bob", "password": PASSWORD}, REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 302
 
 
 def test_a_success_clears_earlier_failures(client, bob):

@@ -208,3 +208,12 @@ def test_export_keeps_references_as_text_and_dates_as_dates():
     assert sheet["H2"].value == dt.datetime(2024, 9, 30)
     assert sheet["H2"].number_format == spreadsheets.DATE_FORMAT
     assert read_action_plan(data, "export.xlsx").rows[0].reference == "2.10"
+
+
+def test_row_limit_counts_rows_not_errors():
+    # Two errors a row used to count twice towards the 2,000-row limit.
+    rows = [[f"1.{n}", "", "", *[""] * 7] for n in range(1, 1002)]
+    result = read_action_plan(xlsx_bytes(rows), "plan.xlsx")
+    assert len(result.errors) == 2002
+    with pytest.raises(SpreadsheetError, match="more than 2000 rows"):
+        read_action_plan(xlsx_bytes(rows * 2), "plan.xlsx")

@@ -76,7 +76,7 @@ def test_coordinator_saves_a_draft(client, alice, challenge):
     ({"committee": ""}, "Enter the committee the report goes to"),
     ({"meeting_date": "31/2/2024"}, "Enter the meeting date as a real date, for example 29/1/2025"),
     ({"meeting_date": "1/1/2020"}, "The meeting date must be on or after the challenge began"),
-    ({"figures_as_of": "1/1/2999"}, "The figures cannot be as at a date in the future"),
+    ({"figures_as_of": "1/1/2099"}, "The figures cannot be as at a date in the future"),
     ({"recommendations_to_committee": "  \n  "}, "Enter at least one recommendation to the committee"),
     ({"purpose": ""}, "Enter the purpose of the report"),
 ])

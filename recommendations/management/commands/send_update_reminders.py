@@ -2,6 +2,8 @@
 
 Emails each lead officer one message listing their actions that are overdue or
 have no progress update for the current reporting period, with a link to each.
+Only actions of a council the officer is an active member of are listed: someone
+who left the council, or was never in it, hears nothing about its plan.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from recommendations.models import Action
 from recommendations.periods import ReportingPeriod
 from recommendations.services import Reminder, reminders_due
 
@@ -39,7 +42,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, dry_run: bool, today: str | None, **options: Any) -> None:
         day = _day(today) if today else timezone.localdate()
         period = ReportingPeriod.for_date(day)
-        reminders = reminders_due(today=day)
+        reminders = self._members_only(reminders_due(today=day))
         self.stdout.write(f"Reminders for {day:%d %B %Y} (reporting period {period}): "
                           f"{len(reminders)} lead officer{'s' if len(reminders) != 1 else ''}.")
         messages = []
@@ -55,6 +58,32 @@ class Command(BaseCommand):
             return
         sent = get_connection().send_messages(messages) or 0
         self.stdout.write(f"Sent {sent} email(s).")
+
+    def _members_only(self, reminders: list[Reminder]) -> list[Reminder]:
+        """Returns the reminders with each officer's actions limited to their own councils'.
+
+        An action whose lead officer is not an active member of its council is reported
+        (so a coordinator can choose a new lead) and left out of every email.
+        """
+        councils = {action.recommendation.challenge.council_id
+                    for reminder in reminders for action in reminder.actions}
+        members = {council: set(Action.possible_lead_officers(council).values_list("pk", flat=True))
+                   for council in councils}
+        kept = []
+        for reminder in reminders:
+            officer = reminder.officer
+            actions = []
+            for action in reminder.actions:
+                if officer.pk in members[action.recommendation.challenge.council_id]:
+                    actions.append(action)
+                else:
+                    self.stderr.write(
+                        f"Not sent: {officer.get_username()} leads "
+                        f"{action.recommendation.challenge.slug} {action.reference} but is not an "
+                        "active member of its council; choose a new lead officer.")
+            if actions:
+                kept.append(Reminder(officer=officer, actions=actions))
+        return kept
 
     def _describe(self, reminder: Reminder, day: dt.date) -> None:
         officer = reminder.officer
