@@ -25,8 +25,13 @@ def pytest_configure(config: pytest.Config) -> None:
     start_run()
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Prints what tests asked to report (e.g. the permission matrix's case count)."""
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Prints what tests asked to report (e.g. the permission matrix's case count).
+
+    Only the controlling process prints: a pytest-xdist worker's terminal is not shown.
+    """
+    if hasattr(config, "workerinput"):
+        return
     for line in take_summaries():
         terminalreporter.write_line(line)
 

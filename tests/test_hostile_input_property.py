@@ -57,6 +57,7 @@ from tests import factories
 from tests.recommendations.import_helpers import csv_bytes
 from tests.reviews.conftest import make_report
 from tests.reviews.review_fixtures import make_peer, make_review
+from tests.summary import report_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -463,8 +464,8 @@ def test_hostile_form_posts_get_no_server_error_no_partial_write_and_escaped_out
 
     post()
     total = sum(count for key, count in TRIED.items() if key.startswith("POST "))
-    print(f"\nHostile form submissions tried: {total} over {len(FORM_VIEWS)} form views; 5xx: 0; "
-          "partial writes: 0")
+    report_summary(f"hostile input: {total} form submissions over {len(FORM_VIEWS)} form views; 5xx: 0; "
+                   "partial writes: 0")
 
 
 # --- query parameters -------------------------------------------------------------------------
@@ -524,5 +525,5 @@ def test_hostile_query_parameters_get_no_server_error_no_write_and_escaped_outpu
 
     get()
     total = sum(count for key, count in TRIED.items() if key.startswith("GET "))
-    print(f"\nHostile query parameters tried: {total} over {len(QUERY_PARAMETERS)} pages; 5xx: 0; writes: 0")
-    print(f"Hostile inputs tried in total (forms and query strings): {TRIED['values']}")
+    report_summary(f"hostile input: {total} query-string values over {len(QUERY_PARAMETERS)} pages; 5xx: 0; "
+                   "writes: 0")
