@@ -467,3 +467,9 @@ def restore(folder: Path) -> dict[str, Any]:
 
 def _files_under_named(root: Path, names: dict[str, str]) -> dict[str, str]:
     return {name: sha256(root / name) for name in names if (root / name).is_file()}
+
+
+def last_line(error: Exception) -> str:
+    """Returns the last line of a database or file error: the part that says what went wrong."""
+    lines = str(error).strip().splitlines()
+    return lines[-1] if lines else type(error).__name__

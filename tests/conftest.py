@@ -16,7 +16,7 @@ from django.db import connection
 
 from recommendations.models import Membership
 from tests import factories
-from tests.summary import start_run, take_summaries
+from tests.summary import MATRIX_TALLY, matrix_summary, start_run, take_summaries, take_tally
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -34,6 +34,26 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         return
     for line in take_summaries():
         terminalreporter.write_line(line)
+    for line in config.stash.get(_TALLY_LINES, []):
+        terminalreporter.write_line(line)
+
+
+_TALLY_LINES = pytest.StashKey[list[str]]()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Adds up the permission matrix's counts over every worker; too few cases fails the run."""
+    if hasattr(session.config, "workerinput"):
+        return
+    lines = []
+    tally = take_tally(MATRIX_TALLY)
+    if tally:
+        line, failure = matrix_summary(tally)
+        lines.append(line)
+        if failure:
+            lines.append(f"FAILED: {failure}")
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    session.config.stash[_TALLY_LINES] = lines
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

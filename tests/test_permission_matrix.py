@@ -61,7 +61,7 @@ from tests import factories
 from tests import permission_matrix as matrix
 from tests.reviews.conftest import make_pack, make_report
 from tests.reviews.review_fixtures import make_peer, make_review
-from tests.summary import report_summary
+from tests.summary import MATRIX_TALLY, report_tally
 
 # The mark makes pytest-django create the test database; the data itself is built once
 # for the module by the `world` fixture, so every case runs on one pytest-xdist worker
@@ -616,13 +616,6 @@ TALLY = Tally()
 CASE_FLOOR = 10_000
 
 
-def _summary_line() -> str:
-    return (f"permission matrix: {TALLY.cases} cases (URL x persona x method x object) over "
-            f"{len(TALLY.names)} URL names, {len(PERSONAS)} personas "
-            f"(GET {TALLY.by_method['GET']}, POST {TALLY.by_method['POST']}) in {TALLY.seconds:.1f} s; "
-            f"{len(TALLY.failures)} failing cases")
-
-
 @pytest.fixture(scope="module")
 def world(request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any,
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
@@ -636,9 +629,11 @@ def world(request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocke
             transaction.set_rollback(True)
     # The count the security review asks to see, printed at the end of the run by tests/conftest.py
     # (from whichever pytest-xdist worker ran the matrix).
-    report_summary(_summary_line())
-    if len(TALLY.names) == len(ROUTES_BY_NAME):
-        assert TALLY.cases >= CASE_FLOOR, f"Only {TALLY.cases} cases ran; expected at least {CASE_FLOOR}."
+    # Added up over pytest-xdist workers and checked against CASE_FLOOR by tests/conftest.py.
+    report_tally(MATRIX_TALLY, cases=TALLY.cases, get=TALLY.by_method["GET"], post=TALLY.by_method["POST"],
+                 failing=len(TALLY.failures), milliseconds=round(TALLY.seconds * 1000),
+                 names=sorted(TALLY.names), max_routes=len(ROUTES_BY_NAME), max_personas=len(PERSONAS),
+                 max_floor=CASE_FLOOR)
 
 
 def _body_text(response: Any) -> str:

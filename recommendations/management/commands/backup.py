@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from peertrack.backup import BackupError, backup
+from peertrack.backup import BackupError, backup, last_line
 
 
 class Command(BaseCommand):
@@ -27,13 +27,8 @@ class Command(BaseCommand):
             raise CommandError(f"The backup could not be written ({error.strerror or error}: "
                                f"{error.filename or out}); nothing usable was left in {out}.") from error
         except DatabaseError as error:
-            raise CommandError(f"The database could not be read ({_last_line(error)}); no backup was "
+            raise CommandError(f"The database could not be read ({last_line(error)}); no backup was "
                                "made.") from error
         rows = sum(manifest["rows"].values())
         self.stdout.write(f"Backed up {rows} rows of {len(manifest['rows'])} tables and "
                           f"{len(manifest['files'])} files to {out}.")
-
-
-def _last_line(error: Exception) -> str:
-    lines = str(error).strip().splitlines()
-    return lines[-1] if lines else type(error).__name__

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from peertrack.backup import BackupError, restore
+from peertrack.backup import BackupError, last_line, restore
 
 
 class Command(BaseCommand):
@@ -27,12 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"A file could not be read or written ({error.strerror or error}: "
                                f"{error.filename or folder}). Fix that and run restore again.") from error
         except DatabaseError as error:
-            raise CommandError(f"The database refused the restore ({_last_line(error)}). Fix that and run "
+            raise CommandError(f"The database refused the restore ({last_line(error)}). Fix that and run "
                                "restore again.") from error
         self.stdout.write(f"Restored {sum(manifest['rows'].values())} rows and "
                           f"{len(manifest['files'])} files; every count and checksum matches.")
-
-
-def _last_line(error: Exception) -> str:
-    lines = str(error).strip().splitlines()
-    return lines[-1] if lines else type(error).__name__
