@@ -6,7 +6,7 @@
 For each size it builds a challenge (4 actions a recommendation, 6 updates an action,
 via bench/dashboards.py's `populate_challenge`), then times, in the same run:
 
-- pipeline: what `reviews.services.issue_pack` does minus the database write: build the
+- pipeline: what `reviews.packs.services.issue_pack` does minus the database write: build the
   snapshot (the queries), render the HTML template, WeasyPrint to a tagged PDF/UA-1, SHA-256;
 - WeasyPrint alone: the same HTML string to PDF with the same options and URL fetcher.
 
@@ -79,8 +79,8 @@ def _challenge(recommendations: int):
 
 
 def _pipeline(report):
-    from reviews.exports import render_pdf
-    from reviews.snapshot import build_snapshot
+    from reviews.packs.pdf import render_pdf
+    from reviews.packs.snapshot import build_snapshot
 
     rendered = render_pdf(build_snapshot(report=report))
     hashlib.sha256(rendered.pdf).hexdigest()
@@ -90,7 +90,7 @@ def _pipeline(report):
 def _weasyprint_alone(html: str) -> bytes:
     from weasyprint import HTML
 
-    from reviews.exports import BASE_URL, PDF_VARIANT, StaticOnlyFetcher
+    from reviews.packs.pdf import BASE_URL, PDF_VARIANT, StaticOnlyFetcher
 
     return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf(
         pdf_variant=PDF_VARIANT)
@@ -115,8 +115,8 @@ def main() -> None:
 
     from django.db import connection
 
-    from reviews.exports import render_html
-    from reviews.snapshot import build_snapshot
+    from reviews.packs.pdf import render_html
+    from reviews.packs.snapshot import build_snapshot
 
     sys.stdout.reconfigure(line_buffering=True)
     print(f"Committee packs on {connection.vendor}, median of {args.runs} runs each")

@@ -39,8 +39,8 @@ def _build(size: int):
 
     from bench.dashboards import populate_challenge
     from recommendations.models import Council, Membership, PeerChallenge
-    from reviews import review_services as services
     from reviews.models import ReviewTheme
+    from reviews.progress import services
 
     council = Council.objects.create(name=f"Review Bench {size}", slug=f"review-bench-{size}")
     officers = []
@@ -85,10 +85,10 @@ def main() -> None:
     from django.test.utils import override_settings
     from weasyprint import HTML
 
-    from reviews import review_services as services
-    from reviews.exports import BASE_URL, PDF_VARIANT, StaticOnlyFetcher
-    from reviews.review_exports import render_statement_html, render_statement_pdf
-    from reviews.review_views import review_detail
+    from reviews.packs.pdf import BASE_URL, PDF_VARIANT, StaticOnlyFetcher
+    from reviews.progress import services
+    from reviews.progress.pdf import render_statement_html, render_statement_pdf
+    from reviews.progress.views import review_detail
 
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)

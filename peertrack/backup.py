@@ -26,6 +26,9 @@ at any point:
 A re-run finds the database either empty (the load never committed: start again) or holding exactly
 this backup with the journal naming it (the load committed: finish the files). Anything else is
 refused and nothing is changed.
+
+A backup made before a model moved to another app (`MOVED_MODELS`) is restored under the model's
+new label.
 """
 
 from __future__ import annotations
@@ -56,6 +59,15 @@ FORMAT = 2
 READABLE_FORMATS = {1, 2}
 # Rows `migrate` creates itself; the data refers to them by natural key.
 RECREATED_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission"}
+# Models that moved to another app (ADR 0015), by the label a backup made before the move gives
+# them. Restore reads such a backup under the new labels: its rows, its manifest's counts, and the
+# content types and permissions its admin log entries and permission grants name.
+MOVED_MODELS = {
+    "reviews.guestaccess": "recommendations.guestaccess",
+    "reviews.historicalguestaccess": "recommendations.historicalguestaccess",
+}
+# Where the app label sits in the natural key of a content type and of a permission.
+_APP_LABEL_AT = {"contenttypes.contenttype": 0, "auth.permission": 1}
 # Inside MEDIA_ROOT so that moving a staged file into place is a rename on one file system.
 STAGING_DIR = ".peertrack-restore"
 # Test-only: names a restore stage at which the process ends abruptly (os._exit), so the tests can
@@ -213,7 +225,7 @@ def _read_data(data: Path) -> tuple[Counter[str], dict[str, set[Any]]]:
         if not (isinstance(row, dict) and isinstance(row.get("model"), str)
                 and isinstance(row.get("fields"), dict)):
             raise BackupError("data.json holds an entry that is not a row: the backup is damaged.")
-        label = row["model"].lower()
+        label = _current_label(row["model"].lower())
         try:
             model = apps.get_model(label)
         except (LookupError, ValueError):
@@ -230,6 +242,67 @@ def _read_data(data: Path) -> tuple[Counter[str], dict[str, set[Any]]]:
             if through._meta.auto_created and isinstance(row["fields"].get(field.name), list):
                 counts[through._meta.label_lower] += len(row["fields"][field.name])
     return counts, keys
+
+
+def _current_label(label: str) -> str:
+    """Returns the label a model has now for a label a backup gives it (MOVED_MODELS)."""
+    return MOVED_MODELS.get(label, label)
+
+
+def _current_counts(rows: dict[str, int]) -> dict[str, int]:
+    """Returns a manifest's row counts with moved models under their labels now."""
+    counts: Counter[str] = Counter()
+    for label, count in rows.items():
+        counts[_current_label(label)] += count
+    return dict(counts)
+
+
+def _current_natural_key(key: Any, app_at: int) -> Any:
+    """Returns a content type's or permission's natural key, naming a moved model by its app now."""
+    if isinstance(key, list) and len(key) == app_at + 2 and all(isinstance(part, str) for part in key):
+        moved = MOVED_MODELS.get(f"{key[app_at]}.{key[app_at + 1]}".lower())
+        if moved is not None:
+            return [*key[:app_at], *moved.split(".")]
+    return key
+
+
+def _relabel(objects: list[dict[str, Any]]) -> bool:
+    """Renames moved models in a data.json's rows, in place, as MOVED_MODELS says; says whether any were.
+
+    A row's own label changes, and so does every natural key of a content type or permission
+    (an admin log entry's content type, a person's or group's permissions) naming a moved model.
+    """
+    changed = False
+    for row in objects:
+        label = _current_label(row["model"].lower())
+        if label != row["model"].lower():
+            row["model"], changed = label, True
+        model = apps.get_model(label)
+        for field in [*model._meta.fields, *model._meta.many_to_many]:
+            app_at = _APP_LABEL_AT.get(field.related_model._meta.label_lower) if field.is_relation else None
+            if app_at is None or field.name not in row["fields"]:
+                continue
+            value = row["fields"][field.name]
+            if field.many_to_many and isinstance(value, list):
+                current = [_current_natural_key(key, app_at) for key in value]
+            else:
+                current = _current_natural_key(value, app_at)
+            if current != value:
+                row["fields"][field.name], changed = current, True
+    return changed
+
+
+@contextlib.contextmanager
+def _loadable(data: Path) -> Iterator[Path]:
+    """Yields a data.json this version can load: `data` itself, or a copy with moved models renamed."""
+    objects = json.loads(data.read_text(encoding="utf-8"))
+    if not _relabel(objects):
+        yield data
+        return
+    with tempfile.TemporaryDirectory(prefix="peertrack-restore-") as temporary:
+        copy = Path(temporary) / "data.json"
+        copy.write_text(json.dumps(objects), encoding="utf-8")
+        yield copy
 
 
 def _differences(expected: dict[str, int], found: dict[str, int]) -> dict[str, tuple[int, int]]:
@@ -268,6 +341,7 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     if not (isinstance(rows, dict) and all(isinstance(label, str) and type(count) is int and count >= 0
                                            for label, count in rows.items())):
         raise BackupError(f"{path} is damaged: its row counts are missing or not whole numbers.")
+    manifest["rows"] = _current_counts(rows)
     if not (isinstance(data_hash, str) and _SHA256.fullmatch(data_hash)):
         raise BackupError(f"{path} is damaged: the checksum of data.json is missing or malformed.")
     if not (isinstance(files, dict) and all(isinstance(digest, str) and _SHA256.fullmatch(digest)
@@ -389,7 +463,8 @@ def _load(folder: Path, manifest: dict[str, Any]) -> None:
     """Loads every row in one transaction; raises BackupError, with nothing loaded, on any failure."""
     with transaction.atomic():
         try:
-            call_command("loaddata", str(folder / "data.json"), format="exact_json", verbosity=0)
+            with _loadable(folder / "data.json") as data:
+                call_command("loaddata", str(data), format="exact_json", verbosity=0)
         except Exception as error:  # noqa: BLE001 - any load failure rolls back and is reported in one line
             last_line = (str(error).strip().splitlines() or [type(error).__name__])[-1][:300]
             raise BackupError(f"The rows of data.json could not be loaded ({last_line}); the database was "

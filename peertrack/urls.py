@@ -32,6 +32,6 @@ urlpatterns = [
     path("account/password/changed/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
     path("", include("recommendations.urls")),
-    path("", include("reviews.urls")),
-    path("", include("reviews.review_urls")),
+    path("", include("reviews.packs.urls")),
+    path("", include("reviews.progress.urls")),
 ]

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from recommendations.models import Council, Membership, PeerChallenge, Recommendation
+from recommendations.models import Council, GuestAccess, Membership, PeerChallenge, Recommendation
 
 # A returning peer with unexpired guest access to one of the council's challenges. Not a
 # Membership role: no view that changes anything accepts it, so a guest only reads.
@@ -21,23 +21,24 @@ GUEST = "guest"
 def role_in(request: HttpRequest, council: Council) -> str | None:
     """Returns the user's role in `council` (a `Membership.Role` value, or GUEST), or None.
 
-    A member's role wins over guest access. Cached on the request, as a page asks
-    this more than once.
+    An active `Membership` gives its role; failing that, unexpired `GuestAccess` to
+    one of the council's challenges gives GUEST, as `PeerChallengeQuerySet.visible_to`
+    lets a guest read that one challenge. A member's role wins over guest access.
+    Cached on the request, as a page asks this more than once.
     """
     cache: dict[int, str | None] = request.__dict__.setdefault("_peertrack_roles", {})
     if council.pk not in cache:
-        membership = (
+        role = (
             Membership.objects.active()
             .filter(user=request.user, council=council)
             .values_list("role", flat=True)
             .first()
         )
-        if membership is None and request.user.is_authenticated:
-            from reviews.models import GuestAccess  # reviews builds on recommendations
-
-            if GuestAccess.objects.active().filter(user=request.user, challenge__council=council).exists():
-                membership = GUEST
-        cache[council.pk] = membership
+        if role is None and request.user.is_authenticated and (
+            GuestAccess.objects.active().filter(user=request.user, challenge__council=council).exists()
+        ):
+            role = GUEST
+        cache[council.pk] = role
     return cache[council.pk]
 
 
@@ -48,12 +49,11 @@ def get_challenge(request: HttpRequest, slug: str) -> PeerChallenge:
 
 
 def get_recommendation(request: HttpRequest, slug: str, number: int) -> Recommendation:
-    """Returns the recommendation with its derived RAG, if the user may see its challenge."""
+    """Returns the recommendation if the user may see its challenge; raises Http404 otherwise."""
     challenge = get_challenge(request, slug)
     try:
         return (
             Recommendation.objects.filter(challenge=challenge)
-            .with_rag()
             .select_related("theme", "challenge__council")
             .get(number=number)
         )

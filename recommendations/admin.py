@@ -3,6 +3,7 @@ councils (ADR 0012); groups and sign-in records are for platform staff only."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -13,6 +14,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db.models import Model, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 
 from recommendations.admin_scope import (
     CouncilScopedAdmin,
@@ -24,6 +26,7 @@ from recommendations.models import (
     Action,
     Council,
     EditConflict,
+    GuestAccess,
     Membership,
     PeerChallenge,
     PeerTeamMember,
@@ -62,6 +65,83 @@ class MembershipAdmin(CouncilScopedAdmin):
     list_filter = ["council", "role"]
     search_fields = [*USER_FIELDS, "job_title"]
     autocomplete_fields = ["user"]
+
+
+class GuestAccessStateFilter(admin.SimpleListFilter):
+    title = "access"
+    parameter_name = "access"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("active", "Active"), ("ended", "Ended")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        active = GuestAccess.objects.active()
+        if self.value() == "active":
+            return queryset.filter(pk__in=active)
+        if self.value() == "ended":
+            return queryset.exclude(pk__in=active)
+        return queryset
+
+
+class GuestAccessForm(forms.ModelForm):
+    class Meta:
+        model = GuestAccess
+        fields = ["expires_on"]
+        help_texts = {
+            "expires_on": "The guest can read the challenge until the end of this day. Move it "
+                          "earlier to end their access sooner; yesterday's date ends it now. To give "
+                          "more time, invite them again from the progress review's guest peers page.",
+        }
+
+    def clean_expires_on(self) -> dt.date:
+        expires_on: dt.date = self.cleaned_data["expires_on"]
+        current = self.initial.get("expires_on")
+        if current is not None and expires_on > current:
+            raise forms.ValidationError(
+                "Access can only be shortened here. To give more time, invite the peer again from "
+                "the progress review's guest peers page.", code="later")
+        return expires_on
+
+
+@admin.register(GuestAccess)
+class GuestAccessAdmin(CouncilScopedAdmin):
+    """Who has guest access to which challenge until when; shortening or deleting it ends it.
+
+    Access is never added here. A guest is invited from the progress review's guest peers
+    page (`reviews.progress.services.invite_guest`), which makes their sign-in, refuses
+    someone who is a member of the council, and emails them a link to choose a password;
+    an access added here would skip all three, so this page has no "Add". For the same
+    reason the guest, the challenge and the peer cannot be changed, and the end date can
+    only move earlier.
+    """
+
+    form = GuestAccessForm
+    council_path = "challenge__council"
+    list_display = ["guest", "peer", "challenge", "expires_on", "access_active", "invited_by"]
+    list_filter = [GuestAccessStateFilter, "challenge__council", "challenge"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email",
+                     "peer__name", "peer__organisation"]
+    fields = ["guest", "email", "challenge", "peer", "expires_on", "invited_by", "created_at"]
+    readonly_fields = ["guest", "email", "challenge", "peer", "invited_by", "created_at"]
+    list_select_related = ["user", "challenge", "peer", "invited_by"]
+    date_hierarchy = "expires_on"
+
+    @admin.display(description="Guest", ordering="user__last_name")
+    def guest(self, obj: GuestAccess) -> str:
+        name = obj.user.get_full_name()
+        username = obj.user.get_username()
+        return f"{name} ({username})" if name else username
+
+    @admin.display(description="Email", ordering="user__email")
+    def email(self, obj: GuestAccess) -> str:
+        return obj.user.email
+
+    @admin.display(description="Access active", boolean=True)
+    def access_active(self, obj: GuestAccess) -> bool:
+        return obj.is_active(timezone.localdate())
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 class PeerTeamMemberInline(ScopedTabularInline):

@@ -55,6 +55,7 @@ COORDINATOR_PERMISSIONS = [
     ("recommendations", "action", ("view", "add", "change")),
     ("recommendations", "progressupdate", ("view",)),
     ("recommendations", "membership", ("view",)),
+    ("recommendations", "guestaccess", ("view", "change", "delete")),
     ("reviews", "committeemeeting", ("view", "add", "change", "delete")),
     ("reviews", "progressreview", ("view", "add", "change")),
     ("reviews", "reviewtheme", ("view", "add", "change", "delete")),
@@ -62,7 +63,6 @@ COORDINATOR_PERMISSIONS = [
     ("reviews", "positionstatement", ("view", "add", "change")),
     ("reviews", "committeereport", ("view", "add", "change")),
     ("reviews", "issuedpack", ("view",)),
-    ("reviews", "guestaccess", ("view", "change", "delete")),
     ("reviews", "statementevidence", ("view", "add", "change", "delete")),
     ("auth", "user", ("view",)),
 ]

@@ -24,7 +24,7 @@ from openpyxl.styles import Font
 
 from peertrack import inputs
 from recommendations import rag as rag_rules
-from recommendations.models import Action
+from recommendations.asof import ActionThen
 
 HEADERS = [
     "Reference", "Recommendation number", "Recommendation", "Theme", "Action", "Lead officer",
@@ -40,25 +40,25 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def plan_rows(actions: Iterable[Action], *, as_of: dt.date) -> list[list[Any]]:
-    """Returns one row per action (dates as dates, text made safe), in the order given."""
+def plan_rows(actions: Iterable[ActionThen]) -> list[list[Any]]:
+    """Returns one row per action as it stood then (dates as dates, text made safe), in the order given."""
     rows = []
-    for action in actions:
+    for then in actions:
+        action = then.action
         recommendation = action.recommendation
         officer = action.lead_officer
-        last_update = timezone.localtime(action.last_update_at).date() if action.last_update_at else None
-        overdue = bool(action.is_open_then and action.due_date and action.due_date < as_of)
+        last_update = timezone.localtime(then.last_update_at).date() if then.last_update_at else None
         rows.append([
             safe_text(action.reference),
             recommendation.number,
             safe_text(recommendation.title),
             safe_text(recommendation.theme.name if recommendation.theme else ""),
-            safe_text(action.description),
+            safe_text(then.description),
             safe_text((officer.get_full_name() or officer.get_username()) if officer else ""),
             safe_text(action.directorate),
-            action.due_date,
-            "Yes" if overdue else "No",
-            rag_rules.label(action.plan_rag_value),
+            then.due_date,
+            "Yes" if then.overdue else "No",
+            rag_rules.label(then.rating),
             last_update,
             # Last, so the columns people already read by position stay where they were.
             safe_text(action.get_origin_display()),

@@ -1,20 +1,21 @@
 """Filters for the action plan table (django-filter), fed a queryset already scoped to the user.
 
-The queryset comes from `snapshot.actions_as_of`, so "RAG" and "overdue" mean
-the rating and the state on the date the table is viewed as at.
+Theme, lead officer, directorate and origin filter the queryset; "RAG" and "overdue" mean the
+rating and the state on the date the table is viewed as at, so they are read from the plan as at
+that date (`recommendations.asof`) rather than worked out again here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from recommendations import rag as rag_rules
+from recommendations.asof import Plan
 from recommendations.models import Action, PeerChallenge, Theme
 
 
@@ -33,7 +34,7 @@ class ActionPlanFilter(django_filters.FilterSet):
         empty_label="All themes",
     )
     rag = django_filters.MultipleChoiceFilter(
-        field_name="plan_rag_value", label="RAG rating",
+        method="filter_rag", label="RAG rating",
         choices=[(value, rag_rules.label(value)) for value in rag_rules.ORDER],
         widget=forms.CheckboxSelectMultiple,
     )
@@ -54,9 +55,9 @@ class ActionPlanFilter(django_filters.FilterSet):
         model = Action
         fields = ["theme", "rag", "lead_officer", "directorate", "origin", "overdue"]
 
-    def __init__(self, *args: Any, challenge: PeerChallenge, as_of: dt.date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, challenge: PeerChallenge, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.as_of = as_of
+        self.plan = plan
         fields = self.filters
         fields["theme"].queryset = challenge.themes.all()
         fields["lead_officer"].queryset = (
@@ -71,11 +72,17 @@ class ActionPlanFilter(django_filters.FilterSet):
         for name in ("theme", "lead_officer", "directorate", "origin"):
             self.form.fields[name].widget.attrs["class"] = "govuk-select"
 
-    def filter_overdue(self, queryset: QuerySet[Action], name: str, value: bool | None) -> QuerySet[Action]:
-        """Keeps open actions whose due date had passed on the date viewed, when ticked."""
+    def filter_rag(self, queryset: QuerySet[Action], name: str, value: list[str]) -> QuerySet[Action]:
+        """Keeps the actions whose rating on the date viewed is one of those ticked."""
         if not value:
             return queryset
-        return queryset.filter(Q(is_open_then=True), due_date__lt=self.as_of)  # set by actions_as_of
+        return queryset.filter(pk__in=[then.pk for then in self.plan.actions if then.rating in value])
+
+    def filter_overdue(self, queryset: QuerySet[Action], name: str, value: bool | None) -> QuerySet[Action]:
+        """Keeps the actions overdue on the date viewed, when ticked."""
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=[then.pk for then in self.plan.actions if then.overdue])
 
     @property
     def active(self) -> bool:

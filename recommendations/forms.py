@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -292,3 +293,82 @@ class NewActionForm(DatePartsForm):
         action._history_user = by  # type: ignore[attr-defined]
         action.save()
         return action
+
+
+# --- dates in the query string -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateChoice:
+    """A date read from the query string: the date used, and what to tell the user about it."""
+
+    date: dt.date
+    requested: str = ""
+    error: str = ""
+    note: str = ""
+
+    @property
+    def is_today(self) -> bool:
+        return self.date == timezone.localdate()
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+class _IsoDateField(inputs.DateField):
+    """A year-month-day date; a real-looking date with a year outside 1990 to 2100 (even year 0,
+    which no calendar has) gets the "year" message rather than "not a date"."""
+
+    def to_python(self, value: Any) -> dt.date | None:
+        text = value.strip() if isinstance(value, str) else ""
+        if len(text) == 10 and text[4] == "-" and text[7] == "-" and inputs.is_ascii_number(text[:4]) \
+                and not inputs.year_in_range(int(text[:4])):
+            raise forms.ValidationError(self.error_messages["year"], code="year")
+        return super().to_python(value)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and not inputs.year_in_range(value.year):
+            raise forms.ValidationError(self.error_messages["year"], code="year")
+
+
+class QueryDateForm(forms.Form):
+    """Reads one date from the query string, as year-month-day (what a date input sends).
+
+    The one way a page reads a date from its address: `read_date` below.
+    """
+
+    day = _IsoDateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def __init__(self, raw: str, *, what: str) -> None:
+        super().__init__({"day": raw})
+        field = self.fields["day"]
+        field.validators = []  # the year is checked with this form's own words, in _IsoDateField
+        field.error_messages.update({
+            "invalid": f"Enter {what} as a real date in the form year-month-day, for example 2024-11-22. "
+                       f"“{raw[:20]}” is not one.",
+            # Year 1 or 9999 would overflow the date arithmetic of every dashboard.
+            "year": f"{inputs.YEAR_MESSAGE}. Enter {what} as year-month-day, for example 2024-11-22.",
+        })
+
+
+def read_date(query: Any, name: str, *, default: dt.date, what: str,
+              not_after: dt.date | None = None) -> DateChoice:
+    """Returns the date in `?name=YYYY-MM-DD`, or `default` with an error in the GOV.UK style.
+
+    A date after `not_after` (today unless given) is brought back to it, with a note.
+    """
+    raw = query.get(name, "").strip()
+    if not raw:
+        return DateChoice(date=default)
+    form = QueryDateForm(raw, what=what)
+    if not form.is_valid():
+        return DateChoice(date=default, requested=raw, error=str(form.errors["day"][0]))
+    day = form.cleaned_data["day"]
+    latest = not_after or timezone.localdate()
+    if day > latest:
+        return DateChoice(date=latest, requested=raw,
+                          note=f"{long_date(day)} is later than {long_date(latest)}, so "
+                               f"{long_date(latest)} is shown.")
+    return DateChoice(date=day, requested=raw)

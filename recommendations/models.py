@@ -21,6 +21,7 @@ from recommendations.periods import ReportingPeriod
 from recommendations.querysets import (
     ActionQuerySet,
     CouncilQuerySet,
+    GuestAccessQuerySet,
     MembershipQuerySet,
     PeerChallengeQuerySet,
     ProgressUpdateQuerySet,
@@ -85,6 +86,50 @@ class Membership(models.Model):
     @property
     def can_coordinate(self) -> bool:
         return self.role == self.Role.COORDINATOR
+
+
+class GuestAccess(models.Model):
+    """A returning peer's read-only access to one challenge, ending by itself after `expires_on`.
+
+    The other half of the access rule beside `Membership`: a guest is not a member of
+    the council, sees only this challenge (`PeerChallengeQuerySet.visible_to`) and has
+    the role "guest" (`access.role_in`), which no editing view accepts. Guests are
+    invited from a progress review (`reviews.progress.services.invite_guest`).
+
+    The tables keep the names they had when this model lived in `reviews` (ADR 0015).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guest_accesses"
+    )
+    challenge = models.ForeignKey(
+        "PeerChallenge", on_delete=models.CASCADE, related_name="guest_accesses"
+    )
+    peer = models.ForeignKey(
+        "PeerTeamMember", on_delete=models.SET_NULL, null=True, blank=True, related_name="guest_accesses"
+    )
+    expires_on = models.DateField("access ends after")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords(table_name="reviews_historicalguestaccess")
+    objects = GuestAccessQuerySet.as_manager()
+
+    class Meta:
+        db_table = "reviews_guestaccess"
+        ordering = ["challenge", "-expires_on", "pk"]
+        verbose_name_plural = "guest access"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "challenge"], name="guest_access_once_per_challenge")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} (guest) on {self.challenge}, until {self.expires_on:%-d %B %Y}"
+
+    def is_active(self, today: dt.date | None = None) -> bool:
+        return self.expires_on >= (today or timezone.localdate())
 
 
 class ChallengeKind(models.TextChoices):
@@ -234,11 +279,6 @@ class Recommendation(models.Model):
     history = HistoricalRecords()
     objects = RecommendationQuerySet.as_manager()
 
-    if TYPE_CHECKING:
-        # Set on rows of annotated querysets only: `with_rag()` and `with_action_count()`.
-        rag: str
-        action_count: int
-
     class Meta:
         ordering = ["challenge", "number"]
         constraints = [
@@ -355,20 +395,7 @@ class Action(models.Model):
     objects = ActionQuerySet.as_manager()
 
     if TYPE_CHECKING:
-        # Set on rows of annotated querysets only.
-        current_rag: str | None  # with_current_rag()
-        last_update_at: dt.datetime | None  # with_current_rag()
-        overdue: bool  # with_attention_flags()
-        update_due: bool  # with_attention_flags()
-        plan_rag_value: str  # snapshot.actions_as_of()
-        is_open_then: bool  # snapshot.actions_as_of()
         latest_updates: list[ProgressUpdate]  # prefetched by the spreadsheet import
-        # The latest update's fields, from reviews.review_services._latest_updates().
-        latest_rag: str | None
-        latest_narrative: str | None
-        latest_next_steps: str | None
-        latest_year: int | None
-        latest_quarter: int | None
 
     class Meta:
         ordering = ["recommendation", "reference"]
@@ -438,9 +465,6 @@ class Action(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in (self.Status.COMPLETE, self.Status.CLOSED)
-
-    def is_overdue(self, today: dt.date | None = None) -> bool:
-        return bool(self.is_open and self.due_date and self.due_date < (today or timezone.localdate()))
 
     # The fields a coordinator edits on the edit page: the optimistic version check guards them.
     EDITABLE_FIELDS = ("description", "lead_officer", "due_date")

@@ -14,7 +14,7 @@ The rule, as shown to users (see `RULE_TEXT`):
   actions, or only closed ones, is "Not yet rated".
 
 `derive_recommendation_rag` is the reference implementation of this rule in
-plain Python; `RecommendationQuerySet.with_rag` computes the same in SQL.
+plain Python, the only one: `recommendations.asof` applies it to the plan as at any date.
 """
 
 from __future__ import annotations
@@ -61,6 +61,23 @@ RULE_TEXT = (
 def label(rag: str | None) -> str:
     """Returns the words for a rating, e.g. "Amber" or "Not yet rated"."""
     return LABELS.get(rag or NOT_RATED, NOT_RATED_LABEL)
+
+
+# Best is highest: a move from Amber to Green is "up". Not yet rated is no band.
+STANDING: dict[str, int] = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.BLUE: 3}
+
+
+def movement(before: str | None, after: str) -> str:
+    """Returns how a rating moved: "same", "up" (towards Blue), "down" (towards Red), "rated"
+    (it had no rating before) or "unrated" (it lost its rating)."""
+    before = before or NOT_RATED
+    if before == after:
+        return "same"
+    if before == NOT_RATED:
+        return "rated"
+    if after == NOT_RATED:
+        return "unrated"
+    return "up" if STANDING[after] > STANDING[before] else "down"
 
 
 def derive_recommendation_rag(actions: Iterable[tuple[str, str | None]]) -> str:

@@ -19,7 +19,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from recommendations import asof
 from recommendations import rag as rag_rules
+from recommendations.asof import ActionThen
 from recommendations.models import Action, ProgressUpdate, Recommendation, Theme
 from recommendations.periods import ReportingPeriod
 
@@ -194,35 +196,33 @@ def changes_since(action: Action, version: int) -> list[FieldChange]:
 @dataclass
 class Reminder:
     officer: Any
-    actions: list[Action]
+    actions: list[ActionThen]
 
 
 def reminders_due(*, today: dt.date | None = None) -> list[Reminder]:
-    """Returns, per lead officer, the actions that are overdue or have no update this period.
+    """Returns, per lead officer, the actions that are overdue or need an update this period.
 
+    Both as the plan stood on `today` (`recommendations.asof`), so a past day can be replayed.
     Officers are listed by name; each one's actions overdue first, then by due date.
     Actions without a lead officer, or led by a deactivated account, are left out.
     """
     today = today or timezone.localdate()
-    actions = (
-        Action.objects.needing_reminder(today)
-        .filter(lead_officer__isnull=False, lead_officer__is_active=True)
-        .select_related("lead_officer", "recommendation__challenge")
-        .in_my_actions_order()
-    )
-    grouped: dict[int, list[Action]] = defaultdict(list)
+    led = (Action.objects.filter(lead_officer__isnull=False, lead_officer__is_active=True)
+           .select_related("lead_officer", "recommendation__challenge"))
+    due = sorted((then for then in asof.actions_as_at(led, today) if then.overdue or then.needs_update),
+                 key=lambda then: then.officer_order)
+    grouped: dict[int, list[ActionThen]] = defaultdict(list)
     officers: dict[int, Any] = {}
-    for action in actions:
-        grouped[action.lead_officer_id].append(action)
-        officers[action.lead_officer_id] = action.lead_officer
+    for then in due:
+        officer = then.action.lead_officer
+        if officer is None:  # the query above keeps only actions with a lead officer
+            continue
+        grouped[officer.pk].append(then)
+        officers[officer.pk] = officer
     return sorted(
         (Reminder(officer=officers[pk], actions=grouped[pk]) for pk in grouped),
         key=lambda reminder: (_person(reminder.officer).lower(), reminder.officer.pk),
     )
-
-
-# Better is higher: a move from Amber to Green is "up".
-_STANDING = {"red": 0, "amber": 1, "green": 2, "blue": 3}
 
 
 def describe_movement(previous: str | None, current: str) -> str:
@@ -232,7 +232,7 @@ def describe_movement(previous: str | None, current: str) -> str:
         return f"{now}, first rating"
     if previous == current:
         return f"{now}, no change"
-    direction = "up" if _STANDING[current] > _STANDING[previous] else "down"
+    direction = rag_rules.movement(previous, current)
     return f"{now}, {direction} from {rag_rules.label(previous)}"
 
 

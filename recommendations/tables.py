@@ -1,8 +1,8 @@
 """The action plan table: every action of a challenge, as it stood on a date.
 
-Fed a queryset from `snapshot.actions_as_of` (it carries `plan_rag_value`,
-`rag_rank`, `last_update_at` and `is_open_then`), already filtered by
-`filters.ActionPlanFilter` and scoped to what the user may see.
+Its rows are `asof.ActionThen` records (the action as it stood then, with the row as it is now in
+`action`), already filtered by `filters.ActionPlanFilter` and scoped to what the user may see;
+django-tables2 sorts them in Python.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from recommendations.asof import ActionThen
 from recommendations.models import Action
 
 
@@ -26,27 +27,30 @@ def action_url(action: Action) -> str:
 
 class ActionPlanTable(tables.Table):
     reference = tables.Column(
-        verbose_name="Ref.", order_by=("recommendation__number", "reference"),
+        verbose_name="Ref.", accessor="action__reference",
+        order_by=("action__recommendation__number", "action__reference"),
         attrs={"th": {"class": "pt-table-number"}},
     )
-    recommendation = tables.Column(verbose_name="Recommendation", order_by=("recommendation__number",))
+    recommendation = tables.Column(
+        verbose_name="Recommendation", accessor="action__recommendation",
+        order_by=("action__recommendation__number",),
+    )
     theme = tables.Column(
-        verbose_name="Theme", accessor="recommendation__theme__name",
-        order_by=("recommendation__theme__name", "recommendation__number"), default="–",
+        verbose_name="Theme", accessor="action__recommendation__theme__name",
+        order_by=("theme_key", "action__recommendation__number"), default="–",
     )
     description = tables.Column(verbose_name="Action", orderable=False)
     lead_officer = tables.Column(
-        verbose_name="Lead officer", order_by=("lead_officer__last_name", "lead_officer__first_name"),
-        default="Not assigned",
+        verbose_name="Lead officer", accessor="action__lead_officer",
+        order_by=("officer_key",), default="Not assigned",
     )
-    directorate = tables.Column(verbose_name="Directorate", default="–")
-    due_date = tables.Column(verbose_name="Due", default="No date")
-    rag = tables.Column(verbose_name="RAG rating", accessor="plan_rag_value", order_by=("rag_rank", "due_date"))
-    last_update_at = tables.Column(verbose_name="Last update", default="None yet")
+    directorate = tables.Column(verbose_name="Directorate", accessor="action__directorate", default="–",
+                                order_by=("action__directorate",))
+    due_date = tables.Column(verbose_name="Due", default="No date", order_by=("due_key",))
+    rag = tables.Column(verbose_name="RAG rating", accessor="rating", order_by=("rating_rank", "due_key"))
+    last_update_at = tables.Column(verbose_name="Last update", default="None yet", order_by=("update_key",))
 
     class Meta:
-        model = Action
-        fields: list[str] = []
         sequence = ("reference", "recommendation", "theme", "description", "lead_officer",
                     "directorate", "due_date", "rag", "last_update_at")
         order_by = ("reference",)
@@ -57,20 +61,21 @@ class ActionPlanTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.as_of = as_of
 
-    def render_reference(self, record: Action) -> SafeString:
-        return format_html('<a class="govuk-link" href="{}">{}</a>', action_url(record), record.reference)
+    def render_reference(self, record: ActionThen) -> SafeString:
+        return format_html('<a class="govuk-link" href="{}">{}</a>', action_url(record.action),
+                           record.action.reference)
 
-    def render_recommendation(self, record: Action) -> SafeString:
-        recommendation = record.recommendation
+    def render_recommendation(self, record: ActionThen) -> SafeString:
+        recommendation = record.action.recommendation
         return format_html(
             '<a class="govuk-link" href="{}">{}. {}</a>',
             recommendation.get_absolute_url(), recommendation.number, recommendation.title,
         )
 
-    def render_description(self, record: Action, value: str) -> SafeString:
+    def render_description(self, record: ActionThen, value: str) -> SafeString:
         words = value.split()
         text = " ".join(words[:24]) + (" …" if len(words) > 24 else "")
-        if record.origin != Action.Origin.PROGRESS_REVIEW:
+        if record.action.origin != Action.Origin.PROGRESS_REVIEW:
             return format_html("{}", text)
         # The same tag as the recommendation page: words, not the colour alone, say where it came from.
         return format_html(
@@ -81,8 +86,8 @@ class ActionPlanTable(tables.Table):
     def render_lead_officer(self, value: Any) -> str:
         return value.get_full_name() or value.get_username()
 
-    def render_due_date(self, record: Action, value: dt.date) -> SafeString:
-        overdue = record.is_open_then and value < self.as_of
+    def render_due_date(self, record: ActionThen, value: dt.date) -> SafeString:
+        overdue = record.overdue
         return format_html(
             '<span class="pt-nowrap">{}</span>{}', f"{value.day} {value:%b %Y}",
             mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')  # nosec B308

@@ -261,56 +261,10 @@ class StatementEvidence(models.Model):
         return self.title
 
 
-class GuestAccessQuerySet(models.QuerySet):
-    def active(self, today: dt.date | None = None) -> GuestAccessQuerySet:
-        """Returns the access that has not ended: it lasts to the end of `expires_on`."""
-        return self.filter(expires_on__gte=today or timezone.localdate())
-
-
-class GuestAccess(models.Model):
-    """A returning peer's read-only access to one challenge, ending by itself after `expires_on`.
-
-    A guest is not a member of the council: they have no `Membership`, see only this
-    challenge (`PeerChallengeQuerySet.visible_to`) and have the role "guest", which
-    no editing view accepts.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guest_accesses"
-    )
-    challenge = models.ForeignKey(
-        PeerChallenge, on_delete=models.CASCADE, related_name="guest_accesses"
-    )
-    peer = models.ForeignKey(
-        PeerTeamMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="guest_accesses"
-    )
-    expires_on = models.DateField("access ends after")
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    history = HistoricalRecords()
-    objects = GuestAccessQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["challenge", "-expires_on", "pk"]
-        verbose_name_plural = "guest access"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "challenge"], name="guest_access_once_per_challenge")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} (guest) on {self.challenge}, until {self.expires_on:%-d %B %Y}"
-
-    def is_active(self, today: dt.date | None = None) -> bool:
-        return self.expires_on >= (today or timezone.localdate())
-
-
 class CommitteeReport(models.Model):
     """A coordinator's progress report to a committee: the text sections of a review pack.
 
-    A report is a working draft. Issuing it (`reviews.services.issue_pack`) freezes an
+    A report is a working draft. Issuing it (`reviews.packs.services.issue_pack`) freezes an
     `IssuedPack`; the draft stays editable so the next meeting's pack can start from it,
     and whatever is edited later never reaches a pack already issued.
     """

@@ -13,11 +13,10 @@ from django.db.models import Model
 from django.utils import timezone
 
 from recommendations.admin_scope import CouncilScopedAdmin
-from recommendations.models import Council, Membership, PeerTeamMember
+from recommendations.models import Council, GuestAccess, Membership, PeerTeamMember
 from reviews.models import (
     CommitteeMeeting,
     CommitteeReport,
-    GuestAccess,
     IssuedPack,
     PositionStatement,
     ProgressReview,

@@ -246,6 +246,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "recommendations.recommendation": AdminModel("challenge"),
     "recommendations.action": AdminModel("challenge"),
     "recommendations.progressupdate": AdminModel("challenge", _refuses("add", "change", "delete")),
+    "recommendations.guestaccess": AdminModel("challenge", _refuses("add")),
     "reviews.committeemeeting": AdminModel("challenge"),
     "reviews.progressreview": AdminModel("challenge"),
     "reviews.reviewtheme": AdminModel("challenge"),
@@ -255,7 +256,6 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # The report has an issued pack, which makes it part of the pack's record.
     "reviews.committeereport": AdminModel("challenge", _refuses("delete")),
     "reviews.issuedpack": AdminModel("challenge", _refuses("add", "change", "delete")),
-    "reviews.guestaccess": AdminModel("challenge", _refuses("add")),
     "auth.user": AdminModel("council", history_form=False),
     "auth.group": AdminModel("none", history_form=False),
     "axes.accessattempt": AdminModel("none", history_form=False),
@@ -274,6 +274,7 @@ COORDINATOR_PERMISSIONS: dict[str, str] = {
     "recommendations.action": "view add change",
     "recommendations.progressupdate": "view",
     "recommendations.membership": "view",
+    "recommendations.guestaccess": "view change delete",
     "reviews.committeemeeting": "view add change delete",
     "reviews.progressreview": "view add change",
     "reviews.reviewtheme": "view add change delete",
@@ -281,7 +282,6 @@ COORDINATOR_PERMISSIONS: dict[str, str] = {
     "reviews.positionstatement": "view add change",
     "reviews.committeereport": "view add change",
     "reviews.issuedpack": "view",
-    "reviews.guestaccess": "view change delete",
     "reviews.statementevidence": "view add change delete",
     "auth.user": "view",
 }

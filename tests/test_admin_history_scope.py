@@ -12,8 +12,7 @@ import pytest
 from django.urls import reverse
 
 from recommendations.demo import _coordinator_permissions
-from recommendations.models import Membership, ProgressUpdate, Recommendation
-from reviews.models import GuestAccess
+from recommendations.models import GuestAccess, Membership, ProgressUpdate, Recommendation
 from tests import factories
 from tests.admin_helpers import SECRET, make_staff, make_world, scoped_models
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -14,6 +19,8 @@ from django.test import override_settings
 
 from peertrack.backup import RECREATED_BY_MIGRATE, sha256
 from recommendations.demo import load_demo
+from recommendations.models import GuestAccess
+from tests.reviews.review_fixtures import make_guest
 
 
 def snapshot() -> dict[str, list[dict]]:
@@ -118,3 +125,59 @@ def test_restore_reads_a_backup_made_before_manifests_listed_migrations(tmp_path
     call_command("restore", str(folder))
 
     assert snapshot() == before
+
+
+# Guest access lived in the reviews app until ADR 0015; a backup made then names it there.
+MOVED_FROM_REVIEWS = ("guestaccess", "historicalguestaccess")
+MIGRATIONS_OF_THE_MOVE = {"reviews.0004_guestaccess_moves_to_recommendations",
+                          "recommendations.0004_guestaccess_from_reviews"}
+
+
+def as_named_before_the_move(value: Any) -> Any:
+    """Returns `value` (data.json's rows, a row, a field or a label) as a backup made before guest
+    access moved to `recommendations` names it: row labels and content type and permission keys."""
+    if isinstance(value, dict):
+        return {key: as_named_before_the_move(item) for key, item in value.items()}
+    if isinstance(value, list):
+        if value[-2:] in [["recommendations", model] for model in MOVED_FROM_REVIEWS]:
+            return [*value[:-2], "reviews", value[-1]]
+        return [as_named_before_the_move(item) for item in value]
+    if value in {f"recommendations.{model}" for model in MOVED_FROM_REVIEWS}:
+        return value.replace("recommendations.", "reviews.")
+    return value
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_reads_a_backup_made_while_guest_access_lived_in_reviews(tmp_path, media, alice, challenge):
+    make_guest(challenge=challenge)
+    access = GuestAccess.objects.get()
+    access.expires_on -= dt.timedelta(days=1)
+    access.save()
+    alice.user_permissions.add(Permission.objects.get(codename="change_guestaccess"))
+    Group.objects.create(name="Guest managers").permissions.add(Permission.objects.get(codename="view_guestaccess"))
+    LogEntry.objects.create(user=alice, content_type=ContentType.objects.get_for_model(GuestAccess),
+                            object_id=str(access.pk), object_repr=str(access), action_flag=CHANGE,
+                            change_message="Shortened the access.")
+    folder = tmp_path / "backup"
+    call_command("backup", "--out", str(folder))
+    data = folder / "data.json"
+    rows = as_named_before_the_move(json.loads(data.read_text()))
+    data.write_text(json.dumps(rows))
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["rows"] = {as_named_before_the_move(label): count for label, count in manifest["rows"].items()}
+    manifest["schema"] = [name for name in manifest["schema"] if name not in MIGRATIONS_OF_THE_MOVE]
+    manifest["data_sha256"] = sha256(data)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    assert {"reviews.guestaccess": 1, "reviews.historicalguestaccess": 2}.items() <= manifest["rows"].items()
+    assert not any(row["model"].startswith("recommendations.") and "guestaccess" in row["model"] for row in rows)
+    user = next(row for row in rows if row["model"] == "auth.user" and row["fields"]["username"] == "alice")
+    assert user["fields"]["user_permissions"] == [["change_guestaccess", "reviews", "guestaccess"]]
+    before = snapshot()
+    call_command("flush", interactive=False, verbosity=0)
+
+    call_command("restore", str(folder))
+
+    assert snapshot() == before
+    assert User.objects.get(username="alice").has_perm("recommendations.change_guestaccess")
+    assert Group.objects.get().permissions.get().content_type.model_class() is GuestAccess
+    assert LogEntry.objects.get().get_edited_object() == GuestAccess.objects.get()

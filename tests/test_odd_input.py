@@ -402,7 +402,7 @@ def test_text_no_xml_file_can_hold_does_not_break_the_exports(client: Any, alice
 
 
 def test_a_pdf_is_made_without_control_characters(monkeypatch: Any) -> None:
-    from reviews import exports
+    from reviews.packs import pdf as exports
 
     seen: list[str] = []
 

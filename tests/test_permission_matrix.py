@@ -46,11 +46,10 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from recommendations.models import Action, Council, Membership, PeerChallenge, Recommendation
+from recommendations.models import Action, Council, GuestAccess, Membership, PeerChallenge, Recommendation
 from recommendations.periods import ReportingPeriod
 from reviews.models import (
     CommitteeMeeting,
-    GuestAccess,
     PositionStatement,
     ProgressReview,
     ReturningPeer,
@@ -301,7 +300,7 @@ def build_world() -> World:
     }
     _guest("ed", bundles["nt24"], "Expired", expires_on=today - dt.timedelta(days=1))
     for key, access in accesses.items():
-        bundles[key].objects["reviews.guestaccess"] = access
+        bundles[key].objects["recommendations.guestaccess"] = access
     User = get_user_model()
     users.update({name: User.objects.get(username=name) for name in ("gina", "ed")})
     group = Group.objects.create(name="Planners")
@@ -392,7 +391,7 @@ def _product_kwargs(route: Route, kind: str, world: World) -> dict[str, Any]:
         elif name == "theme_pk":
             values[name] = object_bundle["reviews.reviewtheme"].pk
         elif name == "access_pk":
-            values[name] = object_bundle["reviews.guestaccess"].pk
+            values[name] = object_bundle["recommendations.guestaccess"].pk
         elif name == "evidence_pk":
             values[name] = object_bundle["reviews.statementevidence"].pk
         else:
@@ -744,4 +743,4 @@ def test_the_matrix_notices_a_refused_request_that_writes(world: World, monkeypa
     assert any("refused but changed the database: reviews_guestaccess values, "
                "reviews_historicalguestaccess" in problem for problem in problems)
     # The request ran in a savepoint rolled back afterwards: the access is still open.
-    assert GuestAccess.objects.active().filter(pk=world.bundles["nt24"]["reviews.guestaccess"].pk).exists()
+    assert GuestAccess.objects.active().filter(pk=world.bundles["nt24"]["recommendations.guestaccess"].pk).exists()

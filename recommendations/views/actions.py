@@ -23,8 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peertrack import idempotency
 from peertrack.http import SignedInRequest
-from recommendations import access, services
+from recommendations import access, asof, services
 from recommendations import rag as rag_rules
+from recommendations.asof import ActionThen
 from recommendations.forms import ActionEditForm, NewActionForm, ProgressForm, ReturnForm
 from recommendations.models import (
     Action,
@@ -38,22 +39,18 @@ COORDINATOR = Membership.Role.COORDINATOR
 DETAIL = "recommendations/action_detail.html"
 
 
-def _get_action(request: HttpRequest, slug: str, pk: int) -> tuple[Action, str]:
-    """Returns the action and the user's role in its council; 404 outside their councils."""
+def _get_action(request: HttpRequest, slug: str, pk: int) -> tuple[ActionThen, str]:
+    """Returns the action as it stands now and the user's role in its council; 404 outside their councils."""
     challenge = access.get_challenge(request, slug)
-    try:
-        action = (
-            Action.objects.filter(recommendation__challenge=challenge)
-            .with_current_rag()
-            .with_attention_flags()
-            .select_related("recommendation__challenge__council", "recommendation__theme",
-                            "lead_officer", "completion_reported_by", "signed_off_by")
-            .get(pk=pk)
-        )
-    except Action.DoesNotExist:
-        raise Http404("No such action.") from None
+    found = asof.actions_as_at(
+        Action.objects.filter(recommendation__challenge=challenge, pk=pk)
+        .select_related("recommendation__challenge__council", "recommendation__theme",
+                        "lead_officer", "completion_reported_by", "signed_off_by")
+    )
+    if not found:
+        raise Http404("No such action.")
     role = access.role_in(request, challenge.council)
-    return action, role or ""
+    return found[0], role or ""
 
 
 def _may_record(request: HttpRequest, action: Action, role: str) -> bool:
@@ -66,16 +63,16 @@ def _may_record(request: HttpRequest, action: Action, role: str) -> bool:
 PANEL_SIZE = 8
 
 
-def _my_open_actions(request: HttpRequest) -> list[Action]:
-    return list(
-        Action.objects.visible_to(request.user).for_lead_officer(request.user).open()
-        .with_current_rag().with_attention_flags()
-        .select_related("recommendation__challenge").in_my_actions_order()[:PANEL_SIZE]
-    )
+def _my_actions(request: HttpRequest) -> list[ActionThen]:
+    """Returns the actions the user leads as they stand now, in My actions' order."""
+    led = (Action.objects.visible_to(request.user).for_lead_officer(request.user)
+           .select_related("recommendation__challenge__council"))
+    return sorted(asof.actions_as_at(led), key=lambda then: then.officer_order)
 
 
-def _page_context(request: HttpRequest, action: Action, role: str, *,
+def _page_context(request: HttpRequest, then: ActionThen, role: str, *,
                   form: ProgressForm | None = None) -> dict[str, Any]:
+    action = then.action
     may_record = _may_record(request, action, role)
     updates = list(action.updates.select_related("author"))
     date_changes = list(action.due_date_changes.select_related("changed_by"))
@@ -83,6 +80,7 @@ def _page_context(request: HttpRequest, action: Action, role: str, *,
         "challenge": action.recommendation.challenge,
         "recommendation": action.recommendation,
         "action": action,
+        "then": then,
         "role": role,
         "may_record": may_record and action.accepts_updates,
         "is_coordinator": role == COORDINATOR,
@@ -92,7 +90,7 @@ def _page_context(request: HttpRequest, action: Action, role: str, *,
         "slip_count": sum(change.is_slip for change in date_changes),
         "returns": list(action.sign_off_returns.select_related("returned_by")),
         "history": services.action_history(action),
-        "my_actions": _my_open_actions(request),
+        "my_actions": [mine for mine in _my_actions(request) if mine.is_open][:PANEL_SIZE],
         "current_period": ProgressForm().periods[0],
         "rule_text": rag_rules.RULE_TEXT,
     }
@@ -102,17 +100,13 @@ def _page_context(request: HttpRequest, action: Action, role: str, *,
 @require_GET
 def my_actions(request: HttpRequest) -> HttpResponse:
     """Lists the actions the user leads in every council: overdue first, then by due date."""
-    actions = list(
-        Action.objects.visible_to(request.user).for_lead_officer(request.user)
-        .with_current_rag().with_attention_flags()
-        .select_related("recommendation__challenge__council").in_my_actions_order()
-    )
-    open_actions = [action for action in actions if action.is_open]
+    actions = _my_actions(request)
+    open_actions = [then for then in actions if then.is_open]
     context = {
         "open_actions": open_actions,
-        "finished_actions": [action for action in actions if not action.is_open],
-        "overdue_count": sum(action.overdue for action in open_actions),
-        "update_due_count": sum(action.update_due for action in open_actions),
+        "finished_actions": [then for then in actions if not then.is_open],
+        "overdue_count": sum(then.overdue for then in open_actions),
+        "update_due_count": sum(then.needs_update for then in open_actions),
         "current_period": ProgressForm().periods[0],
         "nav": "my_actions",
     }
@@ -123,15 +117,16 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 @require_GET
 def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Shows an action, its recommendation, its timeline and history, and the progress form."""
-    action, role = _get_action(request, slug, pk)
-    return render(request, DETAIL, _page_context(request, action, role))
+    then, role = _get_action(request, slug, pk)
+    return render(request, DETAIL, _page_context(request, then, role))
 
 
 @login_required
 @require_POST
 def record_progress(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     """Appends a progress update. htmx gets the refreshed fragments, a plain POST a redirect."""
-    action, role = _get_action(request, slug, pk)
+    then, role = _get_action(request, slug, pk)
+    action = then.action
     if not _may_record(request, action, role):
         raise PermissionDenied("Only the lead officer or a coordinator may record progress.")
     form = ProgressForm(request.POST)
@@ -155,11 +150,11 @@ def record_progress(request: SignedInRequest, slug: str, pk: int) -> HttpRespons
                 messages.success(request, note)
                 return redirect(location)
             idempotency.finished(request, location)
-            action, role = _get_action(request, slug, pk)
-            context = _page_context(request, action, role)
+            then, role = _get_action(request, slug, pk)
+            context = _page_context(request, then, role)
             context.update(saved_note=note, oob=True)
             return render(request, "recommendations/action_progress_saved.html", context)
-    context = _page_context(request, action, role, form=form)
+    context = _page_context(request, then, role, form=form)
     template = f"{DETAIL}#progress-form" if request.htmx else DETAIL
     return render(request, template, context)
 
@@ -173,7 +168,8 @@ def _require_coordinator(role: str) -> None:
 @require_POST
 def sign_off(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Signs off an action awaiting sign-off as complete (coordinators only)."""
-    action, role = _get_action(request, slug, pk)
+    then, role = _get_action(request, slug, pk)
+    action = then.action
     _require_coordinator(role)
     try:
         action.sign_off(by=request.user)
@@ -188,7 +184,8 @@ def sign_off(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def return_for_work(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Returns an action reported complete to its officer, with a reason (coordinators only)."""
-    action, role = _get_action(request, slug, pk)
+    then, role = _get_action(request, slug, pk)
+    action = then.action
     _require_coordinator(role)
     form = ReturnForm(request.POST or None)
     if action.status != Action.Status.AWAITING_SIGN_OFF:
@@ -215,7 +212,8 @@ def edit_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     The form carries the version it was loaded at; if someone else saved first,
     nothing is written and the coordinator sees what they changed.
     """
-    action, role = _get_action(request, slug, pk)
+    then, role = _get_action(request, slug, pk)
+    action = then.action
     _require_coordinator(role)
     conflict: list[services.FieldChange] | None = None
     if request.method == "POST":

@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -30,71 +29,21 @@ from django_tables2 import RequestConfig
 
 from peertrack import inputs
 from peertrack.http import SignedInRequest
-from recommendations import access, charts, exports, snapshot, timetable
+from recommendations import access, asof, charts, exports, timetable
 from recommendations import rag as rag_rules
 from recommendations.filters import ActionPlanFilter
+from recommendations.forms import DateChoice, long_date, read_date
 from recommendations.models import (
     Action,
     PeerChallenge,
     ProgressUpdate,
     Recommendation,
+    Theme,
 )
 from recommendations.tables import ActionPlanTable, action_url
 
 PER_PAGE = 25
 SEARCH_LIMIT = 50
-# ASCII digits only: \d would also match "٢٠٢٤".
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
-
-@dataclass(frozen=True)
-class DateChoice:
-    """A date read from the query string: the date used, and what to tell the user about it."""
-
-    date: dt.date
-    requested: str = ""
-    error: str = ""
-    note: str = ""
-
-    @property
-    def is_today(self) -> bool:
-        return self.date == timezone.localdate()
-
-
-def read_date(request: HttpRequest, name: str, *, default: dt.date, what: str,
-              not_after: dt.date | None = None) -> DateChoice:
-    """Returns the date in `?name=YYYY-MM-DD`, or `default` with an error when it is not a real
-    date or its year is outside 1990 to 2100.
-
-    A date after `not_after` (today unless given) is brought back to it, with a note.
-    """
-    raw = request.GET.get(name, "").strip()
-    latest = not_after or timezone.localdate()
-    if not raw:
-        return DateChoice(date=default)
-    try:
-        if not _ISO_DATE.match(raw):
-            raise ValueError
-        if not inputs.year_in_range(int(raw[:4])):
-            # Year 1 or 9999 would overflow the date arithmetic of every dashboard.
-            return DateChoice(date=default, requested=raw,
-                              error=f"{inputs.YEAR_MESSAGE}. Enter {what} as year-month-day, for "
-                                    f"example 2024-11-22.")
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
-        return DateChoice(
-            date=default, requested=raw,
-            error=f"Enter {what} as a real date in the form year-month-day, for example 2024-11-22. "
-                  f"“{raw[:20]}” is not one.",
-        )
-    if day > latest:
-        return DateChoice(date=latest, requested=raw,
-                          note=f"{_long(day)} is later than {_long(latest)}, so {_long(latest)} is shown.")
-    return DateChoice(date=day, requested=raw)
-
-
-def _long(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _readable_challenge(request: HttpRequest, slug: str) -> PeerChallenge:
@@ -103,7 +52,7 @@ def _readable_challenge(request: HttpRequest, slug: str) -> PeerChallenge:
 
 
 def _as_of(request: HttpRequest) -> DateChoice:
-    return read_date(request, "as_of", default=timezone.localdate(), what="the “as at” date")
+    return read_date(request.GET, "as_of", default=timezone.localdate(), what="the “as at” date")
 
 
 def _kept_params(request: HttpRequest, *leave_out: str) -> list[tuple[str, str]]:
@@ -129,35 +78,37 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     meetings = list(challenge.committee_meetings.order_by("meeting_date", "committee"))
     earlier = [meeting for meeting in meetings if meeting.meeting_date < as_of.date]
     default_since = earlier[-1].meeting_date if earlier else as_of.date - dt.timedelta(
-        days=snapshot.DEFAULT_MOVEMENT_DAYS)
-    since = read_date(request, "since", default=default_since, what="the date to compare with",
+        days=asof.DEFAULT_MOVEMENT_DAYS)
+    since = read_date(request.GET, "since", default=default_since, what="the date to compare with",
                       not_after=as_of.date)
     if not since.error and since.requested and since.date >= as_of.date:
         since = DateChoice(date=default_since, requested=since.requested,
-                           error=f"Enter a date to compare with that is before {_long(as_of.date)}.")
-    board = snapshot.build_dashboard(challenge=challenge, as_of=as_of.date, since=since.date)
+                           error=f"Enter a date to compare with that is before {long_date(as_of.date)}.")
+    board = asof.plan_as_at(challenge, as_of.date, timeline=True)
     milestones = timetable.timetables_for([challenge], as_of=as_of.date)[challenge.pk]
+    over_time = board.over_time()
     over_time_rows = [(str(picture.period) + (" (so far)" if picture.is_partial else ""), picture.counts)
-                      for picture in board.over_time]
+                      for picture in over_time]
     errors = _date_errors(("as_of", as_of), ("since", since))
     period = board.period
+    movement = board.movement_since(board.earlier(since.date))
     context = {
         "challenge": challenge,
         "nav": "dashboard",
         "movement_groups": [
-            {"key": "down", "heading": "Moved down a band", "moves": board.movement["down"],
+            {"key": "down", "heading": "Moved down a band", "moves": movement["down"],
              "empty": "None moved down."},
-            {"key": "up", "heading": "Moved up a band", "moves": board.movement["up"],
+            {"key": "up", "heading": "Moved up a band", "moves": movement["up"],
              "empty": "None moved up."},
-            {"key": "rated", "heading": "Rated for the first time", "moves": board.movement["rated"],
+            {"key": "rated", "heading": "Rated for the first time", "moves": movement["rated"],
              "empty": "None was rated for the first time."},
-            {"key": "unrated", "heading": "No longer rated", "moves": board.movement["unrated"],
+            {"key": "unrated", "heading": "No longer rated", "moves": movement["unrated"],
              "empty": "None lost its rating."},
         ],
         "attention": [
             {"key": "overdue", "heading": "Overdue", "actions": board.overdue,
-             "empty": f"No open action was past its due date on {_long(as_of.date)}."},
-            {"key": "due-soon", "heading": f"Due in the next {snapshot.DUE_SOON_DAYS} days",
+             "empty": f"No open action was past its due date on {long_date(as_of.date)}."},
+            {"key": "due-soon", "heading": f"Due in the next {asof.DUE_SOON_DAYS} days",
              "actions": board.due_soon, "empty": "No open action falls due in the next 30 days."},
             {"key": "no-update", "heading": f"No update for {period}", "actions": board.without_update,
              "empty": f"Every open action has an update for {period}."},
@@ -167,6 +118,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "since_meeting": next((m for m in reversed(earlier) if m.meeting_date == since.date), None),
         "meetings": [m for m in meetings if m.meeting_date < as_of.date],
         "board": board,
+        "movement": movement,
+        "theme_matrix": board.theme_matrix(list(challenge.themes.all())),
+        "over_time": over_time,
         "milestones": milestones,
         "timetable_summary": timetable.summarise(milestones),
         "recommendation_chart": charts.bar_chart(
@@ -189,11 +143,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _plan(request: HttpRequest, challenge: PeerChallenge, as_of: dt.date) -> tuple[ActionPlanFilter, ActionPlanTable]:
-    """Returns the filter and the sorted (not yet paged) table of the challenge's actions."""
-    actions = snapshot.actions_as_of(Action.objects.filter(recommendation__challenge=challenge), as_of)
-    actions = actions.select_related("recommendation__theme", "recommendation__challenge", "lead_officer")
-    filterset = ActionPlanFilter(request.GET or None, queryset=actions, challenge=challenge, as_of=as_of)
-    table = ActionPlanTable(filterset.qs, as_of=as_of)
+    """Returns the filter and the sorted (not yet paged) table of the challenge's actions as at `as_of`."""
+    plan = asof.plan_as_at(challenge, as_of)
+    actions = Action.objects.filter(recommendation__challenge=challenge)
+    filterset = ActionPlanFilter(request.GET or None, queryset=actions, challenge=challenge, plan=plan)
+    chosen = set(filterset.qs.values_list("pk", flat=True))
+    table = ActionPlanTable([then for then in plan.actions if then.pk in chosen], as_of=as_of)
     RequestConfig(request, paginate=False).configure(table)
     return filterset, table
 
@@ -242,12 +197,12 @@ def _export(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     challenge = _readable_challenge(request, slug)
     as_of = _as_of(request)
     _filterset, table = _plan(request, challenge, as_of.date)
-    rows = exports.plan_rows(table.data, as_of=as_of.date)
+    rows = exports.plan_rows(table.data)
     name = f"{challenge.slug}-action-plan-{as_of.date.isoformat()}"
     if kind == "csv":
         response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
     else:
-        title = f"{challenge.council.name}, {challenge.title}: action plan as at {_long(as_of.date)}"
+        title = f"{challenge.council.name}, {challenge.title}: action plan as at {long_date(as_of.date)}"
         response = HttpResponse(
             exports.to_xlsx(rows, title=title),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -283,38 +238,24 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     challenges = list(
         _readable_challenges(request).select_related("council").order_by("council__name", "onsite_start")
     )
-    ratings: dict[int, list[str]] = defaultdict(list)
-    by_theme: dict[tuple[int, int | None], list[str]] = defaultdict(list)
-    for challenge_id, theme_id, rating in (
-        Recommendation.objects.filter(challenge__in=challenges).with_rag(as_of=as_of.date)
-        .order_by().values_list("challenge_id", "theme_id", "rag")
-    ):
-        ratings[challenge_id].append(rating)
-        by_theme[(challenge_id, theme_id)].append(rating)
-    overdue = dict(
-        snapshot.overdue_as_of(Action.objects.filter(recommendation__challenge__in=challenges), as_of.date)
-        .order_by().values("recommendation__challenge_id").annotate(n=Count("pk"))
-        .values_list("recommendation__challenge_id", "n")
-    )
+    plans = asof.plans_as_at(challenges, as_of.date)
     timetables = timetable.timetables_for(challenges, as_of=as_of.date)
-    themes: dict[int, list[Any]] = defaultdict(list)
-    from recommendations.models import Theme
-
+    themes: dict[int, list[Theme]] = defaultdict(list)
     for theme in Theme.objects.filter(challenge__in=challenges).order_by("kind", "position", "name"):
         themes[theme.challenge_id].append(theme)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for challenge in challenges:
+        plan = plans[challenge.pk]
         rows.append({
             "challenge": challenge,
-            "counts": snapshot.rag_counts(ratings[challenge.pk]),
-            "total": len(ratings[challenge.pk]),
-            "overdue": overdue.get(challenge.pk, 0),
+            "counts": plan.recommendation_counts,
+            "total": len(plan.recommendations),
+            "overdue": len(plan.overdue),
             "milestones": timetables[challenge.pk],
             "summary": timetable.summarise(timetables[challenge.pk]),
             "themes": [
-                {"theme": theme, "counts": snapshot.rag_counts(by_theme[(challenge.pk, theme.pk)]),
-                 "total": len(by_theme[(challenge.pk, theme.pk)])}
-                for theme in themes[challenge.pk]
+                {"theme": row["theme_object"], "counts": row["counts"], "total": row["total"]}
+                for row in plan.theme_matrix(themes[challenge.pk]) if row["theme_object"] is not None
             ],
         })
     councils: dict[int, dict[str, Any]] = {}

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from recommendations import access
+from recommendations import access, asof
 from recommendations import rag as rag_rules
 from recommendations.models import Action, Council, PeerChallenge, Recommendation
-
-
-def _rag_counts(ratings: list[str]) -> list[dict[str, object]]:
-    counts = Counter(ratings)
-    return [
-        {"value": value, "label": rag_rules.label(value), "count": counts.get(value, 0)}
-        for value in rag_rules.ORDER
-    ]
 
 
 @login_required
@@ -39,13 +29,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Shows a challenge with its recommendations and their derived RAG ratings."""
     challenge = access.get_challenge(request, slug)
-    recommendations = list(
-        challenge.recommendations.with_rag().with_action_count().select_related("theme")
-    )
+    plan = asof.plan_as_at(challenge)
     context = {
         "challenge": challenge,
-        "recommendations": recommendations,
-        "rag_counts": _rag_counts([r.rag for r in recommendations]),
+        "recommendations": plan.recommendations,
+        "rag_counts": plan.recommendation_counts,
         "themes": list(challenge.themes.all()),
         "peer_team": list(challenge.peer_team.all()),
         "role": access.role_in(request, challenge.council),
@@ -59,11 +47,9 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def recommendation_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Shows a recommendation, the council's response and its actions."""
     recommendation = access.get_recommendation(request, slug, number)
-    actions = (
-        recommendation.actions.with_current_rag()
-        .select_related("lead_officer")
-        .prefetch_related("updates__author")
-        .order_by("reference")
+    actions = asof.actions_as_at(
+        recommendation.actions.select_related("lead_officer", "recommendation__challenge").order_by("reference"),
+        details=True,
     )
     neighbours = Recommendation.objects.filter(challenge=recommendation.challenge).values_list(
         "number", "title"
@@ -71,6 +57,7 @@ def recommendation_detail(request: HttpRequest, slug: str, number: int) -> HttpR
     context = {
         "challenge": recommendation.challenge,
         "recommendation": recommendation,
+        "rating": rag_rules.derive_recommendation_rag((then.status, then.latest_rag) for then in actions),
         "actions": actions,
         "neighbours": list(neighbours),
         "rule_text": rag_rules.RULE_TEXT,

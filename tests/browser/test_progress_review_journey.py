@@ -9,8 +9,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from recommendations.demo import DEMO_PASSWORDS, load_demo
-from recommendations.models import PeerChallenge
-from reviews.models import GuestAccess, PositionStatement, ProgressReview
+from recommendations.models import GuestAccess, PeerChallenge
+from reviews.models import PositionStatement, ProgressReview
 from tests import factories
 from tests.browser.conftest import assert_accessible, sign_in
 

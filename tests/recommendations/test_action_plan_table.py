@@ -44,7 +44,7 @@ def plan(challenge, bob, olive):
 
 
 def _refs(response):
-    return [row.record.reference for row in response.context["table"].page.object_list]
+    return [row.record.action.reference for row in response.context["table"].page.object_list]
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from recommendations import asof
 from recommendations.models import Action, Recommendation
 from recommendations.periods import ReportingPeriod
 from tests import factories
@@ -28,7 +29,8 @@ def return_url(action: Action) -> str:
 
 
 def rag_of(action: Action) -> str:
-    return Recommendation.objects.with_rag().get(pk=action.recommendation_id).rag
+    return asof.recommendation_ratings(Recommendation.objects.filter(pk=action.recommendation_id))[
+        action.recommendation_id]
 
 
 def test_reported_complete_counts_as_green_until_signed_off(reported):

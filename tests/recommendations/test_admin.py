@@ -88,8 +88,8 @@ def test_officer_and_scrutiny_member_cannot_use_the_admin(client, bob, carol):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", ["council", "membership", "peerchallenge", "peerteammember", "theme",
-                                   "recommendation", "action", "progressupdate"])
+@pytest.mark.parametrize("model", ["council", "membership", "guestaccess", "peerchallenge", "peerteammember",
+                                   "theme", "recommendation", "action", "progressupdate"])
 def test_superuser_can_open_every_recommendations_admin_list(admin_client, model, action):
     url = reverse(f"admin:recommendations_{model}_changelist")
     assert admin_client.get(url).status_code == 200
@@ -97,8 +97,7 @@ def test_superuser_can_open_every_recommendations_admin_list(admin_client, model
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", ["committeemeeting", "progressreview", "reviewtheme",
-                                   "positionstatement", "returningpeer", "guestaccess",
-                                   "statementevidence"])
+                                   "positionstatement", "returningpeer", "statementevidence"])
 def test_superuser_can_open_every_reviews_admin_list(admin_client, model):
     assert admin_client.get(reverse(f"admin:reviews_{model}_changelist")).status_code == 200
 

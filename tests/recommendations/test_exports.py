@@ -25,7 +25,7 @@ def _table_refs(client, challenge, query):
     while True:
         response = client.get(reverse("action_plan", args=[challenge.slug]) + f"?{query}&page={page}")
         table = response.context["table"]
-        refs += [row.record.reference for row in table.page.object_list]
+        refs += [row.record.action.reference for row in table.page.object_list]
         if not table.page.has_next():
             return refs
         page += 1

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
+from recommendations import asof
 from recommendations.models import Action, ProgressUpdate, Recommendation
 from tests import factories
 
@@ -94,4 +95,4 @@ def test_record_progress_appends_and_starts_a_not_started_action(recommendation,
     action.refresh_from_db()
     assert action.status == Action.Status.IN_PROGRESS
     assert list(action.updates.all()) == [second, first]
-    assert Action.objects.with_current_rag().get(pk=action.pk).current_rag == "green"
+    assert asof.actions_as_at(Action.objects.filter(pk=action.pk))[0].latest_rag == "green"

@@ -59,7 +59,7 @@ def test_an_update_for_last_period_does_not_count_for_this_one(client, action, b
     action.record_progress(rag="green", period=ReportingPeriod.current().previous(),
                            narrative="Late report.", by=bob)
     client.force_login(bob)
-    assert client.get(URL).context["open_actions"][0].update_due
+    assert client.get(URL).context["open_actions"][0].needs_update
 
 
 def test_shows_rating_and_recommendation(client, action, bob):

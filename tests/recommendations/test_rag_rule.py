@@ -8,6 +8,7 @@ import itertools
 import pytest
 from django.utils import timezone
 
+from recommendations import asof
 from recommendations.models import Action, Recommendation
 from recommendations.rag import NOT_RATED, Rag, derive_recommendation_rag
 from tests import factories
@@ -41,7 +42,7 @@ def test_derived_rag_follows_the_rule_for_every_combination_of_up_to_two_action_
         _build(challenge, number, states)
         expected[number] = derive_recommendation_rag(states)
 
-    derived = dict(challenge.recommendations.with_rag().values_list("number", "rag"))
+    derived = {item.recommendation.number: item.rating for item in asof.plan_as_at(challenge).recommendations}
 
     assert len(derived) == len(combinations) == 1 + 25 + 325
     mismatches = {n: (derived[n], expected[n], combinations[n - 1])
@@ -83,9 +84,9 @@ def test_as_of_counts_only_updates_and_sign_offs_made_by_that_date(challenge):
     factories.make_update(action=second, rag="red", created_at=june)
 
     def rag_on(day):
-        return Recommendation.objects.with_rag(as_of=day).get(pk=recommendation.pk).rag
+        return asof.recommendation_ratings(Recommendation.objects.filter(pk=recommendation.pk), day)[recommendation.pk]
 
     assert rag_on(dt.date(2024, 5, 1)) == NOT_RATED
     assert rag_on(dt.date(2024, 6, 30)) == Rag.RED  # the second action was still open then
     assert rag_on(dt.date(2024, 11, 1)) == Rag.GREEN
-    assert Recommendation.objects.with_rag().get(pk=recommendation.pk).rag == Rag.GREEN
+    assert asof.plan_as_at(challenge).ratings()[recommendation.pk] == Rag.GREEN

@@ -24,8 +24,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 from bench.dashboards import populate_challenge
 from recommendations.exports import HEADERS
 from recommendations.models import Action
-from reviews.exports import render_html, render_pdf
-from reviews.snapshot import build_snapshot
+from reviews.packs.pdf import render_html, render_pdf
+from reviews.packs.snapshot import build_snapshot
 from tests import factories
 from tests.reviews._pdf import PDFTOTEXT
 from tests.reviews.conftest import make_report
@@ -48,7 +48,7 @@ def _plan_url(challenge, query: str = "") -> str:
 
 
 def _refs(response) -> list[str]:
-    return [row.record.reference for row in response.context["table"].page.object_list]
+    return [row.record.action.reference for row in response.context["table"].page.object_list]
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_my_open_actions_panel_on_the_action_page_tags_the_review_action(client,
 def test_table_tags_the_review_action_in_its_action_cell_only(client, carol, plan):
     client.force_login(carol)
     rows = client.get(_plan_url(plan["plan"].recommendation.challenge)).context["table"].page.object_list
-    cells = {row.record.reference: {column.name: str(value) for column, value in row.items()} for row in rows}
+    cells = {row.record.action.reference: {column.name: str(value) for column, value in row.items()} for row in rows}
     assert LABEL in cells["1.2"]["description"]
     assert "Hold a residents&#x27; panel on the masterplan." in cells["1.2"]["description"]
     assert LABEL not in cells["1.1"]["description"]

@@ -14,8 +14,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from recommendations.models import PeerTeamMember
-from reviews.models import GuestAccess, PositionStatement, ProgressReview, ReturningPeer, ReviewTheme
+from recommendations.models import GuestAccess, PeerTeamMember
+from reviews.models import PositionStatement, ProgressReview, ReturningPeer, ReviewTheme
 from tests import factories
 
 REVIEW_DATE = dt.date(2024, 11, 18)

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recommendations.demo import _coordinator_permissions
-from recommendations.models import Membership
-from reviews import review_services
-from reviews.models import CommitteeReport, GuestAccess, IssuedPack, StatementEvidence
+from recommendations.models import GuestAccess, Membership
+from reviews.models import CommitteeReport, IssuedPack, StatementEvidence
+from reviews.progress import services as review_services
 from tests import factories
 from tests.reviews.conftest import make_pack
 from tests.reviews.review_fixtures import make_guest, make_peer, make_review
@@ -66,8 +66,7 @@ def make_staff(user):
     user.save(update_fields=["is_staff"])
     codenames = [f"{action}_{model}" for model, actions in NEW_PERMISSIONS.items() for action in actions]
     user.user_permissions.set([*_coordinator_permissions(),
-                               *Permission.objects.filter(content_type__app_label="reviews",
-                                                          codename__in=codenames)])
+                               *Permission.objects.filter(codename__in=codenames)])
     return user
 
 
@@ -94,7 +93,7 @@ def evidence(review, recommendation, alice):
 
 
 def guest_url(access, what="change"):
-    return reverse(f"admin:reviews_guestaccess_{what}", args=[access.pk])
+    return reverse(f"admin:recommendations_guestaccess_{what}", args=[access.pk])
 
 
 def evidence_url(evidence, what="change"):
@@ -106,7 +105,7 @@ def evidence_url(evidence, what="change"):
 def test_coordinator_and_administrator_list_their_councils_guests_only(client, persona, request, gina,
                                                                        southport_guest):
     client.force_login(make_staff(request.getfixturevalue(persona)))
-    response = client.get(reverse("admin:reviews_guestaccess_changelist"))
+    response = client.get(reverse("admin:recommendations_guestaccess_changelist"))
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [GuestAccess.objects.get(user=gina)]
     body = response.content.decode()
@@ -122,7 +121,7 @@ def test_coordinator_and_administrator_list_their_councils_guests_only(client, p
 def test_guest_list_filters_active_and_ended_access(client, alice, challenge, gina):
     make_guest(challenge=challenge, username="ended", expires_on=timezone.localdate() - dt.timedelta(days=1))
     client.force_login(make_staff(alice))
-    url = reverse("admin:reviews_guestaccess_changelist")
+    url = reverse("admin:recommendations_guestaccess_changelist")
     active = client.get(url, {"access": "active"}).context["cl"].result_list
     ended = client.get(url, {"access": "ended"}).context["cl"].result_list
     assert [a.user.username for a in active] == ["gina"]
@@ -134,10 +133,10 @@ def test_guest_list_filters_active_and_ended_access(client, alice, challenge, gi
 def test_officers_and_scrutiny_members_see_no_guest_access_even_as_staff(client, persona, request, gina):
     user = request.getfixturevalue(persona)
     client.force_login(user)
-    assert "/admin/login/" in client.get(reverse("admin:reviews_guestaccess_changelist")).url
+    assert "/admin/login/" in client.get(reverse("admin:recommendations_guestaccess_changelist")).url
     # Even given staff status and the permissions by mistake, they manage no council.
     client.force_login(make_staff(user))
-    response = client.get(reverse("admin:reviews_guestaccess_changelist"))
+    response = client.get(reverse("admin:recommendations_guestaccess_changelist"))
     assert list(response.context["cl"].result_list) == []
     access = GuestAccess.objects.get(user=gina)
     assert client.get(guest_url(access)).status_code in (302, 404)
@@ -148,7 +147,7 @@ def test_another_councils_coordinator_sees_none_of_northtowns_guests(client, sou
     stella = make_staff(factories.make_user(username="stella", council=southport,
                                             role=Membership.Role.COORDINATOR))
     client.force_login(stella)
-    response = client.get(reverse("admin:reviews_guestaccess_changelist"))
+    response = client.get(reverse("admin:recommendations_guestaccess_changelist"))
     assert list(response.context["cl"].result_list) == [southport_guest]
     assert client.get(guest_url(GuestAccess.objects.get(user=gina))).status_code in (302, 404)
 
@@ -156,11 +155,11 @@ def test_another_councils_coordinator_sees_none_of_northtowns_guests(client, sou
 @pytest.mark.django_db
 def test_guest_access_cannot_be_added_in_the_admin(client, admin_client, alice, gina):
     # Not even by a superuser: the invitation makes the sign-in and sends the email.
-    assert admin_client.get(reverse("admin:reviews_guestaccess_add")).status_code == 403
+    assert admin_client.get(reverse("admin:recommendations_guestaccess_add")).status_code == 403
     client.force_login(make_staff(alice))
-    assert client.get(reverse("admin:reviews_guestaccess_add")).status_code == 403
-    changelist = client.get(reverse("admin:reviews_guestaccess_changelist")).content.decode()
-    assert reverse("admin:reviews_guestaccess_add") not in changelist
+    assert client.get(reverse("admin:recommendations_guestaccess_add")).status_code == 403
+    changelist = client.get(reverse("admin:recommendations_guestaccess_changelist")).content.decode()
+    assert reverse("admin:recommendations_guestaccess_add") not in changelist
     page = client.get(guest_url(GuestAccess.objects.get(user=gina))).content.decode()
     assert "invite them again from the progress review" in page
     assert 'name="user"' not in page and 'name="challenge"' not in page and 'name="peer"' not in page

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reviews.exports import BASE_URL, RefusedURL, StaticOnlyFetcher, html_to_pdf, render_pdf
-from reviews.snapshot import build_snapshot
+from reviews.packs.pdf import BASE_URL, RefusedURL, StaticOnlyFetcher, html_to_pdf, render_pdf
+from reviews.packs.snapshot import build_snapshot
 from tests.reviews._pdf import pdf_text
 
 

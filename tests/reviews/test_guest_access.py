@@ -12,9 +12,16 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from recommendations import access
-from recommendations.models import Action, Council, Membership, PeerChallenge, ProgressUpdate, Recommendation
-from reviews import review_services as services
-from reviews.models import GuestAccess
+from recommendations.models import (
+    Action,
+    Council,
+    GuestAccess,
+    Membership,
+    PeerChallenge,
+    ProgressUpdate,
+    Recommendation,
+)
+from reviews.progress import services
 from tests import factories
 from tests.reviews.review_fixtures import make_guest
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reviews import review_services as services
 from reviews.models import PositionStatement
+from reviews.progress import services
 from tests import factories
 from tests.reviews._pdf import pdf_text
 from tests.reviews.review_fixtures import READ, assert_signed_out_redirected, sign_in_as
@@ -60,7 +60,7 @@ def test_the_approved_pdf_says_who_approved_it_and_keeps_the_approved_text(clien
 
 
 def test_links_in_the_text_are_never_fetched(client, alice, review, recommendation, tmp_path):
-    from reviews.review_exports import render_statement_html
+    from reviews.progress.pdf import render_statement_html
 
     PositionStatement.objects.update(text='<img src="http://169.254.169.254/latest"> the text stays text')
     html = render_statement_html(review)

@@ -9,8 +9,8 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
-from reviews import services
 from reviews.models import IssuedPack
+from reviews.packs import services
 from tests import factories
 
 

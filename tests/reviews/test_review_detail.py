@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from reviews import review_services as services
 from reviews.models import PositionStatement, ReviewTheme
+from reviews.progress import services
 from tests import factories
 from tests.reviews.review_fixtures import (
     READ,

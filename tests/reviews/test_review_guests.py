@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from reviews.models import GuestAccess
+from recommendations.models import GuestAccess
 from tests.reviews.review_fixtures import COORDINATE, assert_signed_out_redirected, sign_in_as
 
 

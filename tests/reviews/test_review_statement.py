@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reviews import review_services as services
 from reviews.models import PositionStatement, StatementEvidence
+from reviews.progress import services
 from tests import factories
 from tests.reviews.review_fixtures import COORDINATE, assert_signed_out_redirected, sign_in_as
 

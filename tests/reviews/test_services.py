@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from recommendations.demo import load_demo
 from recommendations.models import PeerChallenge
 from reviews.models import IssuedPack
-from reviews.services import issue_pack
+from reviews.packs.services import issue_pack
 from tests.reviews._pdf import pdf_text
 from tests.reviews.conftest import make_report
 

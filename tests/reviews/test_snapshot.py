@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from recommendations.models import Action
-from reviews.snapshot import build_snapshot, movement
+from reviews.packs.snapshot import build_snapshot, movement
 from tests import factories
 from tests.reviews.conftest import make_pack, make_report
 

@@ -65,17 +65,18 @@ class Command(BaseCommand):
         An action whose lead officer is not an active member of its council is reported
         (so a coordinator can choose a new lead) and left out of every email.
         """
-        councils = {action.recommendation.challenge.council_id
-                    for reminder in reminders for action in reminder.actions}
+        councils = {then.action.recommendation.challenge.council_id
+                    for reminder in reminders for then in reminder.actions}
         members = {council: set(Action.possible_lead_officers(council).values_list("pk", flat=True))
                    for council in councils}
         kept = []
         for reminder in reminders:
             officer = reminder.officer
             actions = []
-            for action in reminder.actions:
+            for then in reminder.actions:
+                action = then.action
                 if officer.pk in members[action.recommendation.challenge.council_id]:
-                    actions.append(action)
+                    actions.append(then)
                 else:
                     self.stderr.write(
                         f"Not sent: {officer.get_username()} leads "
@@ -89,13 +90,13 @@ class Command(BaseCommand):
         officer = reminder.officer
         self.stdout.write(f"{officer.get_full_name() or officer.get_username()} "
                           f"<{officer.email or 'no email'}>:")
-        for action in reminder.actions:
+        for then in reminder.actions:
             reasons = []
-            if action.overdue:
-                reasons.append(f"overdue since {action.due_date:%d %B %Y}")
-            if action.update_due:
+            if then.overdue:
+                reasons.append(f"overdue since {then.due_date:%d %B %Y}")
+            if then.needs_update:
                 reasons.append("no update this period")
-            self.stdout.write(f"  {action.recommendation.challenge.slug} {action.reference}: "
+            self.stdout.write(f"  {then.action.recommendation.challenge.slug} {then.action.reference}: "
                               f"{'; '.join(reasons)}")
 
     def _message(self, reminder: Reminder, day: dt.date,

@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from recommendations.models import PeerChallenge
-from reviews.exports import render_pdf
 from reviews.models import CommitteeReport, starter_report
-from reviews.snapshot import build_snapshot
+from reviews.packs.pdf import render_pdf
+from reviews.packs.snapshot import build_snapshot
 
 
 def _date(value: str) -> dt.date:

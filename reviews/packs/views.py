@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from recommendations import access
 from recommendations.models import Membership, PeerChallenge
-from reviews.forms import CommitteeReportForm
 from reviews.models import CommitteeReport, IssuedPack, PackIntegrityError, starter_report
-from reviews.services import PackAlreadyIssued, PackRenderingError, issue_pack, preview_snapshot
+from reviews.packs.forms import CommitteeReportForm
+from reviews.packs.services import PackAlreadyIssued, PackRenderingError, issue_pack, preview_snapshot
 
 PACKS_PER_PAGE = 25
 COORDINATOR = Membership.Role.COORDINATOR

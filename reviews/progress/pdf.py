@@ -1,7 +1,7 @@
 """Renders the position statement PDF with the committee packs' pipeline and house style.
 
 The HTML comes from templates/reviews/pdf/position_statement.html, which includes
-the packs' stylesheet; `reviews.exports.html_to_pdf` turns it into a tagged PDF,
+the packs' stylesheet; `reviews.packs.pdf.html_to_pdf` turns it into a tagged PDF,
 fetching nothing but the project's own static files.
 """
 
@@ -12,9 +12,9 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from reviews.exports import html_to_pdf
 from reviews.models import ProgressReview, ReturningPeer
-from reviews.review_services import statement_content
+from reviews.packs.pdf import html_to_pdf
+from reviews.progress.services import statement_content
 
 
 class StatementRenderingError(Exception):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from peertrack import inputs
-from reviews import views
+from reviews.packs import views
 
 # "<id:...>": 1 to 19 ASCII digits that fit 64 bits; any other id is a 404 (peertrack/inputs.py).
 inputs.register_id_converter()

@@ -80,13 +80,7 @@ class CommitteeReportForm(forms.ModelForm):
         value = self.cleaned_data.get("figures_as_of")
         if value and value > timezone.localdate():
             raise forms.ValidationError("The figures cannot be as at a date in the future")
-        challenge = self.instance.challenge
-        if value and challenge and value < challenge.onsite_start:
-            raise forms.ValidationError(
-                f"The figures must be as at a date on or after the challenge began "
-                f"({challenge.onsite_start:%-d %B %Y})"
-            )
-        return value
+        return self._not_before_challenge(value, "The figures must be as at a date")
 
     def clean_recommendations_to_committee(self) -> str:
         value = self.cleaned_data.get("recommendations_to_committee", "")
@@ -95,11 +89,12 @@ class CommitteeReportForm(forms.ModelForm):
         return value
 
     def clean_meeting_date(self) -> Any:
-        value = self.cleaned_data.get("meeting_date")
+        return self._not_before_challenge(self.cleaned_data.get("meeting_date"), "The meeting date must be")
+
+    def _not_before_challenge(self, value: Any, subject: str) -> Any:
+        """Refuses a date before the challenge began: `subject` starts the message."""
         challenge = self.instance.challenge
         if value and challenge and value < challenge.onsite_start:
             raise forms.ValidationError(
-                f"The meeting date must be on or after the challenge began "
-                f"({challenge.onsite_start:%-d %B %Y})"
-            )
+                f"{subject} on or after the challenge began ({challenge.onsite_start:%-d %B %Y})")
         return value

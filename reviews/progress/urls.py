@@ -1,9 +1,9 @@
-"""URLs of the progress review pages (reviews/review_views.py)."""
+"""URLs of the progress review pages (reviews/progress/views.py)."""
 
 from django.urls import path
 
 from peertrack import inputs
-from reviews import review_views as views
+from reviews.progress import views
 
 # "<id:...>": 1 to 19 ASCII digits that fit 64 bits; any other id is a 404 (peertrack/inputs.py).
 inputs.register_id_converter()

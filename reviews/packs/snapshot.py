@@ -5,11 +5,8 @@ challenge, every recommendation with its derived RAG and movement since the prev
 pack, and each action with its latest update, all as they stood on `as_of`. The PDF
 template reads only the snapshot, so a stored snapshot renders the same pack again.
 
-As at a past date: RAG ratings come from `Recommendation.objects.with_rag(as_of=...)` and
-`Action.objects.with_current_rag(as_of=...)` (updates made by the end of that day); an
-action's status, wording and dates come from its history record current on that day,
-or, when history does not reach back that far (data imported later), from its sign-off
-and completion timestamps.
+Every figure comes from the plan as at the date (`recommendations.asof`), the same picture the
+dashboards, the action plan and its exports show, so a pack never says something they do not.
 """
 
 from __future__ import annotations
@@ -18,23 +15,15 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from recommendations import rag as rag_rules
-from recommendations.models import Action, PeerChallenge, ProgressUpdate, Recommendation
+from recommendations.asof import plan_as_at
+from recommendations.models import Action, PeerChallenge, ProgressUpdate
 from recommendations.periods import ReportingPeriod
 from reviews.models import CommitteeReport, IssuedPack
 
 SNAPSHOT_VERSION = 1
-
-# Best to worst, for saying whether a recommendation moved up or down.
-_STANDING: dict[str, int] = {rag_rules.Rag.BLUE: 4, rag_rules.Rag.GREEN: 3, rag_rules.Rag.AMBER: 2,
-             rag_rules.Rag.RED: 1}
-
-
-def _end_of_day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
 
 
 def _person(user: Any) -> str:
@@ -52,50 +41,15 @@ def movement(now: str, before: str | None, *, compared: bool) -> dict[str, str]:
         return {"kind": "none", "text": "No earlier pack"}
     if before is None:
         return {"kind": "new", "text": "New since the last pack"}
-    if now == before:
+    direction = rag_rules.movement(before, now)
+    if direction == "same":
         return {"kind": "same", "text": "No change"}
     was = rag_rules.label(before)
-    if now in _STANDING and before in _STANDING:
-        if _STANDING[now] > _STANDING[before]:
-            return {"kind": "improved", "text": f"Improved from {was}"}
+    if direction == "up":
+        return {"kind": "improved", "text": f"Improved from {was}"}
+    if direction == "down":
         return {"kind": "worse", "text": f"Worse than {was} before"}
     return {"kind": "changed", "text": f"Was {was}"}
-
-
-def _status_as_of(action: Action, as_of: dt.date | None, recorded: Any | None) -> str:
-    """Returns the action's status value as it stood at the end of `as_of`."""
-    if as_of is None:
-        return action.status
-    if recorded is not None:
-        return recorded.status
-    end = _end_of_day(as_of)
-    if action.status == Action.Status.COMPLETE and (
-        action.signed_off_at is None or action.signed_off_at > end
-    ):
-        reported = action.completion_reported_at
-        if reported is not None and reported <= end:
-            return Action.Status.AWAITING_SIGN_OFF
-        return Action.Status.IN_PROGRESS
-    if action.status == Action.Status.AWAITING_SIGN_OFF and (
-        action.completion_reported_at is None or action.completion_reported_at > end
-    ):
-        return Action.Status.IN_PROGRESS
-    return action.status
-
-
-def _history_as_of(action_ids: list[int], as_of: dt.date | None) -> dict[int, Any]:
-    """Returns each action's latest history record made by the end of `as_of`."""
-    if as_of is None or not action_ids:
-        return {}
-    records = (
-        Action.history.filter(id__in=action_ids, history_date__lte=_end_of_day(as_of))
-        .order_by("id", "-history_date", "-history_id")
-        .only("id", "status", "description", "due_date", "history_date")
-    )
-    latest: dict[int, Any] = {}
-    for record in records:
-        latest.setdefault(record.id, record)
-    return latest
 
 
 def _update_data(update: ProgressUpdate | None) -> dict[str, Any] | None:
@@ -149,65 +103,37 @@ def build_snapshot(
     challenge = report.challenge
     today = today or timezone.localdate()
     figures_date = as_of or today
-    end = _end_of_day(as_of) if as_of else None
-
-    updates = ProgressUpdate.objects.select_related("author").order_by("-created_at", "-pk")
-    if end is not None:
-        updates = updates.filter(created_at__lte=end)
-    actions = (
-        Action.objects.with_current_rag(as_of=as_of)
-        .select_related("lead_officer")
-        .prefetch_related(Prefetch("updates", queryset=updates, to_attr="updates_then"))
-        .order_by("reference")
-    )
-    if end is not None:
-        actions = actions.filter(created_at__lte=end)
-    recommendations = list(
-        Recommendation.objects.filter(challenge=challenge)
-        .with_rag(as_of=as_of)
-        .select_related("theme")
-        .prefetch_related(Prefetch("actions", queryset=actions, to_attr="actions_then"))
-        .order_by("number")
-    )
-    history = _history_as_of(
-        [a.pk for r in recommendations for a in r.actions_then], as_of
-    )
+    plan = plan_as_at(challenge, figures_date, details=True)
 
     previous = previous_pack(challenge, figures_date)
     before: dict[int, str] = {}
     if previous is not None:
         before = {r["number"]: r["rag"] for r in previous.snapshot.get("recommendations", [])}
 
-    status_labels = dict(Action.Status.choices)
-    rec_rows = []
+    rec_rows: list[dict[str, Any]] = []
     overdue_rows = []
-    for recommendation in recommendations:
+    for item in plan.recommendations:
+        recommendation = item.recommendation
         action_rows = []
-        for action in recommendation.actions_then:
-            recorded = history.get(action.pk)
-            status = _status_as_of(action, as_of, recorded)
-            due = recorded.due_date if recorded is not None else action.due_date
-            description = recorded.description if recorded is not None else action.description
-            is_open = status not in (Action.Status.COMPLETE, Action.Status.CLOSED)
-            overdue = bool(is_open and due and due < figures_date)
-            latest = action.updates_then[0] if action.updates_then else None
+        for then in sorted(item.actions, key=lambda then: then.action.reference):
+            action = then.action
             row = {
                 "reference": action.reference,
-                "description": description,
+                "description": then.description,
                 "lead_officer": _person(action.lead_officer),
                 "cabinet_member": action.cabinet_member,
                 "directorate": action.directorate,
-                "due_date": due.isoformat() if due else None,
-                "status": status,
-                "status_label": status_labels.get(status, status),
-                "rag": action.current_rag or rag_rules.NOT_RATED,
-                "overdue": overdue,
+                "due_date": then.due_date.isoformat() if then.due_date else None,
+                "status": then.status,
+                "status_label": then.status_label,
+                "rag": then.rating,
+                "overdue": then.overdue,
                 # Packs stored before this key existed lack it; the template reads it as "action plan".
                 "from_progress_review": action.origin == Action.Origin.PROGRESS_REVIEW,
-                "latest_update": _update_data(latest),
+                "latest_update": _update_data(then.latest_update),
             }
             action_rows.append(row)
-            if overdue:
+            if then.overdue:
                 overdue_rows.append({"recommendation": recommendation.number, **row})
         rec_rows.append({
             "number": recommendation.number,
@@ -219,9 +145,9 @@ def build_snapshot(
             "response_label": recommendation.get_response_display(),
             "response_reasons": recommendation.response_reasons,
             "response_narrative": recommendation.response_narrative,
-            "rag": recommendation.rag,
+            "rag": item.rating,
             "previous_rag": before.get(recommendation.number),
-            "movement": movement(recommendation.rag, before.get(recommendation.number),
+            "movement": movement(item.rating, before.get(recommendation.number),
                                  compared=previous is not None),
             "actions": action_rows,
         })

@@ -20,16 +20,22 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from recommendations import rag as rag_rules
-from recommendations.models import Action, Membership, PeerChallenge, PeerTeamMember, ProgressUpdate, Recommendation
-from reviews.models import (
+from recommendations.asof import ActionThen, plan_as_at
+from recommendations.models import (
+    Action,
     GuestAccess,
+    Membership,
+    PeerChallenge,
+    PeerTeamMember,
+    Recommendation,
+)
+from reviews.models import (
     PositionStatement,
     ProgressReview,
     ReturningPeer,
@@ -162,55 +168,31 @@ def record_feedback(*, review: ProgressReview, overall_feedback: str, final_thou
     return review
 
 
-def _latest_updates(recommendations: Iterable[Recommendation]) -> dict[int, list[Action]]:
-    """Returns each recommendation's open and complete actions, each with its latest update's fields.
-
-    One query: the latest update is picked in SQL (latest created, then highest id),
-    the same order `with_current_rag` uses, so the paragraph and the RAG agree.
-    """
-    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
-    actions = (
-        Action.objects.filter(recommendation__in=list(recommendations))
-        .exclude(status=Action.Status.CLOSED)
-        .annotate(
-            latest_rag=Subquery(latest.values("rag")[:1]),
-            latest_narrative=Subquery(latest.values("narrative")[:1]),
-            latest_next_steps=Subquery(latest.values("next_steps")[:1]),
-            latest_year=Subquery(latest.values("period_year")[:1]),
-            latest_quarter=Subquery(latest.values("period_quarter")[:1]),
-        )
-        .order_by("recommendation_id", "reference", "pk")
-    )
-    grouped: dict[int, list[Action]] = {}
-    for action in actions:
-        grouped.setdefault(action.recommendation_id, []).append(action)
-    return grouped
-
-
 def _reference_key(reference: str) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", reference)]
 
 
-def draft_paragraph(actions: list[Action]) -> str:
+def draft_paragraph(actions: list[ActionThen]) -> str:
     """Returns a draft self-assessment paragraph from each action's latest progress update.
 
-    `actions` come from `_latest_updates`. Each action gives one sentence group: its
-    reference, the rating and period of its latest update, and that update's narrative
-    and next steps, so the coordinator edits the officers' own words.
+    `actions` are a recommendation's actions as they stand now (`recommendations.asof`), closed
+    ones left out. Each action gives one sentence group: its reference, its rating as every page
+    shows it and the period of its latest update, and that update's narrative and next steps, so
+    the coordinator edits the officers' own words.
     """
     if not actions:
         return "No actions have been agreed for this recommendation yet."
     parts = []
-    for action in sorted(actions, key=lambda a: _reference_key(a.reference)):
-        if action.latest_narrative is None or action.latest_year is None:
-            parts.append(f"Action {action.reference} ({action.description.strip()[:120]}): "
+    for then in sorted(actions, key=lambda then: _reference_key(then.action.reference)):
+        reference = then.action.reference
+        latest = then.latest_update
+        if latest is None:
+            parts.append(f"Action {reference} ({then.description.strip()[:120]}): "
                          "no progress has been reported yet.")
             continue
-        period = f"{action.latest_year}/{str(action.latest_year + 1)[-2:]} Q{action.latest_quarter}"
-        text = (f"Action {action.reference} ({rag_rules.label(action.latest_rag)}, {period}): "
-                f"{action.latest_narrative.strip()}")
-        if action.latest_next_steps and action.latest_next_steps.strip():
-            text += f" Next steps: {action.latest_next_steps.strip()}"
+        text = f"Action {reference} ({rag_rules.label(then.rating)}, {then.latest_period}): {latest.narrative.strip()}"
+        if latest.next_steps and latest.next_steps.strip():
+            text += f" Next steps: {latest.next_steps.strip()}"
         parts.append(text)
     return "\n\n".join(parts)
 
@@ -223,15 +205,15 @@ def prefill_statement(*, review: ProgressReview, by: Any, replace: bool = False)
     kept unless `replace` is asked for. Raises StatementFrozen once approved.
     """
     review = _refuse_if_approved(review)
-    recommendations = list(Recommendation.objects.filter(challenge_id=review.challenge_id).order_by("number"))
+    plan = plan_as_at(review.challenge, details=True)
     existing = {s.recommendation_id: s for s in PositionStatement.objects.filter(review=review)}
-    grouped = _latest_updates(recommendations)
     written = 0
-    for recommendation in recommendations:
+    for item in plan.recommendations:
+        recommendation = item.recommendation
         statement = existing.get(recommendation.pk)
         if statement is not None and statement.text.strip() and not replace:
             continue
-        text = draft_paragraph(grouped.get(recommendation.pk, []))
+        text = draft_paragraph([then for then in item.actions if then.status != Action.Status.CLOSED])
         if statement is None:
             statement = PositionStatement(review=review, recommendation=recommendation)
         statement.text = text

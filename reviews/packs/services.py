@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from recommendations.models import PeerChallenge
-from reviews.exports import render_pdf
 from reviews.models import CommitteeReport, IssuedPack
-from reviews.snapshot import build_snapshot
+from reviews.packs.pdf import render_pdf
+from reviews.packs.snapshot import build_snapshot
 
 
 class PackRenderingError(Exception):

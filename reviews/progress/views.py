@@ -22,11 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from recommendations import access
 from recommendations import rag as rag_rules
-from recommendations.models import Action, Membership, Recommendation
-from reviews import review_services as services
-from reviews.models import GuestAccess, ProgressReview, ReturningPeer, ReviewTheme, StatementEvidence
-from reviews.review_exports import render_statement_pdf
-from reviews.review_forms import (
+from recommendations.asof import plan_as_at
+from recommendations.models import Action, GuestAccess, Membership, Recommendation
+from reviews.models import ProgressReview, ReturningPeer, ReviewTheme, StatementEvidence
+from reviews.progress import services
+from reviews.progress.forms import (
     EvidenceForm,
     FeedbackForm,
     FollowUpActionForm,
@@ -35,6 +35,7 @@ from reviews.review_forms import (
     StatementForm,
     ThemeForm,
 )
+from reviews.progress.pdf import render_statement_pdf
 
 COORDINATOR = Membership.Role.COORDINATOR
 
@@ -152,10 +153,11 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _rag_maps(review: ProgressReview) -> dict[str, dict[int, str]]:
-    """Returns each recommendation's RAG at the challenge, at the position statement and now: 3 queries."""
-    base = Recommendation.objects.filter(challenge_id=review.challenge_id)
-    as_of = {"challenge": review.challenge.onsite_end, "statement": review.statement_date, "now": None}
-    return {key: dict(base.with_rag(as_of=day).values_list("pk", "rag")) for key, day in as_of.items()}
+    """Returns each recommendation's RAG at the challenge, at the position statement and now, from one picture."""
+    now = plan_as_at(review.challenge, timeline=True)
+    return {"challenge": now.earlier(review.challenge.onsite_end).ratings(),
+            "statement": now.earlier(review.statement_date).ratings(),
+            "now": now.ratings()}
 
 
 @login_required
