@@ -12,12 +12,9 @@ optimistic-concurrency edit. Prints milliseconds, the ratio to the baseline and 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,40 +22,18 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def _setup(url: str) -> None:
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-    elif url.startswith("postgres"):
-        from bench.dashboards import _recreate_postgres
-
-        _recreate_postgres(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peertrack.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-of-sufficient-length-0123456789")
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
 def _build(size: int):
-    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from recommendations.models import Action, Council, Membership, PeerChallenge, ProgressUpdate, Recommendation
+    from bench.common import member, peer_challenge
+    from recommendations.models import Action, Council, Membership, ProgressUpdate, Recommendation
 
-    User = get_user_model()
     council = Council.objects.create(name=f"Bench {size}", slug=f"bench-{size}")
-    officer = User.objects.create_user(username=f"officer{size}", first_name="Olu", last_name="F")
-    coordinator = User.objects.create_user(username=f"coord{size}", first_name="Cara", last_name="C")
-    Membership.objects.create(user=officer, council=council, role="officer")
-    Membership.objects.create(user=coordinator, council=council, role="coordinator")
-    challenge = PeerChallenge.objects.create(council=council, slug=f"bench-{size}-2024", title="CPC",
-                                             onsite_start=dt.date(2024, 1, 15),
-                                             onsite_end=dt.date(2024, 1, 18))
+    officer = member(council=council, role=Membership.Role.OFFICER, username=f"officer{size}",
+                     first_name="Olu", last_name="F")
+    coordinator = member(council=council, role=Membership.Role.COORDINATOR, username=f"coord{size}",
+                         first_name="Cara", last_name="C")
+    challenge = peer_challenge(council=council, slug=f"bench-{size}-2024")
     now = timezone.now()
     actions = []
     for number in range(1, size // 5 + 1):
@@ -82,30 +57,12 @@ def _build(size: int):
     return officer, coordinator, actions[0]
 
 
-def _time(client, method: str, url: str, runs: int, data=None, **headers) -> tuple[float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    samples = []
-    queries = 0
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = getattr(client, method)(url, data or {}, secure=True, **headers)
-            samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code in (200, 302), (url, response.status_code)
-        queries = len(captured.captured_queries)
-    return statistics.median(samples), queries
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default="sqlite:////tmp/peertrack_bench_actions.sqlite3")
-    parser.add_argument("--runs", type=int, default=15)
-    args = parser.parse_args()
-    _setup(args.database_url)
+    from bench.common import TRIVIAL_PAGE, arguments, setup_django, signed_in, time_request
 
-    from django.test import Client
+    args = arguments(__doc__, database_url="sqlite:////tmp/peertrack_bench_actions.sqlite3", runs=15).parse_args()
+    setup_django(args.database_url)
+
     from django.urls import reverse
 
     from recommendations.forms import open_periods
@@ -114,26 +71,25 @@ def main() -> None:
     print(f"{'actions':>8} {'page':<22} {'ms':>8} {'x baseline':>11} {'queries':>8}")
     for size in (10, 100):
         officer, coordinator, action = _build(size)
-        client = Client()
-        client.force_login(officer)
+        client = signed_in(officer)
         slug = action.recommendation.challenge.slug
-        base, base_q = _time(client, "get", reverse("accessibility"), args.runs)
+        base, base_q = time_request(client, TRIVIAL_PAGE, args.runs)
         rows = [("baseline (accessibility)", base, base_q),
-                ("my actions", *_time(client, "get", reverse("my_actions"), args.runs)),
-                ("action page", *_time(client, "get", action.get_absolute_url(), args.runs))]
+                ("my actions", *time_request(client, reverse("my_actions"), args.runs)),
+                ("action page", *time_request(client, action.get_absolute_url(), args.runs))]
         progress = {"rag": "amber", "period": open_periods()[0].key, "narrative": "Bench update."}
         rows.append(("progress update (htmx)",
-                     *_time(client, "post", reverse("action_progress", args=[slug, action.pk]),
-                            args.runs, progress, HTTP_HX_REQUEST="true")))
-        coord = Client()
-        coord.force_login(coordinator)
+                     *time_request(client, reverse("action_progress", args=[slug, action.pk]), args.runs,
+                                   method="post", data=progress, HTTP_HX_REQUEST="true")))
+        coord = signed_in(coordinator)
         edit_ms = []
         for run in range(args.runs):
             action.refresh_from_db()
             data = {"version": action.version, "description": f"Bench edit {run}.",
                     "lead_officer": officer.pk, "due_date_day": 31, "due_date_month": 3,
                     "due_date_year": 2025, "reason": ""}
-            ms, edit_q = _time(coord, "post", reverse("action_edit", args=[slug, action.pk]), 1, data)
+            ms, edit_q = time_request(coord, reverse("action_edit", args=[slug, action.pk]), 1,
+                                      method="post", data=data, status=302)
             edit_ms.append(ms)
         rows.append(("edit (version check)", statistics.median(edit_ms), edit_q))
         for name, ms, queries in rows:

@@ -18,11 +18,8 @@ benchmark does not need).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -104,7 +101,8 @@ def build_national_dataset(*, councils: int = 350, challenges_per_council: int =
     """
     from django.contrib.auth import get_user_model
 
-    from recommendations.models import Council, Membership, PeerChallenge
+    from bench.common import peer_challenge
+    from recommendations.models import Council, Membership
 
     user_model = get_user_model()
     adviser = user_model.objects.create_user(username="lga-adviser", password=None,
@@ -122,10 +120,7 @@ def build_national_dataset(*, councils: int = 350, challenges_per_council: int =
         ])
         for index in range(challenges_per_council):
             year = 2024 - 4 * (challenges_per_council - 1 - index)
-            challenge = PeerChallenge.objects.create(
-                council=council, slug=f"bench-{number:03d}-{year}", title=f"Corporate Peer Challenge {year}",
-                onsite_start=dt.date(year, 1, 15), onsite_end=dt.date(year, 1, 18),
-            )
+            challenge = peer_challenge(council=council, slug=f"bench-{number:03d}-{year}", year=year)
             populate_challenge(challenge=challenge, officers=[officer], recommendations=recommendations,
                                actions_per_recommendation=actions_per_recommendation,
                                updates_per_action=updates_per_action, seed=number * 10 + index)
@@ -136,59 +131,16 @@ def build_national_dataset(*, councils: int = 350, challenges_per_council: int =
     return first
 
 
-def _median_ms(client: Any, url: str, runs: int) -> tuple[float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    # The log is a bounded deque that building the data may have filled: empty it first.
-    connection.queries_log.clear()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    count = len(queries)
-    assert response.status_code == 200, (url, response.status_code)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), count
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default="sqlite:////tmp/peertrack-bench-dashboards.sqlite3")
-    parser.add_argument("--councils", type=int, default=350)
-    parser.add_argument("--runs", type=int, default=15)
+    from bench.common import TRIVIAL_PAGE, arguments, setup_django, signed_in, time_request, whole_number
+
+    parser = arguments(__doc__, database_url="sqlite:////tmp/peertrack-bench-dashboards.sqlite3", runs=15)
+    parser.add_argument("--councils", type=whole_number, default=350)
     args = parser.parse_args()
+    setup_django(args.database_url)
 
-    url = args.database_url
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-    elif url.startswith("postgres"):
-        _recreate_postgres(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peertrack.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-of-sufficient-length-0123456789")
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("PEERTRACK_HTTPS", "0")  # the test client speaks plain HTTP
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
-    # As in Django's test runner: keep one connection for the run, so a query count is not reset
-    # by a reconnect and every page pays the same (no) connection cost.
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     people = build_national_dataset(councils=args.councils)
     print(f"Built {args.councils} councils in {time.perf_counter() - started:.0f} s "
@@ -198,11 +150,9 @@ def main() -> None:
         cursor.execute("ANALYZE")
 
     slug = people["challenge"].slug
-    scrutiny, adviser = Client(), Client()
-    scrutiny.force_login(people["scrutiny"])
-    adviser.force_login(people["adviser"])
+    scrutiny, adviser = signed_in(people["scrutiny"]), signed_in(people["adviser"])
     pages = [
-        ("trivial page (accessibility statement)", scrutiny, "/accessibility/"),
+        ("trivial page (accessibility statement)", scrutiny, TRIVIAL_PAGE),
         ("dashboard", scrutiny, f"/challenges/{slug}/dashboard/"),
         ("dashboard as at 22 Nov 2024", scrutiny, f"/challenges/{slug}/dashboard/?as_of=2024-11-22"),
         ("action plan table", scrutiny, f"/challenges/{slug}/plan/"),
@@ -215,27 +165,12 @@ def main() -> None:
     ]
     results = []
     for name, client, page_url in pages:
-        results.append((name, *_median_ms(client, page_url, args.runs)))
+        results.append((name, *time_request(client, page_url, args.runs)))
     baseline = results[0][1]
     print(f"\nMedian of {args.runs} requests each ({connection.vendor}):")
     print(f"{'page':48} {'ms':>9} {'x trivial':>10} {'queries':>8}")
     for name, median, queries in results:
         print(f"{name:48} {median:9.1f} {median / baseline:10.1f} {queries:8d}")
-
-
-def _recreate_postgres(url: str) -> None:
-    """Drops and creates the benchmark's own database; refuses names not ending in _bench."""
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    name = config["NAME"]
-    if not name.endswith("_bench"):
-        raise SystemExit("The benchmark recreates its database: give one whose name ends in _bench.")
-    with psycopg.connect(host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"],
-                         password=config["PASSWORD"] or None, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 if __name__ == "__main__":

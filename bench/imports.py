@@ -19,46 +19,14 @@ Compare ratios, not absolute times: the machine is shared.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import io
-import os
-import statistics
 import sys
-import time
-import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-
-def _setup(url: str) -> None:
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-    elif url.startswith("postgres"):
-        from bench.dashboards import _recreate_postgres
-
-        _recreate_postgres(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peertrack.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-of-sufficient-length-0123456789")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def _median(function, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
 
 
 def _workbook(size: int, officers: list) -> bytes:
@@ -77,39 +45,30 @@ def _workbook(size: int, officers: list) -> bytes:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default="sqlite:////tmp/peertrack-bench-imports.sqlite3")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--sizes", default="200,2000")
-    args = parser.parse_args()
-    _setup(args.database_url)
+    from bench.common import arguments, median_seconds, member, peak_allocation, peer_challenge, setup_django
 
-    from django.contrib.auth import get_user_model
+    args = arguments(__doc__, database_url="sqlite:////tmp/peertrack-bench-imports.sqlite3", runs=5,
+                     sizes="200,2000").parse_args()
+    setup_django(args.database_url)
+
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from openpyxl import load_workbook
 
     from recommendations import imports
-    from recommendations.models import Council, Membership, PeerChallenge, Recommendation
+    from recommendations.models import Council, Membership, Recommendation
     from recommendations.spreadsheets import build_export, read_action_plan
 
     print(f"Action plan import and export on {connection.vendor}, median of {args.runs} runs")
     council = Council.objects.create(name="Bench Council", slug="bench")
-    coordinator = get_user_model().objects.create_user(username="coordinator", password=None,
-                                                       first_name="Co", last_name="Ordinator")
-    Membership.objects.create(user=coordinator, council=council, role="coordinator")
-    officers = []
-    for index in range(30):
-        user = get_user_model().objects.create_user(
-            username=f"officer{index}", password=None, first_name="Officer", last_name=str(index),
-            email=f"officer{index}@bench.invalid")
-        Membership.objects.create(user=user, council=council, role="officer")
-        officers.append(user)
+    coordinator = member(council=council, role=Membership.Role.COORDINATOR, username="coordinator",
+                         first_name="Co", last_name="Ordinator")
+    officers = [member(council=council, role=Membership.Role.OFFICER, username=f"officer{index}",
+                       first_name="Officer", last_name=str(index), email=f"officer{index}@bench.invalid")
+                for index in range(30)]
 
-    for size in [int(s) for s in args.sizes.split(",")]:
-        challenge = PeerChallenge.objects.create(
-            council=council, slug=f"bench-{size}", title=f"Bench {size}",
-            onsite_start=dt.date(2024, 1, 15), onsite_end=dt.date(2024, 1, 18))
+    for size in args.sizes:
+        challenge = peer_challenge(council=council, slug=f"bench-{size}")
         for number in range(1, 21):
             Recommendation.objects.create(challenge=challenge, number=number, title=f"R{number}",
                                           text="The council should.")
@@ -129,32 +88,30 @@ def main() -> None:
                                           by=coordinator)
                 transaction.set_rollback(True)
 
-        floor = _median(openpyxl_alone, args.runs)
+        floor = median_seconds(openpyxl_alone, args.runs)
         timings = {
-            "read": _median(lambda data=data: read_action_plan(data, "b.xlsx"), args.runs),
-            "first import": _median(first_import, max(1, args.runs // 2)),
+            "read": median_seconds(lambda data=data: read_action_plan(data, "b.xlsx"), args.runs),
+            "first import": median_seconds(first_import, max(1, args.runs // 2)),
         }
         imports.apply_action_plan(challenge=challenge, data=data, filename="b.xlsx", by=coordinator)
-        timings["preview"] = _median(
+        timings["preview"] = median_seconds(
             lambda c=challenge, d=data: imports.read_and_plan(challenge=c, data=d, filename="b.xlsx"),
             args.runs)
-        timings["re-import"] = _median(
+        timings["re-import"] = median_seconds(
             lambda c=challenge, d=data: imports.apply_action_plan(challenge=c, data=d, filename="b.xlsx",
                                                                   by=coordinator), args.runs)
-        timings["export"] = _median(
+        timings["export"] = median_seconds(
             lambda c=challenge: build_export(rows=imports.export_rows(c)), args.runs)
         with CaptureQueriesContext(connection) as queries:
             plan = imports.read_and_plan(challenge=challenge, data=data, filename="b.xlsx")
         assert not plan.changes_anything and not plan.errors, "re-import should change nothing"
-        tracemalloc.start()
-        imports.read_and_plan(challenge=challenge, data=data, filename="b.xlsx")
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        peak = peak_allocation(
+            lambda c=challenge, d=data: imports.read_and_plan(challenge=c, data=d, filename="b.xlsx"))
 
         print(f"\n{size} actions, file {len(data) / 1024:.0f} KiB")
-        print(f"  {'openpyxl alone':<14} {floor:9.1f} ms   1.00x")
+        print(f"  {'openpyxl alone':<14} {floor * 1000:9.1f} ms   1.00x")
         for name, value in timings.items():
-            print(f"  {name:<14} {value:9.1f} ms  {value / floor:5.2f}x")
+            print(f"  {name:<14} {value * 1000:9.1f} ms  {value / floor:5.2f}x")
         print(f"  preview queries: {len(queries)}; preview peak Python memory {peak / 2**20:.1f} MiB")
 
 

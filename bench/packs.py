@@ -18,15 +18,9 @@ of one pipeline run, and the process's maximum resident set size at the end.
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import hashlib
-import os
-import resource
 import statistics
 import sys
-import time
-import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,45 +28,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def _setup(url: str) -> None:
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-    elif url.startswith("postgres"):
-        from bench.dashboards import _recreate_postgres
-
-        _recreate_postgres(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peertrack.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-of-sufficient-length-0123456789")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def _challenge(recommendations: int):
-    from django.contrib.auth import get_user_model
-
-    from bench.dashboards import populate_challenge
-    from recommendations.models import Council, Membership, PeerChallenge
+def _report(recommendations: int):
+    from bench.common import planned_challenge
     from reviews.models import CommitteeReport, starter_report
 
-    council = Council.objects.create(name=f"Bench Council {recommendations}",
-                                     slug=f"bench-{recommendations}")
-    officers = []
-    for index in range(8):
-        user = get_user_model().objects.create_user(
-            username=f"officer-{recommendations}-{index}", password=None,
-            first_name="Officer", last_name=f"{index}")
-        Membership.objects.create(user=user, council=council, role=Membership.Role.OFFICER)
-        officers.append(user)
-    challenge = PeerChallenge.objects.create(
-        council=council, slug=f"bench-{recommendations}-2024", title="Corporate Peer Challenge 2024",
-        onsite_start=dt.date(2024, 1, 15), onsite_end=dt.date(2024, 1, 18))
-    populate_challenge(challenge=challenge, officers=officers, recommendations=recommendations,
-                       actions_per_recommendation=4, updates_per_action=6, seed=recommendations)
+    challenge, officers = planned_challenge(name=f"Bench Council {recommendations}", slug=f"bench-{recommendations}",
+                                            recommendations=recommendations)
     report = starter_report(challenge=challenge, author=officers[0])
     report.save()
     return CommitteeReport.objects.get(pk=report.pk)
@@ -96,22 +57,12 @@ def _weasyprint_alone(html: str) -> bytes:
         pdf_variant=PDF_VARIANT)
 
 
-def _median(function, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default="sqlite:////tmp/peertrack-bench-packs.sqlite3")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--sizes", default="10,200")
-    args = parser.parse_args()
-    _setup(args.database_url)
+    from bench.common import arguments, median_seconds, peak_allocation, print_peak_resident_memory, setup_django
+
+    args = arguments(__doc__, database_url="sqlite:////tmp/peertrack-bench-packs.sqlite3", runs=3,
+                     sizes="10,200").parse_args()
+    setup_django(args.database_url)
 
     from django.db import connection
 
@@ -122,8 +73,8 @@ def main() -> None:
     print(f"Committee packs on {connection.vendor}, median of {args.runs} runs each")
     print(f"{'recs':>5} {'pages':>6} {'pipeline s':>11} {'weasyprint s':>13} {'overhead':>9} "
           f"{'snapshot s':>11} {'template s':>11} {'own/wp':>8} {'peak py MiB':>12}")
-    for size in [int(value) for value in args.sizes.split(",")]:
-        report = _challenge(size)
+    for size in args.sizes:
+        report = _report(size)
         rendered = _pipeline(report)  # warm caches: fonts, templates, query plans
         html = render_html(build_snapshot(report=report))
         _weasyprint_alone(html)
@@ -131,25 +82,21 @@ def main() -> None:
         # Alternate the two so a noisy neighbour slows both alike.
         pipeline_times, weasy_times = [], []
         for _ in range(args.runs):
-            pipeline_times.append(_median(lambda r=report: _pipeline(r), 1))
-            weasy_times.append(_median(lambda h=html: _weasyprint_alone(h), 1))
+            pipeline_times.append(median_seconds(lambda r=report: _pipeline(r), 1))
+            weasy_times.append(median_seconds(lambda h=html: _weasyprint_alone(h), 1))
         pipeline, weasy = statistics.median(pipeline_times), statistics.median(weasy_times)
-        snapshot_time = _median(lambda r=report: build_snapshot(report=r), args.runs)
+        snapshot_time = median_seconds(lambda r=report: build_snapshot(report=r), args.runs)
         snap = build_snapshot(report=report)
-        template_time = _median(lambda s=snap: render_html(s), args.runs)
+        template_time = median_seconds(lambda s=snap: render_html(s), args.runs)
 
-        tracemalloc.start()
-        _pipeline(report)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
+        peak = peak_allocation(lambda r=report: _pipeline(r))
         overhead = (pipeline - weasy) / weasy
         # Our own work measured directly, free of WeasyPrint's run-to-run noise.
         own = (snapshot_time + template_time) / weasy
         print(f"{size:>5} {rendered.page_count:>6} {pipeline:>11.3f} {weasy:>13.3f} "
               f"{overhead:>8.1%} {snapshot_time:>11.3f} {template_time:>11.3f} {own:>8.1%} "
               f"{peak / 2**20:>12.1f}")
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"Process maximum resident set size: {maxrss:.0f} MiB")
+    print_peak_resident_memory()
 
 
 if __name__ == "__main__":

@@ -177,7 +177,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="peertrack@localhost"
 PEERTRACK_BASE_URL = env_str("PEERTRACK_BASE_URL", default="http://localhost:8000").rstrip("/")
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "home"  # TEMP until the inbox URL exists
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"

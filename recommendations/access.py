@@ -11,11 +11,24 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from recommendations.models import Council, GuestAccess, Membership, PeerChallenge, Recommendation
+from recommendations.models import Action, Council, Deputy, GuestAccess, Membership, PeerChallenge, Recommendation
 
 # A returning peer with unexpired guest access to one of the council's challenges. Not a
 # Membership role: no view that changes anything accepts it, so a guest only reads.
 GUEST = "guest"
+COORDINATOR = Membership.Role.COORDINATOR
+OFFICER = Membership.Role.OFFICER
+
+# The one change an archived challenge still takes.
+CHANGES_WHILE_ARCHIVED = {"challenge_unarchive"}
+
+
+class ChallengeArchived(PermissionDenied):
+    """Something was posted to an archived challenge: it is read-only until unarchived."""
+
+    def __init__(self, challenge: PeerChallenge) -> None:
+        super().__init__(f"{challenge.title} is archived, so it is read-only and nothing was changed. "
+                         "A coordinator can unarchive it from the challenge's page.")
 
 
 def role_in(request: HttpRequest, council: Council) -> str | None:
@@ -43,9 +56,18 @@ def role_in(request: HttpRequest, council: Council) -> str | None:
 
 
 def get_challenge(request: HttpRequest, slug: str) -> PeerChallenge:
-    """Returns the challenge if the user belongs to its council; raises Http404 otherwise."""
+    """Returns the challenge if the user belongs to its council; raises Http404 otherwise.
+
+    An archived challenge is read-only: any POST to it (save unarchiving it) raises
+    ChallengeArchived, whoever sends it, so no view that changes something can forget.
+    """
     queryset = PeerChallenge.objects.visible_to(request.user).select_related("council")
-    return get_object_or_404(queryset, slug=slug)
+    challenge = get_object_or_404(queryset, slug=slug)
+    if challenge.is_archived and request.method not in ("GET", "HEAD", "OPTIONS"):
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.url_name not in CHANGES_WHILE_ARCHIVED:
+            raise ChallengeArchived(challenge)
+    return challenge
 
 
 def get_recommendation(request: HttpRequest, slug: str, number: int) -> Recommendation:
@@ -67,3 +89,21 @@ def require_role(request: HttpRequest, council: Council, *roles: str) -> str:
     if role not in roles:
         raise PermissionDenied("Your role does not allow this.")
     return role
+
+
+def is_deputy(request: HttpRequest, action: Action) -> bool:
+    """True when the user is named, and still in time, as a deputy for `action` or its lead officer."""
+    if not request.user.is_authenticated:
+        return False
+    return Deputy.objects.for_action(action).filter(deputy=request.user).exists()
+
+
+def may_record_progress(request: HttpRequest, action: Action, role: str | None) -> bool:
+    """The progress rule: the council's coordinators, the lead officer and their deputies (who must
+    still be the council's officers or coordinators) record progress, while the challenge is not
+    archived and the action takes updates."""
+    if action.recommendation.challenge.is_archived or role not in (COORDINATOR, OFFICER):
+        return False
+    if role == COORDINATOR or action.lead_officer_id == request.user.pk:
+        return True
+    return is_deputy(request, action)

@@ -20,6 +20,7 @@ from recommendations.admin_scope import (
     CouncilScopedAdmin,
     ReadOnlyInline,
     ScopedTabularInline,
+    ViewOnlyAdmin,
     managed_councils,
 )
 from recommendations.models import (
@@ -119,8 +120,7 @@ class GuestAccessAdmin(CouncilScopedAdmin):
     council_path = "challenge__council"
     list_display = ["guest", "peer", "challenge", "expires_on", "access_active", "invited_by"]
     list_filter = [GuestAccessStateFilter, "challenge__council", "challenge"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email",
-                     "peer__name", "peer__organisation"]
+    search_fields = [*USER_FIELDS, "peer__name", "peer__organisation"]
     fields = ["guest", "email", "challenge", "peer", "expires_on", "invited_by", "created_at"]
     readonly_fields = ["guest", "email", "challenge", "peer", "invited_by", "created_at"]
     list_select_related = ["user", "challenge", "peer", "invited_by"]
@@ -146,12 +146,10 @@ class GuestAccessAdmin(CouncilScopedAdmin):
 
 class PeerTeamMemberInline(ScopedTabularInline):
     model = PeerTeamMember
-    extra = 0
 
 
 class ThemeInline(ScopedTabularInline):
     model = Theme
-    extra = 0
     fields = ["kind", "name", "position"]
 
 
@@ -192,7 +190,6 @@ class ActionInline(LeadOfficerChoices, ScopedTabularInline):
     save advances the action's version and keeps a due-date change with its reason."""
 
     model = Action
-    extra = 0
     fields = ["reference", "description", "lead_officer", "due_date", "status"]
     raw_id_fields = ["lead_officer"]
     show_change_link = True
@@ -340,7 +337,7 @@ class ActionAdmin(LeadOfficerChoices, CouncilScopedAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(CouncilScopedAdmin):
+class ProgressUpdateAdmin(ViewOnlyAdmin):
     """Progress updates are append-only: the admin lists and shows them but never edits."""
 
     council_path = "action__recommendation__challenge__council"
@@ -355,15 +352,6 @@ class ProgressUpdateAdmin(CouncilScopedAdmin):
     @admin.display(description="Reporting period")
     def period_label(self, obj: ProgressUpdate) -> str:
         return str(obj.period)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class CouncilFilter(admin.SimpleListFilter):
@@ -404,7 +392,6 @@ class MembershipInline(ScopedTabularInline):
     model = Membership
     formset = MembershipFormSet
     fields = ["council", "role", "job_title", "expires_on"]
-    extra = 0
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)

@@ -75,18 +75,20 @@ class CouncilScopedChoices:
             formfield.validators.append(inputs.validate_year)
         return formfield
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+    def _with_scoped_choices(self, db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Returns the field's `kwargs` with the choices limited, unless they already name a queryset."""
         if "queryset" not in kwargs:
             scoped = scoped_choices(self.admin_site, db_field.remote_field.model, request)
             if scoped is not None:
                 kwargs["queryset"] = scoped
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs = self._with_scoped_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if "queryset" not in kwargs:
-            scoped = scoped_choices(self.admin_site, db_field.remote_field.model, request)
-            if scoped is not None:
-                kwargs["queryset"] = scoped
+        kwargs = self._with_scoped_choices(db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
 
@@ -196,6 +198,19 @@ class CouncilScopedAdmin(CouncilScopedChoices, SimpleHistoryAdmin):
         )
 
 
+class ViewOnlyAdmin(CouncilScopedAdmin):
+    """A council-scoped admin page that lists and shows rows but never adds, changes or deletes one."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 def manages_a_council(request: HttpRequest) -> bool:
     """Returns whether the user coordinates or administers any council, asked once per request.
 
@@ -222,16 +237,22 @@ def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> 
     return shortcut(request, content_type_id, object_id)
 
 
-class ScopedTabularInline(CouncilScopedChoices, admin.TabularInline):
-    """A tabular inline whose drop-downs offer only the user's councils' rows."""
+class ScopedInline(CouncilScopedChoices):
+    """An inline whose drop-downs offer only the user's councils' rows, and which shows no
+    empty rows until the user asks for one ("Add another")."""
+
+    extra = 0
 
 
-class ScopedStackedInline(CouncilScopedChoices, admin.StackedInline):
-    """A stacked inline whose drop-downs offer only the user's councils' rows."""
+class ScopedTabularInline(ScopedInline, admin.TabularInline):
+    """A tabular inline scoped to the user's councils."""
+
+
+class ScopedStackedInline(ScopedInline, admin.StackedInline):
+    """A stacked inline scoped to the user's councils."""
 
 
 class ReadOnlyInline(ScopedTabularInline):
-    extra = 0
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:

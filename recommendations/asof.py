@@ -16,8 +16,13 @@ The rules, each written once below:
   comes from its sign-off and completion-report timestamps, and the due date and wording are the
   current ones (`_status_from_timestamps`).
 * Its **latest update** is the last made by then: latest created, then highest id.
-* Its **rating as shown**: Blue once signed off (complete); otherwise its latest update's rating,
-  or Not yet rated.
+* **The truth rule** (`ActionThen.rating`, `rag.ACTION_RULE_TEXT`): Blue shows only for an action a
+  coordinator has signed off. An action whose officer rated it Blue without a sign-off (reported
+  complete, awaiting sign-off) shows and counts as Green. A **returned** action (a coordinator
+  returned it and its officer has not updated it since) shows "Returned", with the reason and the
+  date, and the rating its officer gave before reporting it complete (or Not yet rated); it needs a
+  new update. Otherwise an action shows its latest update's rating, or Not yet rated. So overdue
+  never sits beside Blue.
 * It **waits on its officer** while not started or in progress. Only then can it be **overdue**
   (its due date had passed), **due soon** (due within `DUE_SOON_DAYS`) or **need an update** (no
   update for the reporting period containing the day, made by then). An action reported complete
@@ -57,6 +62,17 @@ SORT_RANK: dict[str, int] = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.BLUE: 3
 WAITING_ON_OFFICER = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS)
 FINISHED = (Action.Status.COMPLETE, Action.Status.CLOSED)
 
+# The states the plan shows: the statuses, with "returned" split out of "in progress".
+RETURNED = "returned"
+STATE_LABELS: dict[str, str] = {
+    Action.Status.NOT_STARTED: "Not started",
+    Action.Status.IN_PROGRESS: "In progress",
+    Action.Status.AWAITING_SIGN_OFF: "Reported complete, awaiting sign-off",
+    RETURNED: "Returned",
+    Action.Status.COMPLETE: "Complete (signed off)",
+    Action.Status.CLOSED: "Closed",
+}
+
 
 def end_of_day(day: dt.date) -> dt.datetime:
     """Returns the last instant of `day` in the site's time zone."""
@@ -81,8 +97,8 @@ def rag_counts(ratings: Iterable[str | None]) -> list[dict[str, Any]]:
 
 # An update as the picture needs it: (created_at, pk, rag, period_year, period_quarter).
 UpdateRow = tuple[dt.datetime, int, str, int, int]
-# A history record: (history_date, history_id, status, due_date, description).
-HistoryRow = tuple[dt.datetime, int, str, dt.date | None, str]
+# A history record: (history_date, history_id, status, due_date, description, returned_at, return_reason).
+HistoryRow = tuple[dt.datetime, int, str, dt.date | None, str, dt.datetime | None, str]
 
 
 def _status_from_timestamps(action: Action, moment: dt.datetime) -> str:
@@ -113,6 +129,10 @@ class ActionThen:
     last_update_at: dt.datetime | None
     latest_period: ReportingPeriod | None
     updated_this_period: bool
+    # The officer's latest rating other than Blue (Blue reports the action complete).
+    rating_before_claim: str | None = None
+    # The coordinator's return still waiting for its officer's new update: (when, reason).
+    returned: tuple[dt.datetime, str] | None = None
     # The latest update itself, author included; only in a picture taken with `details`.
     latest_update: ProgressUpdate | None = None
 
@@ -121,8 +141,25 @@ class ActionThen:
         return self.action.pk
 
     @property
+    def state(self) -> str:
+        """The status as the plan shows it: a `Action.Status` value, or "returned"."""
+        return RETURNED if self.returned else self.status
+
+    @property
     def status_label(self) -> str:
-        return Action.Status(self.status).label
+        return STATE_LABELS[self.state]
+
+    @property
+    def is_returned(self) -> bool:
+        return self.returned is not None
+
+    @property
+    def returned_at(self) -> dt.datetime | None:
+        return self.returned[0] if self.returned else None
+
+    @property
+    def return_reason(self) -> str:
+        return self.returned[1] if self.returned else ""
 
     @property
     def is_open(self) -> bool:
@@ -134,9 +171,13 @@ class ActionThen:
 
     @property
     def rating(self) -> str:
-        """The rating shown for the action: Blue once signed off, else its latest update's."""
+        """The rating shown and counted for the action: the truth rule (module docstring)."""
         if self.status == Action.Status.COMPLETE:
             return Rag.BLUE
+        if self.returned:
+            return self.rating_before_claim or NOT_RATED
+        if self.latest_rag == Rag.BLUE:
+            return Rag.GREEN  # reported complete: on track until a coordinator signs it off
         return self.latest_rag or NOT_RATED
 
     @property
@@ -155,8 +196,8 @@ class ActionThen:
 
     @property
     def needs_update(self) -> bool:
-        """Waits on its officer and has no update for the reporting period containing the day."""
-        return self.waits_on_officer and not self.updated_this_period
+        """Waits on its officer and was returned, or has no update for the period containing the day."""
+        return self.waits_on_officer and (self.returned is not None or not self.updated_this_period)
 
     @property
     def period(self) -> ReportingPeriod:
@@ -170,6 +211,10 @@ class ActionThen:
     @property
     def rating_rank(self) -> int:
         return SORT_RANK[self.rating]
+
+    @property
+    def state_rank(self) -> int:
+        return list(STATE_LABELS).index(self.state)
 
     @property
     def update_key(self) -> tuple[bool, float]:
@@ -207,6 +252,7 @@ class _Timeline:
         action = self.action
         if moment is not None and action.created_at > moment:
             return None
+        returned_at, reason = action.returned_at, action.return_reason
         if moment is None:
             updates = self.updates
             status, due_date, description = action.status, action.due_date, action.description
@@ -214,11 +260,17 @@ class _Timeline:
             updates = self.updates[:bisect_right(self.update_times, moment)]
             found = bisect_right(self.record_times, moment)
             if found:
-                _at, _id, status, due_date, description = self.records[found - 1]
+                _at, _id, status, due_date, description, returned_at, reason = self.records[found - 1]
             else:
                 status = _status_from_timestamps(action, moment)
                 due_date, description = action.due_date, action.description
+                if returned_at is not None and returned_at > moment:
+                    returned_at = None
         latest = updates[-1] if updates else None
+        # Returned: sent back by a coordinator, and its officer has not updated it since.
+        returned = ((returned_at, reason) if returned_at is not None and status in WAITING_ON_OFFICER
+                    and (latest is None or latest[0] <= returned_at) else None)
+        before_claim = next((row[2] for row in reversed(updates) if row[2] != Rag.BLUE), None)
         period = ReportingPeriod.for_date(day)
         return ActionThen(
             action=action,
@@ -230,6 +282,8 @@ class _Timeline:
             last_update_at=latest[0] if latest else None,
             latest_period=ReportingPeriod(latest[3], latest[4]) if latest else None,
             updated_this_period=any((row[3], row[4]) == (period.year, period.quarter) for row in updates),
+            rating_before_claim=before_claim,
+            returned=returned,
             latest_update=details.get(latest[1]) if latest and details is not None else None,
         )
 
@@ -256,7 +310,8 @@ def _timelines(actions: Sequence[Action], moment: dt.datetime | None, *, history
         written = Action.history.filter(id__in=ids)
         records = _by_action((written if moment is None else written.filter(history_date__lte=moment))
                              .order_by("history_date", "history_id"),
-                             "id", "history_date", "history_id", "status", "due_date", "description")
+                             "id", "history_date", "history_id", "status", "due_date", "description",
+                             "returned_at", "return_reason")
     return [_Timeline(action, updates.get(action.pk, []), records.get(action.pk, [])) for action in actions]
 
 
@@ -445,7 +500,7 @@ def _plan(challenge: PeerChallenge, day: dt.date, moment: dt.datetime | None,
         actions = by_recommendation.get(recommendation.pk, [])
         pictures.append(RecommendationThen(
             recommendation=recommendation, actions=actions,
-            rating=rag_rules.derive_recommendation_rag((a.status, a.latest_rag) for a in actions),
+            rating=rag_rules.derive_recommendation_rag((a.status, a.rating) for a in actions),
         ))
     return Plan(challenge, day, pictures, list(recommendations), list(timelines), has_history)
 
@@ -504,5 +559,5 @@ def recommendation_ratings(recommendations: QuerySet[Recommendation], day: dt.da
     for line in timelines:
         then = line.at(day, moment)
         if then is not None:
-            pairs[line.action.recommendation_id].append((then.status, then.latest_rag))
+            pairs[line.action.recommendation_id].append((then.status, then.rating))
     return {r.pk: rag_rules.derive_recommendation_rag(pairs.get(r.pk, [])) for r in chosen}

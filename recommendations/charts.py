@@ -36,6 +36,21 @@ BAR_HEIGHT = 24
 TOP = 8
 
 
+def _row_y(index: int) -> int:
+    """Returns the top of the bar in row `index` (from 0)."""
+    return TOP + index * ROW_HEIGHT
+
+
+def _text_y(row_y: int) -> int:
+    """Returns the baseline of the text on a bar whose top is `row_y`."""
+    return row_y + BAR_HEIGHT // 2 + 6
+
+
+def _height(rows: int) -> int:
+    """Returns the height of a chart of `rows` bars."""
+    return TOP * 2 + ROW_HEIGHT * rows
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
@@ -48,17 +63,23 @@ class Bar:
     count_x: float
 
 
-@dataclass(frozen=True)
-class BarChart:
-    """A horizontal bar per rating, labelled with its words and number."""
+@dataclass(frozen=True, kw_only=True)
+class Chart:
+    """What every chart's template needs: its id, title, the sentence stating every number, and size."""
 
     id: str
     title: str
     description: str
-    bars: list[Bar]
     width: int = WIDTH
     height: int = 0
     label_width: int = LABEL_WIDTH
+
+
+@dataclass(frozen=True, kw_only=True)
+class BarChart(Chart):
+    """A horizontal bar per rating, labelled with its words and number."""
+
+    bars: list[Bar]
 
 
 def bar_chart(*, id: str, title: str, subject: str, counts: Sequence[dict[str, Any]]) -> BarChart:
@@ -66,18 +87,17 @@ def bar_chart(*, id: str, title: str, subject: str, counts: Sequence[dict[str, A
     largest = max((item["count"] for item in counts), default=0) or 1
     bars = []
     for index, item in enumerate(counts):
-        y = TOP + index * ROW_HEIGHT
+        y = _row_y(index)
         width = PLOT_WIDTH * item["count"] / largest
         bars.append(Bar(
             label=item["label"], value=item["value"], count=item["count"], y=y, width=round(width, 1),
-            fill=FILL[item["value"]], text_y=y + BAR_HEIGHT // 2 + 6,
+            fill=FILL[item["value"]], text_y=_text_y(y),
             count_x=round(LABEL_WIDTH + width + 8, 1),
         ))
     total = sum(item["count"] for item in counts)
     parts = ", ".join(f"{item['label']} {item['count']}" for item in counts)
     description = f"{subject} by RAG rating, {total} in all: {parts}."
-    return BarChart(id=id, title=title, description=description, bars=bars,
-                    height=TOP * 2 + ROW_HEIGHT * len(counts))
+    return BarChart(id=id, title=title, description=description, bars=bars, height=_height(len(counts)))
 
 
 @dataclass(frozen=True)
@@ -103,17 +123,11 @@ class StackedRow:
     segments: list[Segment] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class StackedChart:
+@dataclass(frozen=True, kw_only=True)
+class StackedChart(Chart):
     """One horizontal bar per reporting period, split into the ratings in a fixed order."""
 
-    id: str
-    title: str
-    description: str
     rows: list[StackedRow]
-    width: int = WIDTH
-    height: int = 0
-    label_width: int = LABEL_WIDTH
     total_x: int = LABEL_WIDTH + PLOT_WIDTH + 8
 
 
@@ -124,7 +138,7 @@ def stacked_chart(*, id: str, title: str, subject: str,
     drawn = []
     sentences = []
     for index, (label, counts) in enumerate(rows):
-        y = TOP + index * ROW_HEIGHT
+        y = _row_y(index)
         x = float(LABEL_WIDTH)
         segments = []
         for item in counts:
@@ -138,13 +152,11 @@ def stacked_chart(*, id: str, title: str, subject: str,
             ))
             x += width
         total = sum(item["count"] for item in counts)
-        drawn.append(StackedRow(label=label, y=y, text_y=y + BAR_HEIGHT // 2 + 6, total=total,
-                                segments=segments))
+        drawn.append(StackedRow(label=label, y=y, text_y=_text_y(y), total=total, segments=segments))
         parts = ", ".join(f"{item['label']} {item['count']}" for item in counts if item["count"])
         sentences.append(f"{label}: {parts or 'none'}")
     description = f"{subject} by RAG rating in each period. " + "; ".join(sentences) + "."
-    return StackedChart(id=id, title=title, description=description, rows=drawn,
-                        height=TOP * 2 + ROW_HEIGHT * len(rows))
+    return StackedChart(id=id, title=title, description=description, rows=drawn, height=_height(len(rows)))
 
 
 def key() -> list[dict[str, str]]:

@@ -28,7 +28,7 @@ from recommendations.asof import ActionThen
 
 HEADERS = [
     "Reference", "Recommendation number", "Recommendation", "Theme", "Action", "Lead officer",
-    "Directorate", "Due date", "Overdue", "RAG rating", "Last update", "Origin",
+    "Directorate", "Due date", "Overdue", "RAG rating", "Last update", "Origin", "Status",
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -62,6 +62,7 @@ def plan_rows(actions: Iterable[ActionThen]) -> list[list[Any]]:
             last_update,
             # Last, so the columns people already read by position stay where they were.
             safe_text(action.get_origin_display()),
+            then.status_label,
         ])
     return rows
 
@@ -95,7 +96,7 @@ def to_xlsx(rows: Iterable[list[Any]], *, title: str) -> bytes:
                 cell.data_type = "s"
             elif isinstance(cell.value, dt.date):
                 cell.number_format = "d mmm yyyy"
-    widths = [10, 10, 40, 30, 60, 24, 30, 14, 10, 14, 14, 32]
+    widths = [10, 10, 40, 30, 60, 24, 30, 14, 10, 14, 14, 32, 24]
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A2"

@@ -7,6 +7,7 @@ that date (`recommendations.asof`) rather than worked out again here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import django_filters
@@ -15,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from recommendations import rag as rag_rules
-from recommendations.asof import Plan
+from recommendations.asof import STATE_LABELS, ActionThen
 from recommendations.models import Action, PeerChallenge, Theme
 
 
@@ -47,17 +48,22 @@ class ActionPlanFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": "Choose where the action came from: the action plan or "
                                           "the progress review."},
     )
+    status = django_filters.MultipleChoiceFilter(
+        method="filter_status", label="Status", choices=list(STATE_LABELS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label="Only overdue actions", widget=forms.CheckboxInput,
     )
 
     class Meta:
         model = Action
-        fields = ["theme", "rag", "lead_officer", "directorate", "origin", "overdue"]
+        fields = ["theme", "rag", "status", "lead_officer", "directorate", "origin", "overdue"]
 
-    def __init__(self, *args: Any, challenge: PeerChallenge, plan: Plan, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, challenge: PeerChallenge, actions_then: Sequence[ActionThen],
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.plan = plan
+        self.actions_then = actions_then
         fields = self.filters
         fields["theme"].queryset = challenge.themes.all()
         fields["lead_officer"].queryset = (
@@ -76,13 +82,19 @@ class ActionPlanFilter(django_filters.FilterSet):
         """Keeps the actions whose rating on the date viewed is one of those ticked."""
         if not value:
             return queryset
-        return queryset.filter(pk__in=[then.pk for then in self.plan.actions if then.rating in value])
+        return queryset.filter(pk__in=[then.pk for then in self.actions_then if then.rating in value])
+
+    def filter_status(self, queryset: QuerySet[Action], name: str, value: list[str]) -> QuerySet[Action]:
+        """Keeps the actions whose status on the date viewed ("returned" included) is one of those ticked."""
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=[then.pk for then in self.actions_then if then.state in value])
 
     def filter_overdue(self, queryset: QuerySet[Action], name: str, value: bool | None) -> QuerySet[Action]:
         """Keeps the actions overdue on the date viewed, when ticked."""
         if not value:
             return queryset
-        return queryset.filter(pk__in=[then.pk for then in self.plan.actions if then.overdue])
+        return queryset.filter(pk__in=[then.pk for then in self.actions_then if then.overdue])
 
     @property
     def active(self) -> bool:

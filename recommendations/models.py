@@ -21,6 +21,7 @@ from recommendations.periods import ReportingPeriod
 from recommendations.querysets import (
     ActionQuerySet,
     CouncilQuerySet,
+    DeputyQuerySet,
     GuestAccessQuerySet,
     MembershipQuerySet,
     PeerChallengeQuerySet,
@@ -157,6 +158,12 @@ class PeerChallenge(models.Model):
     figures_note = models.TextField(
         blank=True, help_text="The visit figures in the report's own words."
     )
+    archived_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When a coordinator archived the challenge: its cycle is over and it is read-only.")
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="+")
 
     history = HistoricalRecords()
     objects = PeerChallengeQuerySet.as_manager()
@@ -188,6 +195,31 @@ class PeerChallenge(models.Model):
             raise ValidationError(
                 {"feedback_report_date": "The feedback report cannot come before the visit ended."}
             )
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def archive(self, *, by: Any) -> bool:
+        """Archives the challenge: read-only from now on, and out of My actions, reminders and the
+        inbox. Returns False (and changes nothing) when it was already archived."""
+        return self._set_archived(by=by, archived=True)
+
+    def unarchive(self, *, by: Any) -> bool:
+        """Makes an archived challenge open again. Returns False when it was not archived."""
+        return self._set_archived(by=by, archived=False)
+
+    def _set_archived(self, *, by: Any, archived: bool) -> bool:
+        with transaction.atomic():
+            written = PeerChallenge.objects.filter(pk=self.pk, archived_at__isnull=archived).update(
+                archived_at=timezone.now() if archived else None, archived_by=by if archived else None)
+            if not written:
+                return False
+            self.refresh_from_db()
+            PeerChallenge.history.bulk_history_create(
+                [self], update=True, default_user=by,
+                default_change_reason="Archived" if archived else "Unarchived")
+        return True
 
     @property
     def core_components(self) -> models.QuerySet[Theme]:
@@ -386,6 +418,16 @@ class Action(models.Model):
         blank=True,
         related_name="+",
     )
+    returned_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a coordinator last returned it to its officer as not yet complete.")
+    return_reason = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_reason = models.TextField(
+        "why it was closed", blank=True, help_text="For example: superseded by action 3.4, or no longer needed."
+    )
     source = models.TextField(blank=True, help_text="Where the action comes from, e.g. a quote.")
     is_demo = models.BooleanField(default=False, help_text="Invented for the demo data.")
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -579,7 +621,8 @@ class Action(models.Model):
             self._lock_awaiting_sign_off()
             if not self._write(guard=Q(status=self.Status.AWAITING_SIGN_OFF), by=by,
                                bump_version=False, status=self.Status.COMPLETE,
-                               signed_off_at=timezone.now(), signed_off_by=by):
+                               signed_off_at=timezone.now(), signed_off_by=by, returned_at=None,
+                               return_reason=""):
                 raise InvalidTransition(self._current()._not_awaiting_sign_off())
 
     def return_for_work(self, *, by: Any, reason: str) -> SignOffReturn:
@@ -595,9 +638,50 @@ class Action(models.Model):
             if not self._write(guard=Q(status=self.Status.AWAITING_SIGN_OFF), by=by,
                                reason=reason, bump_version=False,
                                status=self.Status.IN_PROGRESS, completion_reported_at=None,
-                               completion_reported_by=None):
+                               completion_reported_by=None, returned_at=timezone.now(),
+                               return_reason=reason.strip()):
                 raise InvalidTransition(self._current()._not_awaiting_sign_off())
-            return SignOffReturn.objects.create(action=self, reason=reason.strip(), returned_by=by)
+            return SignOffReturn.objects.create(action=self, reason=reason.strip(), returned_by=by,
+                                                returned_at=self.returned_at)
+
+    def close(self, *, by: Any, reason: str) -> None:
+        """Closes an open action (superseded or no longer needed), keeping who, when and why.
+
+        A closed action takes no updates and is left out of the RAG rule. Raises
+        InvalidTransition when it is already complete or closed.
+        """
+        if not reason.strip():
+            raise ValidationError({"reason": "Say why the action is being closed."})
+        with transaction.atomic():
+            if self._locked().status in (self.Status.COMPLETE, self.Status.CLOSED):
+                raise InvalidTransition(self._current()._not_open())
+            if not self._write(guard=~Q(status__in=[self.Status.COMPLETE, self.Status.CLOSED]), by=by,
+                               reason=reason, bump_version=False, status=self.Status.CLOSED,
+                               closed_at=timezone.now(), closed_by=by, closed_reason=reason.strip(),
+                               completion_reported_at=None, completion_reported_by=None,
+                               returned_at=None, return_reason=""):
+                raise InvalidTransition(self._current()._not_open())
+
+    def reopen(self, *, by: Any, reason: str) -> None:
+        """Opens a closed action again: in progress if it has updates, else not started.
+
+        Raises InvalidTransition when it is not closed.
+        """
+        if not reason.strip():
+            raise ValidationError({"reason": "Say why the action is being reopened."})
+        with transaction.atomic():
+            if self._locked().status != self.Status.CLOSED:
+                raise InvalidTransition("This action is not closed, so it cannot be reopened. Nothing was changed.")
+            status = self.Status.IN_PROGRESS if self.updates.exists() else self.Status.NOT_STARTED
+            if not self._write(guard=Q(status=self.Status.CLOSED), by=by, reason=reason,
+                               bump_version=False, status=status, closed_at=None, closed_by=None,
+                               closed_reason=""):
+                raise InvalidTransition("This action is not closed, so it cannot be reopened. Nothing was changed.")
+
+    def _not_open(self) -> str:
+        if self.status == self.Status.COMPLETE:
+            return f"This action was {self._signed_off_text()}, so it cannot be closed. Nothing was changed."
+        return "This action is already closed. Nothing was changed."
 
     def _locked(self) -> Action:
         """Returns the action's row as stored, locked until the transaction ends.
@@ -660,9 +744,11 @@ class Action(models.Model):
         by: Any,
         evidence: str = "",
         next_steps: str = "",
+        recorded_for: Any = None,
     ) -> ProgressUpdate:
         """Appends a progress update and moves the action's status along with it.
 
+        `recorded_for` is the lead officer when a deputy records the update on their behalf.
         A not-started action becomes in progress. A Blue update reports the action
         complete (awaiting sign-off); any other rating on an action awaiting
         sign-off withdraws that report. Complete and closed actions take no
@@ -686,6 +772,7 @@ class Action(models.Model):
                 evidence=evidence,
                 next_steps=next_steps,
                 author=by,
+                recorded_for=recorded_for,
             )
             update._history_user = by  # type: ignore[attr-defined]
             update.save()
@@ -776,6 +863,10 @@ class ProgressUpdate(models.Model):
         blank=True,
         related_name="progress_updates",
     )
+    recorded_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The lead officer a deputy recorded this update for.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     source = models.TextField(blank=True, help_text="Where the update comes from, if imported.")
     is_demo = models.BooleanField(default=False, help_text="Invented for the demo data.")
@@ -813,6 +904,47 @@ class ProgressUpdate(models.Model):
     @property
     def period(self) -> ReportingPeriod:
         return ReportingPeriod(self.period_year, self.period_quarter)
+
+
+class Deputy(models.Model):
+    """Someone who may record progress on a lead officer's behalf until a date: for one action,
+    or for every action an officer leads in the council.
+
+    A deputy records updates only; signing off, returning, editing and closing stay with the
+    council's coordinators. `Deputy.objects.active()` and `access.may_record_progress` hold the rule.
+    """
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="deputies")
+    deputy = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deputising")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, null=True, blank=True, related_name="deputies")
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="deputised_by",
+        help_text="Every action this officer leads in the council, now and later.",
+    )
+    ends_on = models.DateField("deputises until the end of")
+    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+    objects = DeputyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["council", "-ends_on", "pk"]
+        verbose_name_plural = "deputies"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(action__isnull=False) & Q(lead_officer__isnull=True))
+                | (Q(action__isnull=True) & Q(lead_officer__isnull=False)),
+                name="deputy_for_one_action_or_one_officer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = f"action {self.action.reference}" if self.action_id and self.action else f"{self.lead_officer}'s actions"
+        return f"{self.deputy} deputising on {what} until {self.ends_on:%-d %B %Y}"
+
+    def is_active(self, today: dt.date | None = None) -> bool:
+        return self.ends_on >= (today or timezone.localdate())
 
 
 class SubmissionKey(models.Model):

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -52,6 +52,21 @@ class GuestAccessQuerySet(models.QuerySet):
         return self.filter(expires_on__gte=today or timezone.localdate())
 
 
+class DeputyQuerySet(models.QuerySet):
+    def active(self, today: dt.date | None = None) -> DeputyQuerySet:
+        """Returns the deputies whose time has not ended: it lasts to the end of `ends_on`."""
+        return self.filter(ends_on__gte=today or timezone.localdate())
+
+    def for_action(self, action: Any, today: dt.date | None = None) -> DeputyQuerySet:
+        """Returns the active deputies who may record progress on `action`: named for it, or for
+        every action its lead officer leads in its council."""
+        council = action.recommendation.challenge.council_id
+        named = Q(action=action)
+        if action.lead_officer_id is not None:
+            named |= Q(lead_officer_id=action.lead_officer_id, council_id=council)
+        return self.active(today).filter(named)
+
+
 class PeerChallengeQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser) -> PeerChallengeQuerySet:
         """Returns the challenges of the councils `user` is a member of.
@@ -65,6 +80,10 @@ class PeerChallengeQuerySet(models.QuerySet):
 
         councils = Membership.objects.active().filter(user=user).values("council")
         return self.filter(Q(council__in=councils) | Q(pk__in=_guest_challenges(user)))
+
+    def current(self) -> PeerChallengeQuerySet:
+        """Returns the challenges that are not archived."""
+        return self.filter(archived_at__isnull=True)
 
     def with_counts(self) -> PeerChallengeQuerySet:
         """Annotates `recommendation_count` and `action_count`."""
@@ -86,6 +105,22 @@ class ActionQuerySet(models.QuerySet):
         from recommendations.models import PeerChallenge
 
         return self.filter(recommendation__challenge__in=PeerChallenge.objects.visible_to(user))
+
+    def in_current_challenges(self) -> ActionQuerySet:
+        """Returns the actions of challenges that are not archived."""
+        return self.filter(recommendation__challenge__archived_at__isnull=True)
+
+    def led_or_deputised_by(self, user: AnyUser, today: dt.date | None = None) -> ActionQuerySet:
+        """Returns the actions `user` leads, or may update as an active deputy: named for the action,
+        or for every action its lead officer leads in that council."""
+        if not user.is_authenticated:
+            return self.none()
+        from recommendations.models import Deputy
+
+        named = Deputy.objects.active(today).filter(deputy=user)
+        for_officer = named.filter(lead_officer=OuterRef("lead_officer"),
+                                   council=OuterRef("recommendation__challenge__council"))
+        return self.filter(Q(lead_officer=user) | Q(pk__in=named.values("action")) | Exists(for_officer))
 
     def for_lead_officer(self, user: AnyUser) -> ActionQuerySet:
         """Returns the actions `user` leads (none for anonymous users)."""

@@ -58,6 +58,15 @@ RULE_TEXT = (
 )
 
 
+# The truth rule for an action (recommendations/asof.py applies it), in the words shown on screen.
+ACTION_RULE_TEXT = (
+    "An action is Blue only once a coordinator has signed it off. An action reported complete shows "
+    "“Reported complete, awaiting sign-off” and counts as Green until then. A returned action shows "
+    "“Returned” with the coordinator's reason, keeps the rating its officer gave before reporting it "
+    "complete, and needs a new update. So an overdue action is never Blue."
+)
+
+
 def label(rag: str | None) -> str:
     """Returns the words for a rating, e.g. "Amber" or "Not yet rated"."""
     return LABELS.get(rag or NOT_RATED, NOT_RATED_LABEL)
@@ -98,7 +107,7 @@ def derive_recommendation_rag(actions: Iterable[tuple[str, str | None]]) -> str:
             continue
         open_ratings.append(latest)
     if open_ratings:
-        rated = [SEVERITY[rag] for rag in open_ratings if rag]
+        rated = [SEVERITY[rag] for rag in open_ratings if rag and rag != NOT_RATED]
         if not rated:
             return NOT_RATED
         worst = max(rated)

@@ -207,7 +207,7 @@ def reminders_due(*, today: dt.date | None = None) -> list[Reminder]:
     Actions without a lead officer, or led by a deactivated account, are left out.
     """
     today = today or timezone.localdate()
-    led = (Action.objects.filter(lead_officer__isnull=False, lead_officer__is_active=True)
+    led = (Action.objects.in_current_challenges().filter(lead_officer__isnull=False, lead_officer__is_active=True)
            .select_related("lead_officer", "recommendation__challenge"))
     due = sorted((then for then in asof.actions_as_at(led, today) if then.overdue or then.needs_update),
                  key=lambda then: then.officer_order)

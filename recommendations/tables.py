@@ -47,12 +47,13 @@ class ActionPlanTable(tables.Table):
     directorate = tables.Column(verbose_name="Directorate", accessor="action__directorate", default="–",
                                 order_by=("action__directorate",))
     due_date = tables.Column(verbose_name="Due", default="No date", order_by=("due_key",))
+    status = tables.Column(verbose_name="Status", accessor="status_label", order_by=("state_rank", "due_key"))
     rag = tables.Column(verbose_name="RAG rating", accessor="rating", order_by=("rating_rank", "due_key"))
     last_update_at = tables.Column(verbose_name="Last update", default="None yet", order_by=("update_key",))
 
     class Meta:
         sequence = ("reference", "recommendation", "theme", "description", "lead_officer",
-                    "directorate", "due_date", "rag", "last_update_at")
+                    "directorate", "due_date", "status", "rag", "last_update_at")
         order_by = ("reference",)
         empty_text = "No actions match these filters."
         attrs = {"id": "action-plan-table"}
@@ -94,8 +95,8 @@ class ActionPlanTable(tables.Table):
             if overdue else "",
         )
 
-    def render_rag(self, value: str) -> SafeString:
-        return render_to_string("shared/rag_tag.html", {"rag": value})
+    def render_rag(self, record: ActionThen) -> SafeString:
+        return render_to_string("shared/rag_tag.html", {"rag": record.rating})
 
     def render_last_update_at(self, value: dt.datetime) -> SafeString:
         from django.utils import timezone

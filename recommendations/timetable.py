@@ -145,6 +145,39 @@ _IN_THE_ADMIN = "in the admin, under Peer challenges, as “{field}”"
 _ON_THE_REVIEW_PAGE = "on the challenge's Progress review page"
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One step of the LGA's timetable, its dates counted in months after the challenge."""
+
+    key: str
+    name: str
+    rule: str
+    target_months: int
+    latest_months: int
+    recorded_where: str
+    earliest_months: int | None = None
+
+
+_STEPS = (
+    _Step(key="feedback_report", name="Feedback report published",
+          rule="Within 3 months of the challenge.", target_months=3, latest_months=3,
+          recorded_where=_IN_THE_ADMIN.format(field="Feedback report received")),
+    _Step(key="action_plan", name="Action plan published",
+          rule="Within 3 months of the challenge, at the latest within 5 months.",
+          target_months=3, latest_months=5,
+          recorded_where=_IN_THE_ADMIN.format(field="Action plan published on")),
+    _Step(key="progress_review", name="Progress review held",
+          rule="About 10 months after the challenge, and before its report is due at 12 months.",
+          target_months=10, latest_months=12, recorded_where=_ON_THE_REVIEW_PAGE),
+    _Step(key="progress_review_report", name="Progress review report published",
+          rule="At the latest 12 months after the challenge.", target_months=12, latest_months=12,
+          recorded_where=f"with the peers' feedback {_ON_THE_REVIEW_PAGE}"),
+    _Step(key="next_challenge", name="Next corporate peer challenge",
+          rule="Within 4 to 5 years of this one.", target_months=48, latest_months=60, earliest_months=48,
+          recorded_where="by creating the next challenge (“Create a challenge” on the home page)"),
+)
+
+
 def build_timetable(
     *,
     challenge: Any,
@@ -161,58 +194,21 @@ def build_timetable(
     start = challenge.onsite_end
     reviews = sorted(review_dates)
     review_on, report_on = reviews[0] if reviews else (None, None)
+    recorded_on = {
+        "feedback_report": challenge.feedback_report_date,
+        "action_plan": challenge.action_plan_published_on,
+        "progress_review": review_on,
+        "progress_review_report": report_on,
+        "next_challenge": next_challenge_start,
+    }
     return [
         Milestone(
-            key="feedback_report",
-            name="Feedback report published",
-            rule="Within 3 months of the challenge.",
-            target=add_months(start, 3),
-            latest=add_months(start, 3),
-            recorded_on=challenge.feedback_report_date,
-            as_of=as_of,
-            recorded_where=_IN_THE_ADMIN.format(field="Feedback report received"),
-        ),
-        Milestone(
-            key="action_plan",
-            name="Action plan published",
-            rule="Within 3 months of the challenge, at the latest within 5 months.",
-            target=add_months(start, 3),
-            latest=add_months(start, 5),
-            recorded_on=challenge.action_plan_published_on,
-            as_of=as_of,
-            recorded_where=_IN_THE_ADMIN.format(field="Action plan published on"),
-        ),
-        Milestone(
-            key="progress_review",
-            name="Progress review held",
-            rule="About 10 months after the challenge, and before its report is due at 12 months.",
-            target=add_months(start, 10),
-            latest=add_months(start, 12),
-            recorded_on=review_on,
-            as_of=as_of,
-            recorded_where=_ON_THE_REVIEW_PAGE,
-        ),
-        Milestone(
-            key="progress_review_report",
-            name="Progress review report published",
-            rule="At the latest 12 months after the challenge.",
-            target=add_months(start, 12),
-            latest=add_months(start, 12),
-            recorded_on=report_on,
-            as_of=as_of,
-            recorded_where=f"with the peers' feedback {_ON_THE_REVIEW_PAGE}",
-        ),
-        Milestone(
-            key="next_challenge",
-            name="Next corporate peer challenge",
-            rule="Within 4 to 5 years of this one.",
-            target=add_months(start, 48),
-            latest=add_months(start, 60),
-            recorded_on=next_challenge_start,
-            as_of=as_of,
-            recorded_where="by creating the next challenge (“Create a challenge” on the home page)",
-            earliest=add_months(start, 48),
-        ),
+            key=step.key, name=step.name, rule=step.rule,
+            target=add_months(start, step.target_months), latest=add_months(start, step.latest_months),
+            recorded_on=recorded_on[step.key], as_of=as_of, recorded_where=step.recorded_where,
+            earliest=None if step.earliest_months is None else add_months(start, step.earliest_months),
+        )
+        for step in _STEPS
     ]
 
 

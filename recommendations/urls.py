@@ -8,6 +8,7 @@ inputs.register_id_converter()
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("start/", pages.landing, name="landing"),
     path("accessibility/", pages.accessibility, name="accessibility"),
     path("challenges/<slug:slug>/", pages.challenge_detail, name="challenge"),
     path(

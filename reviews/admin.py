@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from recommendations.admin_scope import CouncilScopedAdmin, ScopedStackedInline, ScopedTabularInline
+from recommendations.admin_scope import CouncilScopedAdmin, ScopedStackedInline, ScopedTabularInline, ViewOnlyAdmin
 from reviews.models import (
     CommitteeMeeting,
     CommitteeReport,
@@ -32,12 +32,10 @@ class CommitteeMeetingAdmin(CouncilScopedAdmin):
 
 class ReturningPeerInline(ScopedTabularInline):
     model = ReturningPeer
-    extra = 0
 
 
 class ReviewThemeInline(ScopedStackedInline):
     model = ReviewTheme
-    extra = 0
     filter_horizontal = ["recommendations"]
 
 
@@ -146,7 +144,7 @@ class CommitteeReportAdmin(CouncilScopedAdmin):
 
 
 @admin.register(IssuedPack)
-class IssuedPackAdmin(CouncilScopedAdmin):
+class IssuedPackAdmin(ViewOnlyAdmin):
     """Issued packs are public records: the admin shows them and never changes them."""
 
     council_path = "challenge__council"
@@ -154,12 +152,3 @@ class IssuedPackAdmin(CouncilScopedAdmin):
     list_filter = ["committee", "challenge"]
     search_fields = ["committee", "subject", "sha256"]
     exclude = ["snapshot"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: IssuedPack | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: IssuedPack | None = None) -> bool:
-        return False

@@ -168,6 +168,8 @@ EXPECTED: dict[str, Policy] = {
     "password_change": PASSWORD_CHANGE,
     "password_change_done": PASSWORD_CHANGED,
     "home": SIGNED_IN_PAGE,
+    # Where signing in leads: a redirect for everyone signed in (the inbox, My actions or home).
+    "landing": table({SIGNED_IN: _outcome("redirect (302) by role", 302)}, {SIGNED_IN: NOT_ALLOWED}),
     "my_actions": SIGNED_IN_PAGE,
     "portfolio": SIGNED_IN_PAGE,
     "search": SIGNED_IN_PAGE,

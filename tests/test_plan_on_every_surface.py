@@ -20,6 +20,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from recommendations import rag as rag_rules
+from recommendations import services
+from recommendations.asof import STATE_LABELS
 from recommendations.models import Action, ProgressUpdate
 from recommendations.periods import ReportingPeriod
 from reviews.packs.snapshot import build_snapshot
@@ -36,18 +38,20 @@ SOON = TODAY + dt.timedelta(days=12)
 LATER = TODAY + dt.timedelta(days=90)
 NOW = ReportingPeriod.current()
 
-# reference: (status, rating shown, overdue)
+# reference: (state shown, rating shown, overdue). Blue only for 5.1, the one signed off.
 EXPECTED_ACTIONS = {
-    "1.1": ("not_started", "not_rated", False),   # not started, not yet due
-    "1.2": ("not_started", "not_rated", True),    # not started, past its date
-    "2.1": ("in_progress", "amber", True),        # rated, past its date
-    "2.2": ("in_progress", "green", False),       # rated, due soon
-    "3.1": ("awaiting_sign_off", "blue", False),  # reported complete: waits on a coordinator, so never overdue
-    "4.1": ("in_progress", "blue", False),        # returned by a coordinator: back in progress
-    "4.2": ("in_progress", "not_rated", True),    # in progress without an update, past its date
-    "5.1": ("complete", "blue", False),           # signed off, past its date: done, not overdue
-    "5.2": ("closed", "amber", False),            # closed: keeps its last rating, counts under none
+    "1.1": ("not_started", "not_rated", False),     # not started, not yet due
+    "1.2": ("not_started", "not_rated", True),      # not started, past its date
+    "2.1": ("in_progress", "amber", True),          # rated, past its date
+    "2.2": ("in_progress", "green", False),         # rated, due soon
+    "3.1": ("awaiting_sign_off", "green", False),   # reported complete: Green until signed off, never overdue
+    "4.1": ("returned", "green", True),             # returned: its rating before the claim, overdue again
+    "4.2": ("in_progress", "not_rated", True),      # in progress without an update, past its date
+    "4.3": ("returned", "not_rated", False),        # returned, never rated before the claim
+    "5.1": ("complete", "blue", False),             # signed off, past its date: done, not overdue
+    "5.2": ("closed", "amber", False),              # closed: keeps its last rating, counts under none
 }
+STATE_WORDS = {"awaiting_sign_off": "Reported complete, awaiting sign-off", "returned": "Returned"}
 # number: recommendation rating (the rule in recommendations/rag.py)
 EXPECTED_RECOMMENDATIONS = {1: "not_rated", 2: "amber", 3: "green", 4: "green", 5: "blue", 6: "not_rated"}
 
@@ -69,17 +73,20 @@ def plan(challenge, alice, bob):
     progress(action("2.1", PAST), "amber")
     progress(action("2.2", SOON), "green")
     progress(action("3.1", PAST), "blue")
-    returned = action("4.1", LATER)
+    returned = action("4.1", PAST)
     progress(returned, "green")
     progress(returned, "blue")
     returned.return_for_work(by=alice, reason="The evidence is missing.")
     action("4.2", PAST, status=Action.Status.IN_PROGRESS)
+    unrated = action("4.3", LATER)
+    progress(unrated, "blue")
+    unrated.return_for_work(by=alice, reason="Not finished: the survey has not closed.")
     signed = action("5.1", PAST)
     progress(signed, "blue")
     signed.sign_off(by=alice)
     closed = action("5.2", PAST)
     progress(closed, "amber")
-    Action.objects.filter(pk=closed.pk).update(status=Action.Status.CLOSED)
+    closed.close(by=alice, reason="Superseded by action 2.1.")
     return {a.reference: a for a in Action.objects.filter(recommendation__challenge=challenge)}
 
 
@@ -115,13 +122,21 @@ def test_the_plan_page_and_its_exports_say_what_the_rule_says(client, carol, cha
     xlsx_rows = [dict(zip(header, [cell.value for cell in row], strict=True)) for row in sheet.iter_rows(min_row=2)]
 
     assert {row["Reference"] for row in csv_rows} == set(EXPECTED_ACTIONS)
-    for reference, (_status, rating, overdue) in EXPECTED_ACTIONS.items():
+    assert "pt-rag\">Blue<" not in page.split('id="action-plan-table"')[1].split(">5.1<")[0]
+    for reference, (state, rating, overdue) in EXPECTED_ACTIONS.items():
         row = _row_of(page, reference)
         assert (_tag(row), _says_overdue(row)) == (_label(rating), overdue), reference
+        assert STATE_LABELS[state] in row, reference
         exported = next(r for r in csv_rows if r["Reference"] == reference)
-        assert (exported["RAG rating"], exported["Overdue"]) == (_label(rating), "Yes" if overdue else "No")
+        assert (exported["RAG rating"], exported["Overdue"], exported["Status"]) == (
+            _label(rating), "Yes" if overdue else "No", STATE_LABELS[state])
         workbook_row = next(r for r in xlsx_rows if r["Reference"] == reference)
-        assert (workbook_row["RAG rating"], workbook_row["Overdue"]) == (_label(rating), "Yes" if overdue else "No")
+        assert (workbook_row["RAG rating"], workbook_row["Overdue"], workbook_row["Status"]) == (
+            _label(rating), "Yes" if overdue else "No", STATE_LABELS[state])
+    for state in {state for state, _r, _o in EXPECTED_ACTIONS.values()}:
+        filtered = client.get(reverse("action_plan", args=[challenge.slug]), {"status": state})
+        assert sorted(row.record.action.reference for row in filtered.context["table"].rows) == sorted(
+            reference for reference, (expected, _r, _o) in EXPECTED_ACTIONS.items() if expected == state)
 
 
 def test_the_dashboard_and_portfolio_count_what_the_rule_says(client, carol, challenge, plan):
@@ -132,7 +147,7 @@ def test_the_dashboard_and_portfolio_count_what_the_rule_says(client, carol, cha
                                for item in board.recommendations}
     assert sorted(then.action.reference for then in board.overdue) == sorted(
         reference for reference, (_s, _r, overdue) in EXPECTED_ACTIONS.items() if overdue)
-    counted = [rating for reference, (status, rating, _o) in EXPECTED_ACTIONS.items() if status != "closed"]
+    counted = [rating for reference, (state, rating, _o) in EXPECTED_ACTIONS.items() if state != "closed"]
     assert {item["value"]: item["count"] for item in board.action_counts} == {
         value: counted.count(value) for value in rag_rules.ORDER}
     overdue_section = response.content.decode().split('id="attention-overdue"')[1].split('id="attention-due-soon"')[0]
@@ -150,15 +165,19 @@ def test_my_actions_and_each_action_page_say_what_the_rule_says(client, bob, cha
     client.force_login(bob)
     mine = client.get(reverse("my_actions")).content.decode()
     open_part = mine.split('id="my-actions"')[1].split("</table>")[0]
-    for reference, (status, rating, overdue) in EXPECTED_ACTIONS.items():
+    for reference, (state, rating, overdue) in EXPECTED_ACTIONS.items():
         action_page = client.get(plan[reference].get_absolute_url()).content.decode()
         summary = action_page.split('id="action-status"')[1].split("</dl>")[0]
         assert (_tag(summary), _says_overdue(summary)) == (_label(rating), overdue), reference
-        if status in ("complete", "closed"):
+        assert STATE_LABELS[state] in summary, reference
+        if state == "returned":
+            assert plan[reference].sign_off_returns.get().reason in summary
+        if state in ("complete", "closed"):
             assert f">{reference} " in mine.split('id="my-actions"')[1].split("</table>")[1]
             continue
         row = _row_of(open_part, reference)
         assert (_tag(row), _says_overdue(row)) == (_label(rating), overdue), reference
+        assert (STATE_WORDS.get(state, "pt-state") in row) == (state in STATE_WORDS), reference
 
 
 def test_the_recommendation_and_challenge_pages_say_what_the_rule_says(client, carol, challenge, plan):
@@ -170,10 +189,11 @@ def test_the_recommendation_and_challenge_pages_say_what_the_rule_says(client, c
         assert _tag(overall) == _label(expected), number
         row = overview.split(f">Recommendation {number}</a>")[1].split("</tr>")[0]
         assert _tag(row) == _label(expected), number
-        for reference, (_status, rating, overdue) in EXPECTED_ACTIONS.items():
+        for reference, (state, rating, overdue) in EXPECTED_ACTIONS.items():
             if reference.startswith(f"{number}."):
                 card = page.split(f">{reference}: ")[1].split("</dl>")[0]
                 assert (_tag(card), _says_overdue(card)) == (_label(rating), overdue), reference
+                assert STATE_LABELS[state] in card, reference
 
 
 def test_a_committee_pack_says_what_the_rule_says(challenge, alice, plan):
@@ -181,7 +201,9 @@ def test_a_committee_pack_says_what_the_rule_says(challenge, alice, plan):
     recommendations = {row["number"]: row for row in snapshot["recommendations"]}
     assert {n: row["rag"] for n, row in recommendations.items()} == EXPECTED_RECOMMENDATIONS
     actions = {row["reference"]: row for r in snapshot["recommendations"] for row in r["actions"]}
-    assert {ref: (row["status"], row["rag"], row["overdue"]) for ref, row in actions.items()} == EXPECTED_ACTIONS
+    assert {ref: (row["state"], row["rag"], row["overdue"]) for ref, row in actions.items()} == EXPECTED_ACTIONS
+    assert {ref: row["status_label"] for ref, row in actions.items()} == {
+        ref: STATE_LABELS[state] for ref, (state, _r, _o) in EXPECTED_ACTIONS.items()}
     assert sorted(row["reference"] for row in snapshot["overdue_actions"]) == sorted(
         reference for reference, (_s, _r, overdue) in EXPECTED_ACTIONS.items() if overdue)
     latest = ProgressUpdate.objects.filter(action=plan["2.1"]).latest("created_at")
@@ -197,11 +219,23 @@ def test_the_progress_review_and_its_statement_say_what_the_rule_says(client, ca
     assert now == EXPECTED_RECOMMENDATIONS
 
     paragraphs = {entry["number"]: entry["text"] for entry in review_services.statement_content(review)["entries"]}
-    for reference, (status, rating, _overdue) in EXPECTED_ACTIONS.items():
+    for reference, (state, rating, _overdue) in EXPECTED_ACTIONS.items():
         paragraph = paragraphs[int(reference.split(".")[0])]
-        if status == "closed":
+        if state == "closed":
             assert f"Action {reference} " not in paragraph
-        elif rating == "not_rated":
+        elif rating == "not_rated" and state != "returned":
             assert f"Action {reference} (" in paragraph and "no progress has been reported yet" in paragraph
         else:
             assert f"Action {reference} ({_label(rating)}, {NOW}):" in paragraph, paragraph
+
+
+def test_the_reminders_ask_for_what_the_rule_says(bob, challenge, plan):
+    reminder = next(r for r in services.reminders_due() if r.officer == bob)
+    listed = {then.action.reference: (then.overdue, then.needs_update) for then in reminder.actions}
+    # Every action waiting on its officer, save 2.2: updated this period and not yet due. A returned
+    # action needs a new update even though it was updated this period.
+    waiting = {reference for reference, (state, _r, _o) in EXPECTED_ACTIONS.items()
+               if state in ("not_started", "in_progress", "returned")}
+    assert set(listed) == waiting - {"2.2"}
+    assert listed["4.1"] == (True, True) and listed["4.3"] == (False, True)
+    assert "3.1" not in listed and "5.1" not in listed and "5.2" not in listed

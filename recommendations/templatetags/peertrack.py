@@ -50,3 +50,9 @@ def rag_legend_items() -> list[dict[str, str]]:
         {"value": value, "label": rag_rules.label(value), "meaning": rag_rules.MEANINGS[value]}
         for value in rag_rules.ORDER
     ]
+
+
+@register.simple_tag
+def action_rule_text() -> str:
+    """The truth rule for an action, in the words every page that shows a rating states it."""
+    return rag_rules.ACTION_RULE_TEXT

@@ -3,7 +3,10 @@
 Who may do what (the roles are `Membership.Role`):
 
 - anyone in the action's council may read its page;
-- the lead officer and the council's coordinators may record progress;
+- the lead officer, their deputies (`Deputy`) and the council's coordinators may record
+  progress (`access.may_record_progress`); an update by anyone but the lead is recorded
+  "for" the lead officer;
+- nothing changes on an archived challenge (`access.get_challenge` refuses every POST);
 - coordinators sign off, return, edit and add actions;
 - scrutiny members and administrators only read (403 on every change);
 - a user of another council gets a 404, an anonymous user the sign-in page.
@@ -45,7 +48,7 @@ def _get_action(request: HttpRequest, slug: str, pk: int) -> tuple[ActionThen, s
     found = asof.actions_as_at(
         Action.objects.filter(recommendation__challenge=challenge, pk=pk)
         .select_related("recommendation__challenge__council", "recommendation__theme",
-                        "lead_officer", "completion_reported_by", "signed_off_by")
+                        "lead_officer", "completion_reported_by", "signed_off_by", "closed_by")
     )
     if not found:
         raise Http404("No such action.")
@@ -53,28 +56,23 @@ def _get_action(request: HttpRequest, slug: str, pk: int) -> tuple[ActionThen, s
     return found[0], role or ""
 
 
-def _may_record(request: HttpRequest, action: Action, role: str) -> bool:
-    if role == COORDINATOR:
-        return True
-    return role == Membership.Role.OFFICER and action.lead_officer_id == request.user.pk
-
-
 # The action page's side panel shows the officer's most pressing actions, not all of them.
 PANEL_SIZE = 8
 
 
 def _my_actions(request: HttpRequest) -> list[ActionThen]:
-    """Returns the actions the user leads as they stand now, in My actions' order."""
-    led = (Action.objects.visible_to(request.user).for_lead_officer(request.user)
-           .select_related("recommendation__challenge__council"))
+    """Returns the actions the user leads or deputises for, in challenges not archived, as they stand
+    now, in My actions' order."""
+    led = (Action.objects.visible_to(request.user).in_current_challenges().led_or_deputised_by(request.user)
+           .select_related("recommendation__challenge__council", "lead_officer"))
     return sorted(asof.actions_as_at(led), key=lambda then: then.officer_order)
 
 
 def _page_context(request: HttpRequest, then: ActionThen, role: str, *,
                   form: ProgressForm | None = None) -> dict[str, Any]:
     action = then.action
-    may_record = _may_record(request, action, role)
-    updates = list(action.updates.select_related("author"))
+    may_record = access.may_record_progress(request, action, role)
+    updates = list(action.updates.select_related("author", "recorded_for"))
     date_changes = list(action.due_date_changes.select_related("changed_by"))
     return {
         "challenge": action.recommendation.challenge,
@@ -107,6 +105,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         "finished_actions": [then for then in actions if not then.is_open],
         "overdue_count": sum(then.overdue for then in open_actions),
         "update_due_count": sum(then.needs_update for then in open_actions),
+        "deputising": any(then.action.lead_officer_id != request.user.pk for then in open_actions),
         "current_period": ProgressForm().periods[0],
         "nav": "my_actions",
     }
@@ -127,15 +126,16 @@ def record_progress(request: SignedInRequest, slug: str, pk: int) -> HttpRespons
     """Appends a progress update. htmx gets the refreshed fragments, a plain POST a redirect."""
     then, role = _get_action(request, slug, pk)
     action = then.action
-    if not _may_record(request, action, role):
-        raise PermissionDenied("Only the lead officer or a coordinator may record progress.")
+    if not access.may_record_progress(request, action, role):
+        raise PermissionDenied("Only the lead officer, their deputies or a coordinator may record progress.")
     form = ProgressForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
+            on_behalf = action.lead_officer if action.lead_officer_id not in (None, request.user.pk) else None
             action.record_progress(rag=data["rag"], period=data["period"],
                                    narrative=data["narrative"], evidence=data["evidence"],
-                                   next_steps=data["next_steps"], by=request.user)
+                                   next_steps=data["next_steps"], by=request.user, recorded_for=on_behalf)
         except InvalidTransition as refusal:
             # E.g. signed off a moment earlier: the message says by whom and when.
             form.add_error(None, str(refusal))

@@ -144,11 +144,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _plan(request: HttpRequest, challenge: PeerChallenge, as_of: dt.date) -> tuple[ActionPlanFilter, ActionPlanTable]:
     """Returns the filter and the sorted (not yet paged) table of the challenge's actions as at `as_of`."""
-    plan = asof.plan_as_at(challenge, as_of)
     actions = Action.objects.filter(recommendation__challenge=challenge)
-    filterset = ActionPlanFilter(request.GET or None, queryset=actions, challenge=challenge, plan=plan)
+    then = asof.actions_as_at(actions.select_related("recommendation__theme", "recommendation__challenge",
+                                                     "lead_officer"), as_of)
+    filterset = ActionPlanFilter(request.GET or None, queryset=actions, challenge=challenge, actions_then=then)
     chosen = set(filterset.qs.values_list("pk", flat=True))
-    table = ActionPlanTable([then for then in plan.actions if then.pk in chosen], as_of=as_of)
+    table = ActionPlanTable([item for item in then if item.pk in chosen], as_of=as_of)
     RequestConfig(request, paginate=False).configure(table)
     return filterset, table
 
@@ -181,6 +182,7 @@ def action_plan(request: SignedInRequest, slug: str) -> HttpResponse:
         "nav": "dashboard",
         "as_of": as_of,
         "filter": filterset,
+        "checkbox_filters": [filterset.form["rag"], filterset.form["status"]],
         "table": table,
         "errors": errors,
         "kept": _kept_params(request, "as_of", "page"),

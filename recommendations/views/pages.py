@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from recommendations import access, asof
 from recommendations import rag as rag_rules
-from recommendations.models import Action, Council, PeerChallenge, Recommendation
+from recommendations.models import Action, Council, Membership, PeerChallenge, Recommendation
 
 
 @login_required
@@ -65,6 +65,21 @@ def recommendation_detail(request: HttpRequest, slug: str, number: int) -> HttpR
         "can_coordinate": access.role_in(request, recommendation.challenge.council) == "coordinator",
     }
     return render(request, "recommendations/recommendation_detail.html", context)
+
+
+@login_required
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads: a coordinator to the inbox, someone who leads or deputises for open
+    actions to My actions, everyone else to their challenges."""
+    user = request.user
+    memberships = Membership.objects.active().filter(user=user)
+    if memberships.filter(role=Membership.Role.COORDINATOR).exists():
+        return redirect("inbox")
+    if (Action.objects.visible_to(user).in_current_challenges().led_or_deputised_by(user)
+            .exclude(status__in=asof.FINISHED).exists()):
+        return redirect("my_actions")
+    return redirect("home")
 
 
 @require_GET

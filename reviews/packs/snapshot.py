@@ -125,6 +125,8 @@ def build_snapshot(
                 "directorate": action.directorate,
                 "due_date": then.due_date.isoformat() if then.due_date else None,
                 "status": then.status,
+                # "returned" split out of "in_progress": the state the plan shows (asof.STATE_LABELS).
+                "state": then.state,
                 "status_label": then.status_label,
                 "rag": then.rating,
                 "overdue": then.overdue,

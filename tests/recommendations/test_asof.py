@@ -87,8 +87,9 @@ def test_without_history_the_status_comes_from_the_sign_off_and_report_times(cha
     august = status_on(dt.date(2024, 8, 15))
     assert (august.status, august.rating, august.overdue) == (Action.Status.IN_PROGRESS, NOT_RATED, False)
     september = status_on(dt.date(2024, 9, 15))
+    # Reported complete but not signed off: Green, never Blue (the truth rule).
     assert (september.status, september.rating, september.overdue) == (
-        Action.Status.AWAITING_SIGN_OFF, Rag.BLUE, False)
+        Action.Status.AWAITING_SIGN_OFF, Rag.GREEN, False)
     assert asof.plan_as_at(challenge, dt.date(2024, 9, 15)).ratings()[recommendation.pk] == Rag.GREEN
     october = status_on(dt.date(2024, 10, 2))
     assert (october.status, october.rating) == (Action.Status.COMPLETE, Rag.BLUE)

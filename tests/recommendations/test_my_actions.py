@@ -94,7 +94,7 @@ def test_other_roles_see_their_own_empty_list(client, action, persona, request):
     client.force_login(request.getfixturevalue(persona))
     response = client.get(URL)
     assert response.status_code == 200
-    assert "You do not lead any open actions." in response.content.decode()
+    assert "You do not lead or deputise for any open actions." in response.content.decode()
 
 
 def test_query_count_is_bounded(client, challenge, bob, django_assert_max_num_queries):

@@ -210,13 +210,14 @@ def _xlsx_rows(client, challenge, query=""):
 
 
 @pytest.mark.django_db
-def test_exports_end_with_an_origin_column_in_words(client, carol, plan):
+def test_exports_have_an_origin_column_in_words_after_the_original_columns(client, carol, plan):
     challenge = plan["plan"].recommendation.challenge
     client.force_login(carol)
-    assert HEADERS[-1] == "Origin"
+    # New columns go at the end, so the ones people read by position stay where they were.
+    assert HEADERS[11:] == ["Origin", "Status"]
     for rows in (_csv_rows(client, challenge), _xlsx_rows(client, challenge)):
         assert rows[0] == HEADERS
-        assert [(row[0], row[-1]) for row in rows[1:]] == [("1.1", "Action plan"), ("1.2", LABEL)]
+        assert [(row[0], row[11]) for row in rows[1:]] == [("1.1", "Action plan"), ("1.2", LABEL)]
 
 
 @pytest.mark.django_db
@@ -233,11 +234,11 @@ def test_exports_still_quote_formula_text_in_review_actions(client, carol, recom
                           description="=HYPERLINK(\"http://evil\",\"x\")")
     client.force_login(carol)
     csv_row = _csv_rows(client, recommendation.challenge)[1]
-    assert csv_row[4] == "'=HYPERLINK(\"http://evil\",\"x\")" and csv_row[-1] == LABEL
+    assert csv_row[4] == "'=HYPERLINK(\"http://evil\",\"x\")" and csv_row[11] == LABEL
     response = client.get(reverse("action_plan_xlsx", args=[recommendation.challenge.slug]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(row=2, column=5).data_type == "s"
-    assert sheet.cell(row=2, column=len(HEADERS)).value == LABEL
+    assert sheet.cell(row=2, column=HEADERS.index("Origin") + 1).value == LABEL
 
 
 # My actions
