@@ -115,6 +115,22 @@ def register_id_converter() -> None:
         register_converter(IdConverter, "id")
 
 
+def command_date(text: str, *, option: str) -> dt.date:
+    """Returns the date a management command's `option` was given (year-month-day, years 1990 to
+    2100), or raises CommandError saying what is wrong in plain English."""
+    from django.core.management.base import CommandError
+
+    try:
+        if has_other_digits(text):
+            raise ValueError
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(f"{option} must be a date like 2024-11-22, not {text[:40]!r}.") from None
+    if not year_in_range(day.year):
+        raise CommandError(f"{option}: {YEAR_MESSAGE}, not {day.year}.")
+    return day
+
+
 # --- form fields -----------------------------------------------------------------------
 
 

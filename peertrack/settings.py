@@ -177,7 +177,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="peertrack@localhost"
 PEERTRACK_BASE_URL = env_str("PEERTRACK_BASE_URL", default="http://localhost:8000").rstrip("/")
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"  # TEMP until the inbox URL exists
+# Where signing in leads without a ?next=: the inbox, My actions or the challenges, by role.
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"

@@ -150,6 +150,19 @@ class _Loader:
             self.load_user(council, person)
         for challenge in document["challenges"]:
             self.load_challenge(council, challenge)
+        self.archive_finished_cycles(document)
+
+    def archive_finished_cycles(self, document: dict[str, Any]) -> None:
+        """Archives each of the document's challenges but the latest: a cycle ends when the next begins.
+
+        Archived by the document's coordinator; already archived, nothing changes.
+        """
+        coordinator = next((self.users[person["key"]] for person in document["users"]
+                            if person["role"] == Membership.Role.COORDINATOR), None)
+        earlier = sorted(document["challenges"], key=lambda data: data["onsite_start"])[:-1]
+        for data in earlier:
+            if PeerChallenge.objects.get(slug=data["slug"]).archive(by=coordinator):
+                self.report.changed["archived challenges"] += 1
 
     def load_user(self, council: Council, person: dict[str, Any]) -> None:
         User = get_user_model()

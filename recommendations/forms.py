@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from peertrack import inputs
 from recommendations import rag as rag_rules
-from recommendations.models import Action, Council, Membership, ProgressUpdate, Recommendation
+from recommendations.models import Action, Council, Deputy, Membership, ProgressUpdate, Recommendation
 from recommendations.periods import ReportingPeriod
 from recommendations.rag import Rag
 
@@ -372,3 +373,114 @@ def read_date(query: Any, name: str, *, default: dt.date, what: str,
                           note=f"{long_date(day)} is later than {long_date(latest)}, so "
                                f"{long_date(latest)} is shown.")
     return DateChoice(date=day, requested=raw)
+
+
+# --- closing actions and naming deputies ---------------------------------------------------
+
+
+class CloseForm(forms.Form):
+    """A coordinator's reason for closing an action (superseded, or no longer needed)."""
+
+    reason = _text("Why is the action being closed?", required=True, max_length=2000,
+                   missing="Say why the action is being closed")
+
+
+class ReopenForm(forms.Form):
+    """A coordinator's reason for opening a closed action again."""
+
+    reason = _text("Why is the action being reopened?", required=True, max_length=2000,
+                   missing="Say why the action is being reopened")
+
+
+class DeputyForm(DatePartsForm):
+    """Names a deputy who may record progress for a lead officer until the end of a date.
+
+    For one action (`action`: the lead is its lead officer), or for every action an officer
+    leads in `council`: an officer names deputies for themselves (`lead`), a coordinator
+    chooses the officer (no `lead`: the form has a `lead_officer` field). The deputy must be
+    an active officer or coordinator of the council, not the lead, and the end date today or
+    later; someone already deputising for the same actions is refused rather than named twice.
+    """
+
+    def __init__(self, *args: Any, council: Council, action: Action | None = None, lead: Any = None,
+                 today: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.council = council
+        self.action = action
+        self.lead = action.lead_officer if action is not None else lead
+        self.today = today or timezone.localdate()
+        self.people = Action.possible_lead_officers(
+            council, roles=[Membership.Role.OFFICER, Membership.Role.COORDINATOR],
+        ).order_by("first_name", "last_name", "username")
+        self.not_member = f"Choose a deputy who is an officer or coordinator of {council.name}"
+        if action is None and lead is None:
+            field = forms.ModelChoiceField(
+                label="Whose actions", queryset=self.people, error_messages={
+                    "required": "Select the officer whose actions the deputy will cover",
+                    "invalid_choice": f"Choose an officer or coordinator of {council.name} from the list"})
+            offer(field, self.people, person_name)
+            self.fields["lead_officer"] = field
+        # Any account is looked up, so that someone who may not deputise gets a message saying
+        # why rather than "not one of the choices"; only the council's people are offered.
+        self.fields["deputy"] = forms.ModelChoiceField(
+            label="Deputy", queryset=get_user_model().objects.all(),
+            error_messages={"required": "Select who will deputise", "invalid_choice": self.not_member})
+        self.fields.update(self.date_parts_fields("ends_on"))
+
+    @property
+    def deputy_options(self) -> list[tuple[int, str]]:
+        """The people offered as deputy: the council's officers and coordinators, less a known lead."""
+        people = self.people.exclude(pk=self.lead.pk) if self.lead is not None else self.people
+        return [(person.pk, person_name(person)) for person in people]
+
+    @property
+    def ends_on_parts(self) -> dict[str, Any]:
+        return self.date_parts("ends_on")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        lead = self.lead if self.lead is not None else cleaned.get("lead_officer")
+        deputy = cleaned.get("deputy")
+        if self.action is not None and lead is None:
+            self.add_error(None, "This action has no lead officer, so there is nobody to deputise for. "
+                                 "Choose its lead officer first.")
+        if deputy is not None and not self.people.filter(pk=deputy.pk).exists():
+            self.add_error("deputy", self.not_member)
+        elif deputy is not None and lead is not None and deputy.pk == lead.pk:
+            whose = "this action" if self.action is not None else "these actions"
+            self.add_error("deputy", f"{person_name(lead)} leads {whose}, so cannot be their own deputy: "
+                                     "choose someone else")
+        elif deputy is not None and lead is not None:
+            already = self._same_cover(deputy, lead).first()
+            if already is not None:
+                self.add_error("deputy", f"{person_name(deputy)} is already a deputy for "
+                                         f"{self._scope(lead)} until the end of {long_date(already.ends_on)}. "
+                                         "To change the date, end that first")
+        ends_on = self.clean_date_parts("ends_on", "End date", required=True)
+        if ends_on is not None and ends_on < self.today:
+            self.add_error("ends_on_day", f"The end date must be today or later: today is {long_date(self.today)}")
+        cleaned["ends_on"] = ends_on
+        cleaned["lead"] = lead
+        return cleaned
+
+    def _same_cover(self, deputy: Any, lead: Any) -> QuerySet[Deputy]:
+        named = Deputy.objects.active(self.today).filter(council=self.council, deputy=deputy)
+        if self.action is not None:
+            return named.filter(action=self.action)
+        return named.filter(lead_officer=lead)
+
+    def _scope(self, lead: Any) -> str:
+        if self.action is not None:
+            return f"action {self.action.reference}"
+        return f"all of {person_name(lead)}’s actions"
+
+    def save(self, *, by: Any) -> Deputy:
+        """Stores the deputy, named by `by`."""
+        data = self.cleaned_data
+        deputy = Deputy(council=self.council, deputy=data["deputy"], action=self.action,
+                        lead_officer=None if self.action is not None else data["lead"],
+                        ends_on=data["ends_on"], named_by=by)
+        deputy._history_user = by  # type: ignore[attr-defined]
+        deputy.save()
+        return deputy

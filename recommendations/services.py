@@ -46,7 +46,7 @@ _LABELS = {
     "start_date": "Start date",
 }
 
-_USER_FIELDS = {"lead_officer", "completion_reported_by", "signed_off_by", "author"}
+_USER_FIELDS = {"lead_officer", "completion_reported_by", "signed_off_by", "closed_by", "author", "recorded_for"}
 NOBODY = "Imported (no person recorded)"
 
 
@@ -141,7 +141,9 @@ def action_history(action: Action) -> list[HistoryEntry]:
     user_ids: set[int] = set()
     for record in action_records:
         user_ids.update(filter(None, (record.lead_officer_id, record.completion_reported_by_id,
-                                      record.signed_off_by_id)))
+                                      record.signed_off_by_id, record.closed_by_id)))
+    for record in update_records:
+        user_ids.update(filter(None, (record.recorded_for_id,)))
     fmt = _Formatter(user_ids, {record.theme_id for record in recommendation_records
                                 if record.theme_id})
 

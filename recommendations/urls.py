@@ -1,7 +1,7 @@
 from django.urls import path
 
 from peertrack import inputs
-from recommendations.views import actions, dashboards, imports, pages
+from recommendations.views import actions, closing, dashboards, deputies, imports, inbox, pages
 
 # "<id:...>": 1 to 19 ASCII digits that fit 64 bits; any other id is a 404 (peertrack/inputs.py).
 inputs.register_id_converter()
@@ -58,4 +58,28 @@ urlpatterns += [
          name="action_plan_template"),
     path("challenges/<slug:slug>/action-plan/export.xlsx", imports.action_plan_export,
          name="action_plan_export"),
+]
+
+# Closing actions and archiving challenges (views/closing.py); deputies (views/deputies.py).
+urlpatterns += [
+    path("challenges/<slug:slug>/actions/<id:pk>/close/", closing.close_action, name="action_close"),
+    path("challenges/<slug:slug>/actions/<id:pk>/reopen/", closing.reopen_action, name="action_reopen"),
+    path("challenges/<slug:slug>/archive/", closing.archive_challenge, name="challenge_archive"),
+    # The one URL an archived challenge still takes a POST at (access.CHANGES_WHILE_ARCHIVED).
+    path("challenges/<slug:slug>/unarchive/", closing.unarchive_challenge, name="challenge_unarchive"),
+    path("challenges/<slug:slug>/actions/<id:pk>/deputies/", deputies.action_deputies,
+         name="action_deputies"),
+    path("challenges/<slug:slug>/actions/<id:pk>/deputies/<id:deputy_pk>/end/", deputies.end_action_deputy,
+         name="action_deputy_end"),
+    path("councils/<slug:council_slug>/deputies/", deputies.council_deputies, name="deputies"),
+    path("councils/<slug:council_slug>/deputies/<id:deputy_pk>/end/", deputies.end_deputy,
+         name="deputy_end"),
+]
+
+# The coordinator's inbox: what needs their attention, signing off and returning (views/inbox.py).
+urlpatterns += [
+    path("inbox/", inbox.inbox_page, name="inbox"),
+    path("inbox/sign-off/", inbox.sign_off, name="inbox_sign_off"),
+    path("inbox/challenges/<slug:slug>/actions/<id:pk>/return/", inbox.return_for_work,
+         name="inbox_return"),
 ]

@@ -9,7 +9,10 @@ action), OFFICER, SCRUTINY, ADMINISTRATOR (members of the object's council);
 GUEST (unexpired guest access to the object's challenge); STRANGER (signed in
 but neither: another council, an expired guest, a guest of another challenge);
 MIXED (the URL names a challenge the user may see but an object of another
-challenge or council: an ID swapped into a good URL).
+challenge or council: an ID swapped into a good URL). DEPUTY: an officer of the council
+named as an active deputy (`Deputy`) for the URL's action; a table that does not name
+DEPUTY gives them an officer's answer, so a deputy has an officer's rights and only
+what a table adds (recording progress on that action).
 
 The admin (ADR for item 1 of issue 12): a scoped fix-up tool for a council's
 coordinators and administrators, who are staff with model permissions and never
@@ -33,6 +36,7 @@ ADMINISTRATOR = "administrator"
 GUEST = "guest"
 STRANGER = "stranger"
 MIXED = "mixed"
+DEPUTY = "deputy"
 
 MEMBERS = (COORDINATOR, LEAD, OFFICER, SCRUTINY, ADMINISTRATOR)
 READERS = (*MEMBERS, GUEST)
@@ -119,7 +123,10 @@ def table(get: dict[tuple[str, ...], Outcome], post: dict[tuple[str, ...], Outco
             return anonymous_post if case.method == "POST" and anonymous_post else anonymous
         if case.standing == MIXED:
             return REFUSED
-        return by_method[case.method][case.standing]
+        rules = by_method[case.method]
+        if case.standing == DEPUTY and DEPUTY not in rules:
+            return rules[OFFICER]
+        return rules[case.standing]
 
     return policy
 
@@ -144,6 +151,26 @@ COORDINATE_RETURN = table({(COORDINATOR,): WRITE, OTHERS: FORBIDDEN, (STRANGER,)
 LEAD_OR_COORDINATOR_POST = table(
     {SIGNED_IN: NOT_ALLOWED},
     {(COORDINATOR, LEAD): WRITE, NOT_LEADS: FORBIDDEN, (STRANGER,): NOT_FOUND})
+# Progress: the lead officer, an active deputy for the action and coordinators record it.
+RECORD_PROGRESS = table(
+    {SIGNED_IN: NOT_ALLOWED},
+    {(COORDINATOR, LEAD, DEPUTY): WRITE, NOT_LEADS: FORBIDDEN, (STRANGER,): NOT_FOUND})
+# Closing, reopening, archiving, unarchiving: the page (200) or, when the action or challenge
+# is not in a state for it (e.g. reopening an open action), a redirect with the reason.
+COORDINATE_STATE = table({(COORDINATOR,): WRITE, OTHERS: FORBIDDEN, (STRANGER,): NOT_FOUND},
+                         {(COORDINATOR,): WRITE, OTHERS: FORBIDDEN, (STRANGER,): NOT_FOUND})
+# An action's deputies: its coordinators and its lead officer name and end them.
+LEAD_OR_COORDINATOR = table(
+    {(COORDINATOR, LEAD): OK, NOT_LEADS: FORBIDDEN, (STRANGER,): NOT_FOUND},
+    {(COORDINATOR, LEAD): WRITE, NOT_LEADS: FORBIDDEN, (STRANGER,): NOT_FOUND})
+# The council's deputies: its officers (for their own actions) and coordinators (for anyone's).
+OFFICERS_AND_COORDINATORS = table(
+    {(COORDINATOR, LEAD, OFFICER): OK, (SCRUTINY, ADMINISTRATOR, GUEST): FORBIDDEN, (STRANGER,): NOT_FOUND},
+    {(COORDINATOR, LEAD, OFFICER): WRITE, (SCRUTINY, ADMINISTRATOR, GUEST): FORBIDDEN, (STRANGER,): NOT_FOUND})
+# The coordinator's inbox names no council: whoever coordinates one may use it, nobody else.
+INBOX = table({(COORDINATOR,): OK, (*OTHERS, STRANGER): FORBIDDEN}, {SIGNED_IN: NOT_ALLOWED})
+# Signing off from the inbox: a redirect with what was done (or why not); the actions are in the form.
+INBOX_POST = table({SIGNED_IN: NOT_ALLOWED}, {(COORDINATOR,): WRITE, (*OTHERS, STRANGER): FORBIDDEN})
 SIGN_IN_PAGE = table({SIGNED_IN: REDIRECT}, {SIGNED_IN: REDIRECT}, anonymous=WRITE)
 SIGNED_OUT = _outcome("signed out, sent to sign in", 302, may_write=True, redirect_to="/sign-in/")
 SIGN_OUT = table({SIGNED_IN: NOT_ALLOWED}, {SIGNED_IN: SIGNED_OUT}, anonymous=NOT_ALLOWED,
@@ -185,7 +212,7 @@ EXPECTED: dict[str, Policy] = {
     "review_index": READ,
     "review_detail": READ,
     "statement_pdf": READ,
-    "action_progress": LEAD_OR_COORDINATOR_POST,
+    "action_progress": RECORD_PROGRESS,
     "action_sign_off": COORDINATE_POST,
     "action_return": COORDINATE_RETURN,
     "action_edit": COORDINATE,
@@ -215,6 +242,18 @@ EXPECTED: dict[str, Policy] = {
     "guest_list": COORDINATE,
     "guest_end": COORDINATE_POST,
     "guest_set_password": _guest_password,
+    "action_close": COORDINATE_STATE,
+    "action_reopen": COORDINATE_STATE,
+    "challenge_archive": COORDINATE_STATE,
+    "challenge_unarchive": COORDINATE_STATE,
+    "action_deputies": LEAD_OR_COORDINATOR,
+    # Ending a deputy early: a coordinator, or the lead officer the deputy covers.
+    "action_deputy_end": LEAD_OR_COORDINATOR_POST,
+    "deputies": OFFICERS_AND_COORDINATORS,
+    "deputy_end": LEAD_OR_COORDINATOR_POST,
+    "inbox": INBOX,
+    "inbox_sign_off": INBOX_POST,
+    "inbox_return": COORDINATE_POST,
 }
 
 

@@ -130,6 +130,9 @@ def world(settings: Any, tmp_path: Any, alice: Any, bob: Any, carol: Any, challe
     factories.make_update(action=action, rag="amber", author=bob)
     awaiting = factories.make_action(recommendation=recommendation, reference="1.2", lead_officer=bob,
                                      status=Action.Status.AWAITING_SIGN_OFF)
+    # Closed, so the reopen form has something to reopen.
+    factories.make_action(recommendation=recommendation, reference="1.3", lead_officer=bob).close(
+        by=alice, reason="Superseded by 1.2.")
     peers = [make_peer(challenge=challenge, name="Pat Leader", position=1),
              make_peer(challenge=challenge, name="Sam Manager", position=2)]
     review = make_review(challenge=challenge, peers=peers)
@@ -186,6 +189,7 @@ def _r(name: str, *args: Callable[[World], Any]) -> Callable[[World], str]:
 SLUG = lambda w: w.slug  # noqa: E731
 ACTION = lambda w: w.action.pk  # noqa: E731
 REVIEW = lambda w: w.review.pk  # noqa: E731
+CLOSED = lambda w: w.recommendation.actions.get(reference="1.3").pk  # noqa: E731
 
 FORM_VIEWS: list[FormView] = [
     FormView("sign in", ("SignInForm",), _r("login"), _r("login"), persona="",
@@ -199,6 +203,16 @@ FORM_VIEWS: list[FormView] = [
              _r("action_return", SLUG, lambda w: w.awaiting.pk), valid=lambda w: {"reason": "Not yet"}),
     FormView("edit action", ("ActionEditForm",), _r("action_edit", SLUG, ACTION), _r("action_edit", SLUG, ACTION),
              valid=lambda w: {"reason": "Moved"}),
+    FormView("close action", ("CloseForm",), _r("action_close", SLUG, ACTION), _r("action_close", SLUG, ACTION),
+             valid=lambda w: {"reason": "Superseded"}),
+    FormView("reopen action", ("ReopenForm",), _r("action_reopen", SLUG, CLOSED), _r("action_reopen", SLUG, CLOSED),
+             valid=lambda w: {"reason": "Needed again"}),
+    FormView("action deputy", ("DeputyForm",), _r("action_deputies", SLUG, ACTION), _r("action_deputies", SLUG, ACTION),
+             valid=lambda w: {"deputy": str(w.alice.pk), **_date("ends_on", _today() + dt.timedelta(days=7))}),
+    FormView("council deputy", ("DeputyForm",), _r("deputies", lambda w: "northtown"),
+             _r("deputies", lambda w: "northtown"),
+             valid=lambda w: {"lead_officer": str(w.action.lead_officer_id), "deputy": str(w.alice.pk),
+                              **_date("ends_on", _today() + dt.timedelta(days=7))}),
     FormView("add action", ("NewActionForm",), _r("action_add", SLUG, lambda w: 1), _r("action_add", SLUG, lambda w: 1),
              valid=lambda w: {"reference": "1.9", "description": "New", **_date("due_date", dt.date(2025, 3, 31))}),
     FormView("new challenge", ("ChallengeForm",), _r("challenge_create", lambda w: "northtown"),

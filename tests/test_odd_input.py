@@ -420,3 +420,15 @@ def test_a_pdf_is_made_without_control_characters(monkeypatch: Any) -> None:
 def test_a_nul_in_a_sign_in_username_is_no_server_error(client: Any, bob: Any) -> None:
     response = client.post(reverse("login"), {"username": "bob\x00", "password": factories.PASSWORD})
     assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize(("command", "option"), [("send_update_reminders", "--today"), ("export_pack", "--as-of")])
+@pytest.mark.parametrize("value", ["9999-01-01", "0001-01-01", "2024-13-01", "٢٠٢٤-٠١-٠١", "tomorrow"])
+@pytest.mark.django_db
+def test_a_command_date_outside_the_rules_is_refused_in_words(command, option, value, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=f"^{option}"):
+        call_command(command, option, value, *(["--challenge", "x", "--out", str(tmp_path / "x.pdf")]
+                                               if command == "export_pack" else ["--dry-run"]))

@@ -46,7 +46,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from recommendations.models import Action, Council, GuestAccess, Membership, PeerChallenge, Recommendation
+from recommendations.models import Action, Council, Deputy, GuestAccess, Membership, PeerChallenge, Recommendation
 from recommendations.periods import ReportingPeriod
 from reviews.models import (
     CommitteeMeeting,
@@ -155,6 +155,8 @@ PERSONAS = [
     Persona("anonymous"),
     Persona("officer (lead)", "bob", "northtown", matrix.LEAD, sees=NORTHTOWN_SEES),
     Persona("second officer", "olive", "northtown", matrix.OFFICER, sees=NORTHTOWN_SEES),
+    # An officer named as active deputy for the own challenge's action (ended on the second's).
+    Persona("deputy", "dina", "northtown", matrix.DEPUTY, sees=NORTHTOWN_SEES),
     Persona("coordinator", "alice", "northtown", matrix.COORDINATOR, staff="coordinator",
             sees=NORTHTOWN_SEES),
     Persona("scrutiny", "carol", "northtown", matrix.SCRUTINY, sees=NORTHTOWN_SEES),
@@ -282,6 +284,7 @@ def build_world() -> World:
         "alice": _user("alice", northtown, role.COORDINATOR, f"Coordinator {nt}", staff="coordinator"),
         "bob": _user("bob", northtown, role.OFFICER, f"Lead {nt}"),
         "olive": _user("olive", northtown, role.OFFICER, f"Other {nt}"),
+        "dina": _user("dina", northtown, role.OFFICER, f"Deputy {nt}"),
         "carol": _user("carol", northtown, role.SCRUTINY, f"Councillor {nt}"),
         "dave": _user("dave", northtown, role.ADMINISTRATOR, f"Admin {nt}", staff="administrator"),
         "mallory": _user("mallory", southport, role.OFFICER, f"Elsewhere {sp}"),
@@ -301,6 +304,15 @@ def build_world() -> World:
     _guest("ed", bundles["nt24"], "Expired", expires_on=today - dt.timedelta(days=1))
     for key, access in accesses.items():
         bundles[key].objects["recommendations.guestaccess"] = access
+    deputies = {  # (deputy, named by, ends on): active on the own challenge's action, ended on the second's
+        "nt24": (users["dina"], users["alice"], today + dt.timedelta(days=30)),
+        "nt18": (users["dina"], users["alice"], today - dt.timedelta(days=1)),
+        "sp": (users["sally"], users["sally"], today + dt.timedelta(days=30)),
+    }
+    for key, (deputy, named_by, ends_on) in deputies.items():
+        bundles[key].objects["recommendations.deputy"] = Deputy.objects.create(
+            council=bundles[key].challenge.council, deputy=deputy, action=bundles[key]["recommendations.action"],
+            ends_on=ends_on, named_by=named_by)
     User = get_user_model()
     users.update({name: User.objects.get(username=name) for name in ("gina", "ed")})
     group = Group.objects.create(name="Planners")
@@ -355,7 +367,7 @@ def _kinds(route: Route, world: World) -> list[str]:
     if "slug" in names:
         return ["own", "second", "foreign", *(MIXED_KINDS if names - {"slug"} else [])]
     if "council_slug" in names:
-        return ["own", "foreign"]
+        return ["own", "foreign", *(["mixed council"] if names - {"council_slug"} else [])]
     if "uidb64" in names:
         return ["valid link", "invalid link"]
     if names or route.positional:
@@ -394,6 +406,8 @@ def _product_kwargs(route: Route, kind: str, world: World) -> dict[str, Any]:
             values[name] = object_bundle["recommendations.guestaccess"].pk
         elif name == "evidence_pk":
             values[name] = object_bundle["reviews.statementevidence"].pk
+        elif name == "deputy_pk":
+            values[name] = object_bundle["recommendations.deputy"].pk
         else:
             raise AssertionError(f"The permission matrix cannot fill <{name}> in {route.route}: "
                                  "teach _product_kwargs in tests/test_permission_matrix.py.")
@@ -530,6 +544,8 @@ def standing(persona: Persona, route: Route, kind: str) -> str:
         may_open = persona.council == "northtown" or persona.guest_of == "nt24"
         return matrix.MIXED if may_open else matrix.STRANGER
     if persona.council == council:
+        if persona.role == matrix.DEPUTY and kind != "own":
+            return matrix.OFFICER  # the deputy's cover of the second challenge's action has ended
         return persona.role or matrix.STRANGER
     if persona.guest_of is not None and KIND_COUNCIL[_guest_kind(persona)] == council:
         if kind == "own" and "council_slug" in route.arg_names:
@@ -551,9 +567,11 @@ WATCHED_VALUES: list[tuple[type[models.Model], tuple[str, ...]]] = [
     (get_user_model(), ("username", "password", "is_active", "is_staff", "is_superuser", "email")),
     (Membership, ("user_id", "council_id", "role", "expires_on")),
     (GuestAccess, ("user_id", "challenge_id", "expires_on")),
-    (Action, ("recommendation_id", "status", "version", "lead_officer_id", "due_date", "signed_off_at")),
+    (Action, ("recommendation_id", "status", "version", "lead_officer_id", "due_date", "signed_off_at",
+              "closed_at")),
     (Recommendation, ("challenge_id", "number", "title", "theme_id", "response")),
-    (PeerChallenge, ("council_id", "slug", "title")),
+    (PeerChallenge, ("council_id", "slug", "title", "archived_at")),
+    (Deputy, ("council_id", "deputy_id", "action_id", "lead_officer_id", "ends_on")),
     (ProgressReview, ("challenge_id", "statement_status", "statement_introduction", "overall_feedback")),
 ]
 # Signing in and out writes sessions; it is not a change a refused request made.

@@ -24,6 +24,7 @@ def demo(transactional_db, settings, tmp_path):
 
 def test_coordinator_creates_a_challenge_pastes_recommendations_and_imports_a_plan(page, demo, tmp_path):
     sign_in(page, "coordinator", DEMO_PASSWORDS["coordinator"])
+    page.get_by_role("link", name="Challenges", exact=True).click()  # a coordinator lands on the inbox
     page.get_by_role("link", name="Create a challenge").first.click()
     assert_accessible(page, "import-challenge-create")
 

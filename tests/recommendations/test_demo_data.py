@@ -186,3 +186,15 @@ def test_loading_again_demotes_an_administrator_an_earlier_demo_made_superuser(d
     assert not admin.is_superuser
     assert admin.has_perm("recommendations.change_membership")
     assert not admin.has_perm("recommendations.change_recommendation")
+
+
+def test_the_2018_challenge_is_archived_as_its_cycle_ended_when_2024_began(demo):
+    c2018 = PeerChallenge.objects.get(slug="coventry-2018")
+    assert c2018.is_archived
+    assert c2018.archived_by.username == "coordinator"
+    assert not PeerChallenge.objects.get(slug="coventry-2024").is_archived
+    assert not PeerChallenge.objects.get(slug="demo-borough-2025").is_archived
+    # Loading again leaves it archived, by the same person at the same moment.
+    with override_settings(DEBUG=True):
+        assert load_demo(with_logins=True).touched == 0
+    assert PeerChallenge.objects.get(slug="coventry-2018").archived_at == c2018.archived_at

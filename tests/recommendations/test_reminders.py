@@ -31,7 +31,10 @@ def expected_from_fixtures(today: dt.date) -> set[tuple[str, str]]:
     period = str(ReportingPeriod.for_date(today))
     expected = set()
     for path in FIXTURES:
-        for challenge in json.loads(path.read_text())["challenges"]:
+        challenges = json.loads(path.read_text())["challenges"]
+        # load_demo archives every challenge but a council's latest (its cycle is over): no reminders.
+        latest = max(challenges, key=lambda challenge: challenge["onsite_start"])
+        for challenge in [latest]:
             for recommendation in challenge["recommendations"]:
                 for action in recommendation.get("actions", []):
                     updates = [u for u in action.get("updates", [])
@@ -72,18 +75,19 @@ def test_dry_run_lists_exactly_the_overdue_and_not_updated_demo_actions(demo):
     assert {ref for slug, ref in rows if slug == "coventry-2024"} == {
         "1.1", "1.2", "2.2", "6.2", "8.3"}
     assert not any(slug == "demo-borough-2025" for slug, _ in rows)  # did not exist yet
-    assert "Dry run: 6 email(s) would be sent; none were." in out.getvalue()
+    assert "Dry run: 3 email(s) would be sent; none were." in out.getvalue()
     assert mail.outbox == []
 
 
 def test_sends_one_email_per_officer_with_links(demo):
     call_command("send_update_reminders", "--today", "2024-11-22", stdout=io.StringIO())
-    assert len(mail.outbox) == 6
+    # One per officer with something due in the 2024 challenge; the 2018 one is archived.
+    assert len(mail.outbox) == 3
     priya = next(m for m in mail.outbox if m.to == ["priya.shah@demo.peertrack.invalid"])
     action = Action.objects.get(recommendation__challenge__slug="coventry-2024", reference="2.2")
     assert f"{settings.PEERTRACK_BASE_URL}{action.get_absolute_url()}" in priya.body
     assert "Overdue: it was due on 31 October 2024" in priya.body
-    assert priya.subject == "4 actions need your update for 2024/25 Q3"
+    assert priya.subject == "2 actions need your update for 2024/25 Q3"  # her 2018 actions are archived
     html, mimetype = priya.alternatives[0]
     assert mimetype == "text/html" and action.get_absolute_url() in html
 

@@ -13,20 +13,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from peertrack import inputs
 from recommendations.models import Action
 from recommendations.periods import ReportingPeriod
 from recommendations.services import Reminder, reminders_due
 
 
 def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--today must be a date like 2024-11-22, not {text!r}.") from None
+    return inputs.command_date(text, option="--today")
 
 
 class Command(BaseCommand):

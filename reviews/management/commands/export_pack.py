@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from peertrack import inputs
 from recommendations.models import PeerChallenge
 from reviews.models import CommitteeReport, starter_report
 from reviews.packs.pdf import render_pdf
@@ -17,10 +18,7 @@ from reviews.packs.snapshot import build_snapshot
 
 
 def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{value!r} is not a date like 2024-06-30.") from None
+    return inputs.command_date(value, option="--as-of")
 
 
 class Command(BaseCommand):

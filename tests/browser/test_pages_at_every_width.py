@@ -1,0 +1,66 @@
+"""Every page that reads the plan as at a date, for each person who lands on it, at 1280 and 320 px.
+
+axe-core (WCAG 2.2 AA) finds nothing, the page does not scroll sideways at 320 px, and a screenshot
+is kept for a person to look at (screenshots/pages-<name>-<width>.png).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from recommendations.demo import DEMO_PASSWORDS, load_demo
+from recommendations.models import Action, PeerChallenge
+from reviews.models import ProgressReview
+from tests.browser.conftest import assert_accessible, sign_in
+
+
+@pytest.fixture
+def demo(transactional_db):
+    with override_settings(DEBUG=True):
+        load_demo(with_logins=True)
+
+
+def _pages(person: str) -> dict[str, str]:
+    challenge = PeerChallenge.objects.get(slug="coventry-2024")
+    action = Action.objects.filter(recommendation__challenge=challenge).order_by("reference").first()
+    review = ProgressReview.objects.filter(challenge=challenge).first()
+    pages = {
+        "home": "/",
+        "challenge": challenge.get_absolute_url(),
+        "archived-challenge": PeerChallenge.objects.get(slug="coventry-2018").get_absolute_url(),
+        "recommendation": action.recommendation.get_absolute_url(),
+        "action": action.get_absolute_url(),
+        "dashboard": f"/challenges/{challenge.slug}/dashboard/",
+        "dashboard-past": f"/challenges/{challenge.slug}/dashboard/?as_of=2024-11-22",
+        "plan": f"/challenges/{challenge.slug}/plan/?status=in_progress&status=returned",
+        "portfolio": "/portfolio/",
+    }
+    if review is not None:
+        pages["review"] = review.get_absolute_url()
+    if person == "officer":
+        pages["my-actions"] = "/my-actions/"
+    return pages
+
+
+def _overflowing(page, width: int) -> list[str]:
+    """Names the innermost elements that reach past the right edge, for the failure message."""
+    return page.evaluate("""(width) => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > width + 1
+                     && ![...e.children].some(c => c.getBoundingClientRect().right > width + 1))
+        .slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}#${e.id}`)""", width)
+
+
+@pytest.mark.parametrize("person", ["officer", "scrutiny"])
+def test_pages_pass_axe_and_fit_a_phone(page, demo, person):
+    sign_in(page, person, DEMO_PASSWORDS[person])
+    landed = page.url
+    for name, url in _pages(person).items():
+        page.goto(url)
+        for width in (1280, 320):
+            page.set_viewport_size({"width": width, "height": 900})
+            assert_accessible(page, f"pages-{person}-{name}-{width}")
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= width, f"{name} is {wide} px wide at {width} px: {_overflowing(page, width)}"
+        page.set_viewport_size({"width": 1280, "height": 900})
+    assert landed.endswith("/my-actions/" if person == "officer" else "/")
