@@ -16,7 +16,10 @@ demo: setup
 	@echo ""
 	@echo "peertrack is starting on http://127.0.0.1:8000/ (Ctrl+C stops it)."
 	@echo "The 2024 challenge: http://127.0.0.1:8000/challenges/coventry-2024/"
-	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "The task worker (email, notifications) runs beside it and stops with it."
+	@$(DEMO_ENV) $(PY) manage.py db_worker --interval 2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 # The suite runs on one pytest-xdist worker per core ("auto"); TEST_WORKERS=0 runs it in one process.
 # loadgroup keeps tests that share module-wide data (the permission matrix) on one worker.
@@ -36,7 +39,11 @@ serve: setup
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "peertrack (production-like) on http://127.0.0.1:8000/ ; load data with: $(PY) manage.py load_demo --no-logins"
-	$(SERVE_ENV) $(VENV)/bin/gunicorn peertrack.wsgi --bind 127.0.0.1:8000 --workers 3 --timeout 120 \
+	@# One secret key for the web server and the worker: links the worker emails are signed with it.
+	@export DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}; \
+	  $(SERVE_ENV) $(PY) manage.py db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(SERVE_ENV) $(VENV)/bin/gunicorn peertrack.wsgi --bind 127.0.0.1:8000 --workers 3 --timeout 120 \
 	  --access-logfile - --error-logfile -
 
 # Fails on any warning from Django's deployment checklist with production settings.
@@ -89,7 +96,7 @@ frontend: static/build/app.css
 # unexplained) and mypy with django-stubs (configured in pyproject.toml).
 lint: python-packages typecheck
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/bandit -q -c pyproject.toml -r peertrack recommendations reviews --severity-level medium
+	$(VENV)/bin/bandit -q -c pyproject.toml -r peertrack recommendations reviews notifications --severity-level medium
 
 typecheck: python-packages
 	DJANGO_SECRET_KEY=typecheck-only $(VENV)/bin/mypy

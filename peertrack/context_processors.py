@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
+from notifications.models import Notification
 from recommendations import inbox
 from recommendations.models import Action, GuestAccess, Membership
 
@@ -31,12 +32,14 @@ class Account:
     """The signed-in person as the header and navigation show them, read on first use.
 
     Nothing is read for a page that does not show the header (an htmx fragment, a download).
-    Members cost one query (their memberships, with the counts the navigation needs); someone
-    with no membership one more, for the councils they are a guest of.
+    Members cost one query (their memberships, with the counts the navigation needs, unread
+    notifications included); someone with no membership one more, for the councils they are a
+    guest of, and one for their unread notifications.
     """
 
     def __init__(self, request: HttpRequest) -> None:
         self.user = request.user
+        self._unread: int | None = None
 
     @cached_property
     def name(self) -> str:
@@ -48,11 +51,23 @@ class Account:
             return []
         acts = (Action.objects.in_current_challenges().led_or_deputised_by(self.user)
                 .filter(recommendation__challenge__council=OuterRef("council")))
-        rows = (Membership.objects.active().filter(user=self.user)
-                .annotate(awaiting=inbox.awaiting_sign_off_count(OuterRef("council")), acts=Exists(acts))
-                .order_by("council__name")
-                .values_list("council__name", "role", "awaiting", "acts"))
-        return [Place(*row) for row in rows]
+        rows = list(Membership.objects.active().filter(user=self.user)
+                    .annotate(awaiting=inbox.awaiting_sign_off_count(OuterRef("council")), acts=Exists(acts),
+                              unread=Notification.objects.unread_count(OuterRef("user")))
+                    .order_by("council__name")
+                    .values_list("council__name", "role", "awaiting", "acts", "unread"))
+        # The unread count rides on the same query (each row carries it), so it costs nothing more.
+        self._unread = rows[0][4] if rows else None
+        return [Place(*row[:4]) for row in rows]
+
+    @cached_property
+    def unread_notifications(self) -> int:
+        """The user's unread notifications: from the memberships query, or (non-members) one query."""
+        if not self.user.is_authenticated:
+            return 0
+        if self.places:
+            return int(self._unread or 0)
+        return Notification.objects.for_recipient(self.user).unread().count()
 
     @cached_property
     def guest_councils(self) -> list[str]:

@@ -41,9 +41,25 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "recommendations",
     "reviews",
+    "notifications",
 ]
+
+# Background work (email, reminders, notifications, rendering) runs on Django's Tasks API through
+# the django-tasks backport, queued in this database (django-tasks-db) and run by
+# `manage.py db_worker` (started by `make demo` and `make serve`; see README). Workers claim tasks
+# with row locks, so several can run on several machines. PEERTRACK_TASKS_IMMEDIATE=1 runs each
+# task inside the request that enqueues it (the test suite does; never in production).
+TASKS = {
+    "default": {
+        "BACKEND": ("django_tasks.backends.immediate.ImmediateBackend"
+                    if env_bool("PEERTRACK_TASKS_IMMEDIATE", default=False)
+                    else "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -204,6 +220,14 @@ MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o600
+# Evidence files on a progress update (recommendations/evidence.py): at most this many files per
+# update, each at most this many bytes (20 MiB). Their type is read from their content.
+PEERTRACK_EVIDENCE_MAX_FILES = env_int("PEERTRACK_EVIDENCE_MAX_FILES", 5)
+PEERTRACK_EVIDENCE_MAX_BYTES = env_int("PEERTRACK_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+for _name, _value in [("PEERTRACK_EVIDENCE_MAX_FILES", PEERTRACK_EVIDENCE_MAX_FILES),
+                      ("PEERTRACK_EVIDENCE_MAX_BYTES", PEERTRACK_EVIDENCE_MAX_BYTES)]:
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1; got {_value}.")
 
 # What the generic header and page titles call the organisation running this copy.
 PEERTRACK_ORGANISATION = env_str("PEERTRACK_ORGANISATION", default="peertrack")

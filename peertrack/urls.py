@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/r/<id:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
     path("healthz", site_views.healthz, name="healthz"),
+    path("background-tasks/", site_views.failed_tasks, name="failed_tasks"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True,
@@ -34,4 +35,5 @@ urlpatterns = [
     path("", include("recommendations.urls")),
     path("", include("reviews.packs.urls")),
     path("", include("reviews.progress.urls")),
+    path("", include("notifications.urls")),
 ]

@@ -14,7 +14,10 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db.models import Model, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django_tasks_db.models import DBTaskResult
 
 from recommendations.admin_scope import (
     CouncilScopedAdmin,
@@ -27,6 +30,7 @@ from recommendations.models import (
     Action,
     Council,
     EditConflict,
+    EvidenceFile,
     GuestAccess,
     Membership,
     PeerChallenge,
@@ -336,6 +340,27 @@ class ActionAdmin(LeadOfficerChoices, CouncilScopedAdmin):
             return HttpResponseRedirect(request.path)
 
 
+class EvidenceFileInline(ReadOnlyInline):
+    """An update's evidence files, read-only like the update; downloaded through the product, which
+    checks who may read the action and the file's SHA-256."""
+
+    model = EvidenceFile
+    fields = readonly_fields = ("download", "content_type", "size", "sha256", "created_at")
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # Part of the update: whoever may view the update sees its files.
+        return request.user.has_perm("recommendations.view_progressupdate")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EvidenceFile]:
+        return super().get_queryset(request).select_related("update__action__recommendation__challenge")
+
+    @admin.display(description="File")
+    def download(self, obj: EvidenceFile) -> str:
+        action = obj.update.action
+        url = reverse("evidence_download", args=[action.recommendation.challenge.slug, action.pk, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.name)
+
+
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(ViewOnlyAdmin):
     """Progress updates are append-only: the admin lists and shows them but never edits."""
@@ -348,6 +373,7 @@ class ProgressUpdateAdmin(ViewOnlyAdmin):
                      "action__description"]
     date_hierarchy = "created_at"
     list_select_related = ["action", "author"]
+    inlines = [EvidenceFileInline]
 
     @admin.display(description="Reporting period")
     def period_label(self, obj: ProgressUpdate) -> str:
@@ -520,8 +546,9 @@ def _platform_staff_only(model: type[Model]) -> None:
 
 admin.site.unregister(User)
 admin.site.register(User, ScopedUserAdmin)
-# Groups (shared by every council) and the sign-in lockout records (every council's
-# usernames and addresses) belong to no council.
-for _model in (Group, AccessAttempt, AccessLog, AccessFailureLog):
+# Groups (shared by every council), the sign-in lockout records (every council's usernames
+# and addresses) and the background task queue (every council's work; a council reads its own
+# failures on the failed tasks page) belong to no council.
+for _model in (Group, AccessAttempt, AccessLog, AccessFailureLog, DBTaskResult):
     if _model in admin.site._registry:
         _platform_staff_only(_model)

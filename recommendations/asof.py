@@ -2,7 +2,8 @@
 
 Every surface that says where the plan stands reads it from here: the scrutiny dashboards, the
 portfolio, the action plan table and its CSV and XLSX exports, My actions and an action's page,
-the update reminders, committee packs, the progress review page and the draft position statement.
+the coordinator's inbox, the update reminders, committee packs, the progress review page and the
+draft position statement.
 Nothing else works out an action's status, rating, due date, overdue or latest update at a date,
 so no two surfaces can disagree.
 

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from peertrack import inputs
+from recommendations import evidence as evidence_checks
 from recommendations import rag as rag_rules
 from recommendations.models import Action, Council, Deputy, Membership, ProgressUpdate, Recommendation
 from recommendations.periods import ReportingPeriod
@@ -63,8 +64,26 @@ def open_periods(today: dt.date | None = None) -> list[ReportingPeriod]:
     return periods
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Any number of files from one file input (`<input type="file" multiple>`), as a list.
+
+    The list is checked as a whole by `recommendations.evidence.check_all` in the form.
+    """
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        return [super(EvidenceFilesField, self).clean(upload, initial) for upload in files]
+
+
 class ProgressForm(forms.Form):
-    """An officer's progress update: RAG, period, what has been done, evidence, next steps."""
+    """An officer's progress update: RAG, period, what has been done, evidence (text and files),
+    next steps."""
 
     rag = forms.ChoiceField(
         label="RAG rating", choices=Rag.choices,
@@ -75,6 +94,10 @@ class ProgressForm(forms.Form):
                              error_messages={"required": "Select a reporting period"})
     narrative = _text("What has been done", required=True, missing="Enter what has been done")
     evidence = _text("Evidence", required=False)
+    # Empty files and every other problem are named per file by evidence.check_all.
+    evidence_files = EvidenceFilesField(label="Evidence files", required=False, allow_empty_file=True,
+                                        error_messages={"invalid": "A file could not be read. Choose it again",
+                                                        "missing": "A file could not be read. Choose it again"})
     next_steps = _text("Next steps", required=False)
 
     def __init__(self, *args: Any, today: dt.date | None = None, **kwargs: Any) -> None:
@@ -109,6 +132,18 @@ class ProgressForm(forms.Form):
             raise forms.ValidationError(
                 f"Updates can only be recorded for {self.periods[-1]} or later")
         return period
+
+    def clean_evidence_files(self) -> list[evidence_checks.CheckedFile]:
+        return evidence_checks.check_all(self.cleaned_data["evidence_files"])
+
+    @property
+    def evidence_accept(self) -> str:
+        return evidence_checks.ACCEPT
+
+    @property
+    def evidence_limits(self) -> dict[str, Any]:
+        """The limits the file input's hint states, as configured."""
+        return {"files": evidence_checks.max_files(), "size": evidence_checks.megabytes(evidence_checks.max_bytes())}
 
 
 def person_name(user: Any) -> str:

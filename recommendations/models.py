@@ -7,6 +7,8 @@ the domain they model.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -29,6 +31,7 @@ from recommendations.querysets import (
     RecommendationQuerySet,
 )
 from recommendations.rag import Rag
+from recommendations.signals import action_written
 
 
 def _in_choices(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
@@ -529,6 +532,9 @@ class Action(models.Model):
             Action.history.bulk_history_create(
                 [self], update=True, default_user=by, default_change_reason=reason[:100]
             )
+            attnames = {field.name: field.attname for field in self._meta.concrete_fields}
+            fields = {attnames.get(name, name) for name in changes}
+            action_written.send(sender=Action, action=self, fields=fields, by=by)
         return True
 
     def edit(self, *, expected_version: int, by: Any, reason: str = "",
@@ -904,6 +910,87 @@ class ProgressUpdate(models.Model):
     @property
     def period(self) -> ReportingPeriod:
         return ReportingPeriod(self.period_year, self.period_quarter)
+
+
+class EvidenceFileQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Evidence files are append-only, like the update they belong to.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Evidence files are append-only, like the update they belong to.")
+
+
+def _evidence_path(evidence: EvidenceFile, filename: str) -> str:
+    """Returns where an evidence file is stored: evidence/<challenge slug>/<random>.<extension>.
+
+    The uploader's file name never reaches the path (it is kept, cleaned, in `name`); only the
+    extension of `filename`, which `recommendations.evidence` chose from the file's content.
+    """
+    extension = filename.rpartition(".")[2].lower() if "." in filename else ""
+    suffix = f".{extension}" if extension.isascii() and extension.isalnum() and len(extension) <= 5 else ""
+    return f"evidence/{evidence.update.action.recommendation.challenge.slug}/{uuid.uuid4().hex}{suffix}"
+
+
+class EvidenceIntegrityError(Exception):
+    """The stored copy of an evidence file is missing or differs from the file that was uploaded."""
+
+
+class EvidenceFile(models.Model):
+    """A file attached to a progress update as evidence. Never changed, never deleted.
+
+    `recommendations.evidence` checks what the file is (from its content) before it is stored;
+    `size`, `content_type` and `sha256` are of the file as uploaded, and a download re-checks
+    the SHA-256 (`read_verified`).
+    """
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.PROTECT, related_name="evidence_files")
+    file = models.FileField(upload_to=_evidence_path, max_length=300)
+    name = models.CharField("file name", max_length=200, help_text="The name it was uploaded with, cleaned.")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField("size in bytes")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+    objects = EvidenceFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["update", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gte=1), name="evidence_file_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("Evidence files are append-only: record a new update instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Evidence files are append-only and are never deleted.")
+
+    @property
+    def kind_label(self) -> str:
+        """Returns what the file is, in words: "PDF", "Word document", "PNG image"..."""
+        from recommendations.evidence import label_of
+
+        return label_of(self.content_type)
+
+    def read_verified(self) -> bytes:
+        """Returns the stored file, raising EvidenceIntegrityError unless its SHA-256 is the recorded one."""
+        try:
+            with self.file.open("rb") as stored:
+                content = stored.read()
+        except (OSError, ValueError) as error:
+            raise EvidenceIntegrityError("The stored copy of this file cannot be found.") from error
+        if hashlib.sha256(content).hexdigest() != self.sha256:
+            raise EvidenceIntegrityError(
+                "The stored copy of this file no longer matches the SHA-256 recorded when it was "
+                "uploaded, so it may have been changed."
+            )
+        return content
 
 
 class Deputy(models.Model):

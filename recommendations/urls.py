@@ -24,6 +24,8 @@ urlpatterns += [
     path("challenges/<slug:slug>/actions/<id:pk>/", actions.action_detail, name="action"),
     path("challenges/<slug:slug>/actions/<id:pk>/progress/", actions.record_progress,
          name="action_progress"),
+    path("challenges/<slug:slug>/actions/<id:pk>/evidence/<id:file_pk>/download/", actions.download_evidence,
+         name="evidence_download"),
     path("challenges/<slug:slug>/actions/<id:pk>/sign-off/", actions.sign_off,
          name="action_sign_off"),
     path("challenges/<slug:slug>/actions/<id:pk>/return/", actions.return_for_work,

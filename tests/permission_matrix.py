@@ -195,6 +195,10 @@ EXPECTED: dict[str, Policy] = {
     "password_change": PASSWORD_CHANGE,
     "password_change_done": PASSWORD_CHANGED,
     "home": SIGNED_IN_PAGE,
+    # The council's coordinators and administrators read its failed background tasks.
+    "failed_tasks": table({(COORDINATOR, ADMINISTRATOR): OK,
+                           (LEAD, OFFICER, SCRUTINY, GUEST, STRANGER, MIXED): FORBIDDEN},
+                          {SIGNED_IN: NOT_ALLOWED}),
     # Where signing in leads: a redirect for everyone signed in (the inbox, My actions or home).
     "landing": table({SIGNED_IN: _outcome("redirect (302) by role", 302)}, {SIGNED_IN: NOT_ALLOWED}),
     "my_actions": SIGNED_IN_PAGE,
@@ -209,6 +213,8 @@ EXPECTED: dict[str, Policy] = {
     "action_plan_xlsx": READ,
     "pack_list": READ,
     "pack_download": READ,
+    # An evidence file of one of the action's updates: everyone who may read the action.
+    "evidence_download": READ,
     "review_index": READ,
     "review_detail": READ,
     "statement_pdf": READ,
@@ -254,6 +260,16 @@ EXPECTED: dict[str, Policy] = {
     "inbox": INBOX,
     "inbox_sign_off": INBOX_POST,
     "inbox_return": COORDINATE_POST,
+    # Notifications: everyone signed in has their own list and settings. Marking read names the
+    # notification in the form; someone else's (or none) is answered with a redirect and a message.
+    "notifications": SIGNED_IN_PAGE,
+    "notification_read": table({SIGNED_IN: NOT_ALLOWED}, {SIGNED_IN: REDIRECT}),
+    "notifications_read_all": table({SIGNED_IN: NOT_ALLOWED}, {SIGNED_IN: REDIRECT}),
+    "notification_settings": table({SIGNED_IN: OK}, {SIGNED_IN: WRITE}),
+    # A council's notification settings: its coordinators and administrators.
+    "council_notification_settings": table(
+        {(COORDINATOR, ADMINISTRATOR): OK, (LEAD, OFFICER, SCRUTINY, GUEST): FORBIDDEN, (STRANGER,): NOT_FOUND},
+        {(COORDINATOR, ADMINISTRATOR): WRITE, (LEAD, OFFICER, SCRUTINY, GUEST): FORBIDDEN, (STRANGER,): NOT_FOUND}),
 }
 
 
@@ -302,6 +318,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "axes.accessattempt": AdminModel("none", history_form=False),
     "axes.accesslog": AdminModel("none", history_form=False),
     "axes.accessfailurelog": AdminModel("none", history_form=False),
+    "django_tasks_database.dbtaskresult": AdminModel("none", history_form=False),
 }
 
 # The model permissions the matrix gives the council's staff, as the demo gives them

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from peertrack.caching import PrivateCacheMiddleware
 from tests import factories
+from tests.recommendations.evidence_helpers import make_evidence_file
 from tests.reviews.conftest import make_pack, make_report
 from tests.reviews.review_fixtures import make_review
 
@@ -45,12 +46,13 @@ def download_route_names() -> set[str]:
 @pytest.fixture
 def objects(settings, tmp_path, challenge, recommendation, action, alice):
     settings.MEDIA_ROOT = tmp_path / "media"
-    factories.make_update(action=action, author=alice)
+    update = factories.make_update(action=action, author=alice)
+    evidence_file = make_evidence_file(update=update)
     report = make_report(challenge=challenge, by=alice)
     pack = make_pack(report=report, content=b"%PDF-1.7 the pack as issued")
     review = make_review(challenge=challenge)
     return {"challenge": challenge, "recommendation": recommendation, "action": action,
-            "report": report, "pack": pack, "review": review}
+            "report": report, "pack": pack, "review": review, "evidence_file": evidence_file}
 
 
 def download_urls(objects) -> dict[str, str]:
@@ -61,6 +63,8 @@ def download_urls(objects) -> dict[str, str]:
         "action_plan_template": reverse("action_plan_template", args=[slug]),
         "action_plan_export": reverse("action_plan_export", args=[slug]),
         "pack_download": objects["pack"].get_download_url(),
+        "evidence_download": reverse("evidence_download", args=[slug, objects["action"].pk,
+                                                                objects["evidence_file"].pk]),
         "statement_pdf": reverse("statement_pdf", args=[slug, objects["review"].pk]),
     }
 

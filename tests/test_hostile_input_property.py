@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 import pytest
 from django import forms
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -54,6 +55,7 @@ from recommendations.filters import ActionPlanFilter
 from recommendations.models import Action, GuestAccess, Membership
 from reviews.models import StatementEvidence
 from tests import factories
+from tests.recommendations.evidence_helpers import PDF
 from tests.recommendations.import_helpers import csv_bytes
 from tests.reviews.conftest import make_report
 from tests.reviews.review_fixtures import make_peer, make_review
@@ -155,6 +157,27 @@ def world(settings: Any, tmp_path: Any, alice: Any, bob: Any, carol: Any, challe
 # --- the forms ------------------------------------------------------------------------------
 
 
+def plan_upload(draw: Callable[..., Any], hostile: str | None) -> SimpleUploadedFile:
+    """An action plan as CSV; a hostile value goes into one of its cells."""
+    column = draw(st.integers(min_value=0, max_value=9), label="column") if hostile is not None else -1
+    row = ["", "1", "Publish the plan", "", "", "Place", "01/02/2024", "31/07/2024", "", ""]
+    if hostile is not None:
+        row[column] = hostile
+    return SimpleUploadedFile("plan.csv", csv_bytes([row]))
+
+
+def evidence_upload(draw: Callable[..., Any], hostile: str | None) -> SimpleUploadedFile:
+    """An evidence file (a PDF); a hostile value goes into its name, its extension, or the text of a CSV file."""
+    if hostile is None:
+        return SimpleUploadedFile("minutes.pdf", PDF)
+    where = draw(st.sampled_from(["name", "extension", "content"]), label="where")
+    if where == "name":
+        return SimpleUploadedFile(f"{hostile}.pdf", PDF)
+    if where == "extension":
+        return SimpleUploadedFile(f"minutes.{hostile}", PDF)
+    return SimpleUploadedFile("minutes.csv", hostile.encode())
+
+
 @dataclass(frozen=True)
 class FormView:
     """A page whose form is POSTed: where the form is shown, where it goes, who sends it."""
@@ -165,7 +188,8 @@ class FormView:
     target: Callable[[World], str]
     persona: str = "alice"  # "alice" the coordinator, "root" platform staff, "" anonymous
     valid: Callable[[World], dict[str, Any]] = lambda w: {}
-    upload: str = ""  # the file field, if the form takes a spreadsheet
+    upload: str = ""  # the file field, if the form takes a file
+    upload_file: Callable[[Callable[..., Any], str | None], SimpleUploadedFile] = plan_upload
 
 
 def _date(name: str, day: dt.date) -> dict[str, str]:
@@ -199,6 +223,9 @@ FORM_VIEWS: list[FormView] = [
                               "new_password2": "a-new-long-passphrase-9"}),
     FormView("record progress", ("ProgressForm",), _r("action", SLUG, ACTION), _r("action_progress", SLUG, ACTION),
              valid=lambda w: {"rag": "green", "narrative": "Done some"}),
+    FormView("record progress with a file", ("ProgressForm",), _r("action", SLUG, ACTION),
+             _r("action_progress", SLUG, ACTION), valid=lambda w: {"rag": "green", "narrative": "Done some"},
+             upload="evidence_files", upload_file=evidence_upload),
     FormView("return for work", ("ReturnForm",), _r("action_return", SLUG, lambda w: w.awaiting.pk),
              _r("action_return", SLUG, lambda w: w.awaiting.pk), valid=lambda w: {"reason": "Not yet"}),
     FormView("edit action", ("ActionEditForm",), _r("action_edit", SLUG, ACTION), _r("action_edit", SLUG, ACTION),
@@ -432,7 +459,7 @@ def test_hostile_form_posts_get_no_server_error_no_partial_write_and_escaped_out
         data = {**read, **{key: value if isinstance(value, list) else [value]
                            for key, value in view.valid(world).items()}}
         if view.upload:
-            data[view.upload] = ["plan.csv"]
+            data[view.upload] = ["a file"]
         baselines[view.name] = data
 
     @settings(max_examples=200, deadline=None, database=None, derandomize=True,
@@ -449,13 +476,7 @@ def test_hostile_form_posts_get_no_server_error_no_partial_write_and_escaped_out
         body: dict[str, Any] = {key: list(value) for key, value in baseline.items()}
         body[name] = [hostile]
         if view.upload:
-            column = data.draw(st.integers(min_value=0, max_value=9), label="column") if name == view.upload else -1
-            row = ["", "1", "Publish the plan", "", "", "Place", "01/02/2024", "31/07/2024", "", ""]
-            if column >= 0:
-                row[column] = hostile
-            from django.core.files.uploadedfile import SimpleUploadedFile
-
-            body[view.upload] = SimpleUploadedFile("plan.csv", csv_bytes([row]))
+            body[view.upload] = view.upload_file(data.draw, hostile if name == view.upload else None)
         browser = clients[view.persona]
 
         def check() -> None:

@@ -58,6 +58,7 @@ from reviews.models import (
 )
 from tests import factories
 from tests import permission_matrix as matrix
+from tests.recommendations.evidence_helpers import make_evidence_file
 from tests.reviews.conftest import make_pack, make_report
 from tests.reviews.review_fixtures import make_peer, make_review
 from tests.summary import MATRIX_TALLY, report_tally
@@ -235,6 +236,8 @@ def _bundle(*, council: Council, key: str, year: int, lead: Any, coordinator: An
                                    due_date=dt.date(year, 9, 30), start_date=dt.date(year, 2, 1))
     update = factories.make_update(action=action, author=lead, narrative=f"Consultation held {marker}",
                                    created_at=timezone.make_aware(dt.datetime(year, 6, 3, 10)))
+    evidence_file = make_evidence_file(update=update, name=f"Consultation notes {marker}.csv",
+                                       content=f"Ward,Said\nFoleshill,{marker}\n".encode())
     # Reported complete, so sign-off and return have something to act on.
     action.record_progress(rag="blue", period=ReportingPeriod.for_date(dt.date(year, 8, 1)),
                            narrative=f"Masterplan adopted {marker}", by=lead)
@@ -261,6 +264,7 @@ def _bundle(*, council: Council, key: str, year: int, lead: Any, coordinator: An
         "recommendations.peerchallenge": challenge, "recommendations.peerteammember": peers[0],
         "recommendations.theme": theme, "recommendations.recommendation": recommendation,
         "recommendations.action": action, "recommendations.progressupdate": update,
+        "recommendations.evidencefile": evidence_file,
         "reviews.committeemeeting": meeting, "reviews.progressreview": review,
         "reviews.reviewtheme": review_theme, "reviews.positionstatement": statement,
         "reviews.statementevidence": evidence, "reviews.returningpeer": returning,
@@ -408,6 +412,8 @@ def _product_kwargs(route: Route, kind: str, world: World) -> dict[str, Any]:
             values[name] = object_bundle["reviews.statementevidence"].pk
         elif name == "deputy_pk":
             values[name] = object_bundle["recommendations.deputy"].pk
+        elif name == "file_pk":
+            values[name] = object_bundle["recommendations.evidencefile"].pk
         else:
             raise AssertionError(f"The permission matrix cannot fill <{name}> in {route.route}: "
                                  "teach _product_kwargs in tests/test_permission_matrix.py.")
@@ -586,8 +592,12 @@ def _counts_sql() -> str:
         if table in UNWATCHED_TABLES or not model._meta.managed or model._meta.proxy:
             continue
         column = quote(model._meta.pk.column)
+        # The highest key catches a delete and an insert that keep the count; a key that is not a
+        # number (the task queue's UUIDs) has no order worth reading, so its count alone is kept.
+        top = f"MAX({column})" if model._meta.pk.get_internal_type().endswith(("AutoField", "IntegerField")) \
+            else "CAST(NULL AS BIGINT)"
         # Table names from the models' own metadata, never from a request.
-        parts.append(f"SELECT '{table}', COUNT(*), MAX({column}) FROM {quote(table)}")  # noqa: S608
+        parts.append(f"SELECT '{table}', COUNT(*), {top} FROM {quote(table)}")  # noqa: S608
     return " UNION ALL ".join(parts)
 
 

@@ -45,7 +45,7 @@ EXPECTED_ACTIONS = {
     "2.1": ("in_progress", "amber", True),          # rated, past its date
     "2.2": ("in_progress", "green", False),         # rated, due soon
     "3.1": ("awaiting_sign_off", "green", False),   # reported complete: Green until signed off, never overdue
-    "4.1": ("returned", "green", True),             # returned: its rating before the claim, overdue again
+    "4.1": ("returned", "amber", True),             # returned: its rating before the claim, overdue again
     "4.2": ("in_progress", "not_rated", True),      # in progress without an update, past its date
     "4.3": ("returned", "not_rated", False),        # returned, never rated before the claim
     "5.1": ("complete", "blue", False),             # signed off, past its date: done, not overdue
@@ -53,7 +53,7 @@ EXPECTED_ACTIONS = {
 }
 STATE_WORDS = {"awaiting_sign_off": "Reported complete, awaiting sign-off", "returned": "Returned"}
 # number: recommendation rating (the rule in recommendations/rag.py)
-EXPECTED_RECOMMENDATIONS = {1: "not_rated", 2: "amber", 3: "green", 4: "green", 5: "blue", 6: "not_rated"}
+EXPECTED_RECOMMENDATIONS = {1: "not_rated", 2: "amber", 3: "green", 4: "amber", 5: "blue", 6: "not_rated"}
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def plan(challenge, alice, bob):
     progress(action("2.2", SOON), "green")
     progress(action("3.1", PAST), "blue")
     returned = action("4.1", PAST)
-    progress(returned, "green")
+    progress(returned, "amber")  # not Green: what an unsigned Blue would count as
     progress(returned, "blue")
     returned.return_for_work(by=alice, reason="The evidence is missing.")
     action("4.2", PAST, status=Action.Status.IN_PROGRESS)

@@ -9,6 +9,7 @@ Who may do what (the roles are `Membership.Role`):
 - nothing changes on an archived challenge (`access.get_challenge` refuses every POST);
 - coordinators sign off, return, edit and add actions;
 - scrutiny members and administrators only read (403 on every change);
+- everyone who may read the action downloads its updates' evidence files;
 - a user of another council gets a 404, an anonymous user the sign-in page.
 """
 
@@ -20,19 +21,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peertrack import idempotency
 from peertrack.http import SignedInRequest
-from recommendations import access, asof, services
+from recommendations import access, asof, evidence, services
 from recommendations import rag as rag_rules
 from recommendations.asof import ActionThen
 from recommendations.forms import ActionEditForm, NewActionForm, ProgressForm, ReturnForm
 from recommendations.models import (
     Action,
     EditConflict,
+    EvidenceFile,
+    EvidenceIntegrityError,
     InvalidTransition,
     Membership,
     PeerChallenge,
@@ -72,7 +75,7 @@ def _page_context(request: HttpRequest, then: ActionThen, role: str, *,
                   form: ProgressForm | None = None) -> dict[str, Any]:
     action = then.action
     may_record = access.may_record_progress(request, action, role)
-    updates = list(action.updates.select_related("author", "recorded_for"))
+    updates = list(action.updates.select_related("author", "recorded_for").prefetch_related("evidence_files"))
     date_changes = list(action.due_date_changes.select_related("changed_by"))
     return {
         "challenge": action.recommendation.challenge,
@@ -123,19 +126,23 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def record_progress(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
-    """Appends a progress update. htmx gets the refreshed fragments, a plain POST a redirect."""
+    """Appends a progress update with any evidence files. htmx gets the refreshed fragments, a plain
+    POST a redirect. A refused file stores nothing: neither the update nor any of the files."""
     then, role = _get_action(request, slug, pk)
     action = then.action
     if not access.may_record_progress(request, action, role):
         raise PermissionDenied("Only the lead officer, their deputies or a coordinator may record progress.")
-    form = ProgressForm(request.POST)
+    form = ProgressForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
         try:
             on_behalf = action.lead_officer if action.lead_officer_id not in (None, request.user.pk) else None
-            action.record_progress(rag=data["rag"], period=data["period"],
-                                   narrative=data["narrative"], evidence=data["evidence"],
-                                   next_steps=data["next_steps"], by=request.user, recorded_for=on_behalf)
+            evidence.record_progress(action=action, files=data["evidence_files"], rag=data["rag"],
+                                     period=data["period"], narrative=data["narrative"],
+                                     evidence=data["evidence"], next_steps=data["next_steps"],
+                                     by=request.user, recorded_for=on_behalf)
+        except evidence.EvidenceStorageError as failure:
+            form.add_error("evidence_files", str(failure))
         except InvalidTransition as refusal:
             # E.g. signed off a moment earlier: the message says by whom and when.
             form.add_error(None, str(refusal))
@@ -143,8 +150,11 @@ def record_progress(request: SignedInRequest, slug: str, pk: int) -> HttpRespons
                 # The page has no progress form for a finished action: say it in a banner.
                 messages.error(request, str(refusal))
         else:
-            note = ("Your update has been saved and the action is now awaiting sign-off."
-                    if data["rag"] == "blue" else "Your progress update has been saved.")
+            files = len(data["evidence_files"])
+            saved = f"and {files} evidence file{'s' if files != 1 else ''} have been saved" if files \
+                else "has been saved"
+            note = (f"Your update {saved} and the action is now awaiting sign-off."
+                    if data["rag"] == "blue" else f"Your progress update {saved}.")
             location = f"{action.get_absolute_url()}#timeline"
             if not request.htmx:
                 messages.success(request, note)
@@ -157,6 +167,27 @@ def record_progress(request: SignedInRequest, slug: str, pk: int) -> HttpRespons
     context = _page_context(request, then, role, form=form)
     template = f"{DETAIL}#progress-form" if request.htmx else DETAIL
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+def download_evidence(request: HttpRequest, slug: str, pk: int, file_pk: int) -> HttpResponse:
+    """Sends an evidence file of one of the action's updates, after checking it is still the file
+    that was uploaded (its SHA-256); a changed or missing file is refused with a message."""
+    then, _role = _get_action(request, slug, pk)
+    action = then.action
+    stored = get_object_or_404(EvidenceFile.objects.filter(update__action=action).select_related("update"),
+                               pk=file_pk)
+    try:
+        content = stored.read_verified()
+    except EvidenceIntegrityError as problem:
+        context = {"challenge": action.recommendation.challenge, "action": action, "evidence": stored,
+                   "problem": str(problem)}
+        return render(request, "recommendations/evidence_integrity_error.html", context, status=409)
+    response = HttpResponse(content, content_type=stored.content_type)
+    response["Content-Disposition"] = evidence.content_disposition(stored.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _require_coordinator(role: str) -> None:

@@ -57,7 +57,7 @@ def recommendation_detail(request: HttpRequest, slug: str, number: int) -> HttpR
     context = {
         "challenge": recommendation.challenge,
         "recommendation": recommendation,
-        "rating": rag_rules.derive_recommendation_rag((then.status, then.latest_rag) for then in actions),
+        "rating": rag_rules.derive_recommendation_rag((then.status, then.rating) for then in actions),
         "actions": actions,
         "neighbours": list(neighbours),
         "rule_text": rag_rules.RULE_TEXT,

@@ -2,7 +2,8 @@
 
 The snapshot is what an issued pack stores beside its PDF: the report's text, the
 challenge, every recommendation with its derived RAG and movement since the previous
-pack, and each action with its latest update, all as they stood on `as_of`. The PDF
+pack, and each action with its latest update and the names of the evidence files attached to its
+updates by then (the files themselves stay in peertrack), all as they stood on `as_of`. The PDF
 template reads only the snapshot, so a stored snapshot renders the same pack again.
 
 Every figure comes from the plan as at the date (`recommendations.asof`), the same picture the
@@ -12,14 +13,15 @@ dashboards, the action plan and its exports show, so a pack never says something
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
 
 from recommendations import rag as rag_rules
-from recommendations.asof import plan_as_at
-from recommendations.models import Action, PeerChallenge, ProgressUpdate
+from recommendations.asof import moment_of, plan_as_at
+from recommendations.models import Action, EvidenceFile, PeerChallenge, ProgressUpdate
 from recommendations.periods import ReportingPeriod
 from reviews.models import CommitteeReport, IssuedPack
 
@@ -52,7 +54,7 @@ def movement(now: str, before: str | None, *, compared: bool) -> dict[str, str]:
     return {"kind": "changed", "text": f"Was {was}"}
 
 
-def _update_data(update: ProgressUpdate | None) -> dict[str, Any] | None:
+def _update_data(update: ProgressUpdate | None, files: list[dict[str, Any]]) -> dict[str, Any] | None:
     if update is None:
         return None
     return {
@@ -61,9 +63,30 @@ def _update_data(update: ProgressUpdate | None) -> dict[str, Any] | None:
         "rag": update.rag,
         "narrative": update.narrative,
         "evidence": update.evidence,
+        # Packs stored before evidence files existed lack this key; the template reads it as none.
+        "evidence_files": [file["name"] for file in files if file["update"] == update.pk],
         "next_steps": update.next_steps,
         "author": _person(update.author),
     }
+
+
+def evidence_files(action_ids: Iterable[int], day: dt.date) -> dict[int, list[dict[str, Any]]]:
+    """Returns, per action, the evidence files attached to its updates by the end of `day`, oldest first."""
+    files = EvidenceFile.objects.filter(update__action_id__in=list(action_ids)).select_related("update")
+    moment = moment_of(day)
+    if moment is not None:
+        files = files.filter(update__created_at__lte=moment)
+    by_action: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for file in files.order_by("update__created_at", "update_id", "pk"):
+        by_action[file.update.action_id].append({
+            "update": file.update_id,
+            "period": str(file.update.period),
+            "name": file.name,
+            "kind": file.kind_label,
+            "size": file.size,
+            "sha256": file.sha256,
+        })
+    return by_action
 
 
 def previous_pack(challenge: PeerChallenge, as_of: dt.date) -> IssuedPack | None:
@@ -110,8 +133,11 @@ def build_snapshot(
     if previous is not None:
         before = {r["number"]: r["rag"] for r in previous.snapshot.get("recommendations", [])}
 
+    files = evidence_files((then.action.pk for item in plan.recommendations for then in item.actions),
+                           figures_date)
     rec_rows: list[dict[str, Any]] = []
     overdue_rows = []
+    file_rows = []
     for item in plan.recommendations:
         recommendation = item.recommendation
         action_rows = []
@@ -132,11 +158,14 @@ def build_snapshot(
                 "overdue": then.overdue,
                 # Packs stored before this key existed lack it; the template reads it as "action plan".
                 "from_progress_review": action.origin == Action.Origin.PROGRESS_REVIEW,
-                "latest_update": _update_data(then.latest_update),
+                "latest_update": _update_data(then.latest_update, files[action.pk]),
+                "evidence_files": files[action.pk],
             }
             action_rows.append(row)
             if then.overdue:
                 overdue_rows.append({"recommendation": recommendation.number, **row})
+            file_rows += [{"recommendation": recommendation.number, "action": action.reference, **file}
+                          for file in files[action.pk]]
         rec_rows.append({
             "number": recommendation.number,
             "title": recommendation.title,
@@ -183,6 +212,8 @@ def build_snapshot(
         "action_count": sum(len(r["actions"]) for r in rec_rows),
         "overdue_actions": overdue_rows,
         "recommendations": rec_rows,
+        # Packs stored before evidence files existed lack this key: no appendix of files.
+        "evidence_files": file_rows,
     }
 
 

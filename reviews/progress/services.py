@@ -18,13 +18,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from peertrack import tasks
 from recommendations import rag as rag_rules
 from recommendations.asof import ActionThen, plan_as_at
 from recommendations.models import (
@@ -437,16 +437,16 @@ def _send_invitation(access: GuestAccess) -> None:
     path = reverse("guest_set_password", args=[urlsafe_base64_encode(force_bytes(user.pk)),
                                                default_token_generator.make_token(user)])
     base = getattr(settings, "PEERTRACK_BASE_URL", "http://localhost:8000").rstrip("/")
-    send_mail(
+    tasks.send_email.enqueue(
         subject=f"Your access to {access.challenge.council}'s peer challenge action plan",
-        message=(
+        body=(
             f"You have been invited, as a returning member of the peer team, to read "
             f"{access.challenge.council}'s action plan for its {access.challenge.title}.\n\n"
             f"Your username is {user.get_username()}. Choose a password here:\n{base}{path}\n\n"
             f"Your access is read-only and ends after {access.expires_on:%-d %B %Y}."
         ),
-        from_email=None,
-        recipient_list=[user.email],
+        to=[user.email],
+        council_id=access.challenge.council_id,
     )
 
 

@@ -507,7 +507,8 @@ def test_an_officer_sees_my_actions_but_no_inbox(client, plan, bob):
 def test_scrutiny_and_administrators_who_lead_nothing_see_neither(client, plan, persona, request):
     user = request.getfixturevalue(persona)
     client.force_login(user)
-    assert navigation(client) == ["Challenges", "Portfolio", "Search", f"Sign out ({user.get_full_name()})"]
+    assert navigation(client) == ["Challenges", "Portfolio", "Search", "Notifications",
+                                  f"Sign out ({user.get_full_name()})"]
 
 
 def test_a_scrutiny_member_who_leads_an_action_sees_my_actions(client, recommendation, carol):

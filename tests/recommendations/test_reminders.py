@@ -1,4 +1,7 @@
-"""send_update_reminders: one email per lead officer listing overdue and not-updated actions."""
+"""send_update_reminders --dry-run: the report of each lead officer's overdue and not-updated actions.
+
+It sends nothing: reminders are notifications (tests/notifications/test_schedule.py).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ import io
 import json
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -75,50 +77,45 @@ def test_dry_run_lists_exactly_the_overdue_and_not_updated_demo_actions(demo):
     assert {ref for slug, ref in rows if slug == "coventry-2024"} == {
         "1.1", "1.2", "2.2", "6.2", "8.3"}
     assert not any(slug == "demo-borough-2025" for slug, _ in rows)  # did not exist yet
-    assert "Dry run: 3 email(s) would be sent; none were." in out.getvalue()
+    assert "Reminders for 22 November 2024 (reporting period 2024/25 Q3): 3 lead officers." in out.getvalue()
+    assert "Dry run: nothing was sent. Reminders are sent by send_notifications." in out.getvalue()
     assert mail.outbox == []
 
 
-def test_sends_one_email_per_officer_with_links(demo):
-    call_command("send_update_reminders", "--today", "2024-11-22", stdout=io.StringIO())
-    # One per officer with something due in the 2024 challenge; the 2018 one is archived.
-    assert len(mail.outbox) == 3
-    priya = next(m for m in mail.outbox if m.to == ["priya.shah@demo.peertrack.invalid"])
-    action = Action.objects.get(recommendation__challenge__slug="coventry-2024", reference="2.2")
-    assert f"{settings.PEERTRACK_BASE_URL}{action.get_absolute_url()}" in priya.body
-    assert "Overdue: it was due on 31 October 2024" in priya.body
-    assert priya.subject == "2 actions need your update for 2024/25 Q3"  # her 2018 actions are archived
-    html, mimetype = priya.alternatives[0]
-    assert mimetype == "text/html" and action.get_absolute_url() in html
+def test_without_dry_run_it_sends_nothing_and_says_what_does(demo):
+    with pytest.raises(CommandError, match="send_update_reminders no longer sends email: reminders are "
+                                           "notifications, sent by `manage.py send_notifications`"):
+        call_command("send_update_reminders", "--today", "2024-11-22", stdout=io.StringIO())
+    assert mail.outbox == []
 
 
-def test_an_up_to_date_officer_gets_nothing(action, bob):
+def test_an_up_to_date_officer_is_not_listed(action, bob):
     action.record_progress(rag="green", period=ReportingPeriod.current(), narrative="Fine.", by=bob)
     Action.objects.filter(pk=action.pk).update(due_date=dt.date(2099, 1, 1))
-    call_command("send_update_reminders", stdout=io.StringIO())
-    assert mail.outbox == []
+    out = io.StringIO()
+    call_command("send_update_reminders", "--dry-run", stdout=out)
+    assert listed(out.getvalue()) == set()
 
 
-def test_officer_without_email_is_reported_not_sent(recommendation):
+def test_an_officer_without_email_is_reported(recommendation):
     officer = factories.make_user(username="noemail", email="", council=recommendation.challenge.council)
     factories.make_action(recommendation=recommendation, lead_officer=officer)
     err = io.StringIO()
-    call_command("send_update_reminders", stdout=io.StringIO(), stderr=err)
+    call_command("send_update_reminders", "--dry-run", stdout=io.StringIO(), stderr=err)
     assert "noemail has no email address" in err.getvalue()
     assert mail.outbox == []
 
 
 def test_awaiting_sign_off_and_closed_actions_are_not_chased(recommendation, bob):
-    bob.email = "bob@example.org"
-    bob.save()
     factories.make_action(recommendation=recommendation, lead_officer=bob,
                           status=Action.Status.AWAITING_SIGN_OFF)
     factories.make_action(recommendation=recommendation, lead_officer=bob,
                           status=Action.Status.CLOSED)
-    call_command("send_update_reminders", stdout=io.StringIO())
-    assert mail.outbox == []
+    out = io.StringIO()
+    call_command("send_update_reminders", "--dry-run", stdout=out)
+    assert listed(out.getvalue()) == set()
 
 
 def test_a_bad_date_is_a_clear_error(db):
     with pytest.raises(CommandError, match="--today must be a date like 2024-11-22"):
-        call_command("send_update_reminders", "--today", "22/11/2024")
+        call_command("send_update_reminders", "--dry-run", "--today", "22/11/2024")
