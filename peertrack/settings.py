@@ -114,6 +114,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer rather than failing at once when two requests write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Tests on a file, not in memory: the browser tests' live server then gives each request its own
+    # connection, as a real server does (an in-memory database shares one connection between its
+    # threads, which lets two simultaneous requests' transactions interleave). pytest-xdist adds a
+    # suffix per worker.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
