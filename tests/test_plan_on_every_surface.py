@@ -206,6 +206,7 @@ def test_a_committee_pack_says_what_the_rule_says(challenge, alice, plan):
         ref: STATE_LABELS[state] for ref, (state, _r, _o) in EXPECTED_ACTIONS.items()}
     assert sorted(row["reference"] for row in snapshot["overdue_actions"]) == sorted(
         reference for reference, (_s, _r, overdue) in EXPECTED_ACTIONS.items() if overdue)
+    assert snapshot["action_rule"] == rag_rules.ACTION_RULE_TEXT
     latest = ProgressUpdate.objects.filter(action=plan["2.1"]).latest("created_at")
     assert actions["2.1"]["latest_update"]["narrative"] == latest.narrative
 

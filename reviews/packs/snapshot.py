@@ -208,6 +208,8 @@ def build_snapshot(
             for value in rag_rules.ORDER
         ],
         "rag_rule": rag_rules.RULE_TEXT,
+        # Packs stored before this key existed lack it; the template then leaves it out.
+        "action_rule": rag_rules.ACTION_RULE_TEXT,
         "recommendation_count": total,
         "action_count": sum(len(r["actions"]) for r in rec_rows),
         "overdue_actions": overdue_rows,
