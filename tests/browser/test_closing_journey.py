@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 from django.test import override_settings
 from django.utils import timezone
 
@@ -40,7 +41,7 @@ def test_coordinator_names_a_deputy_closes_an_action_and_archives_the_challenge(
 
     page.goto(action.get_absolute_url())
     page.get_by_role("link", name="Deputies for action 8.3").click()
-    assert page.get_by_role("heading", name="Deputies", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Deputies", level=1)).to_be_visible()
     page.get_by_role("button", name="Name the deputy").click()
     page.get_by_text("Select who will deputise").first.wait_for()
     assert_fits(page, "action-deputies-errors")
@@ -55,12 +56,12 @@ def test_coordinator_names_a_deputy_closes_an_action_and_archives_the_challenge(
     assert_fits(page, "action-deputies")
 
     page.goto("/councils/coventry/deputies/")
-    assert page.get_by_role("heading", name="Name a deputy for all of an officer’s actions").is_visible()
+    expect(page.get_by_role("heading", name="Name a deputy for all of an officer’s actions")).to_be_visible()
     assert_fits(page, "council-deputies")
 
     page.goto(action.get_absolute_url())
     page.get_by_role("link", name="Close this action").click()
-    assert page.get_by_text("Closed actions take no more updates and are left out of the RAG rating").is_visible()
+    expect(page.get_by_text("Closed actions take no more updates and are left out of the RAG rating")).to_be_visible()
     assert_fits(page, "close-action")
     page.get_by_role("button", name="Close the action").click()
     page.get_by_text("Say why the action is being closed").first.wait_for()
@@ -72,20 +73,20 @@ def test_coordinator_names_a_deputy_closes_an_action_and_archives_the_challenge(
 
     page.goto("/challenges/coventry-2024/")
     page.get_by_role("button", name="Archive this challenge").click()
-    assert page.get_by_role("heading", name="Archive Corporate Peer Challenge 2024?").is_visible()
+    expect(page.get_by_role("heading", name="Archive Corporate Peer Challenge 2024?")).to_be_visible()
     assert_fits(page, "archive-challenge")
     page.get_by_role("button", name="Archive the challenge").click()
     page.get_by_text("read-only.").first.wait_for()
     assert PeerChallenge.objects.get(slug="coventry-2024").is_archived
-    assert page.get_by_role("button", name="Unarchive this challenge").is_visible()
+    expect(page.get_by_role("button", name="Unarchive this challenge")).to_be_visible()
     assert_fits(page, "archived-challenge")
 
 
 def test_the_demos_archived_2018_challenge_reads_as_archived(page, demo):
     sign_in(page, "scrutiny", DEMO_PASSWORDS["scrutiny"])
     page.goto("/")
-    assert page.locator("tr", has_text="2018").get_by_text("Archived").is_visible()
+    expect(page.locator("tr", has_text="2018").get_by_text("Archived")).to_be_visible()
     page.goto("/challenges/coventry-2018/")
-    assert page.get_by_text("read-only.").first.is_visible()
+    expect(page.get_by_text("read-only.").first).to_be_visible()
     assert page.get_by_role("button", name="Unarchive this challenge").count() == 0
     assert_fits(page, "archived-challenge-2018")

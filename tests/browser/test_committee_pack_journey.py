@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from playwright.sync_api import expect
 from django.test import override_settings
 
 from recommendations.demo import DEMO_PASSWORDS, load_demo
@@ -30,18 +31,18 @@ def test_coordinator_issues_a_pack_and_scrutiny_downloads_it(page, demo):
     assert_accessible(page, "report-new")
     page.get_by_label("Meeting date").fill("31/2/2025")
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page, "report-new-error")
 
     page.get_by_label("Meeting date").fill("29/1/2025")
     page.get_by_label("Key risks").fill("Capacity in finance is stretched.\n\nThe MTFS gap remains.")
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_text("The draft report has been saved").is_visible()
+    expect(page.get_by_text("The draft report has been saved")).to_be_visible()
     assert_accessible(page, "report-detail")
 
     page.get_by_role("button", name="Preview the pack").click()
-    assert page.get_by_role("heading", name="5 Progress against each recommendation").is_visible()
-    assert page.get_by_text("Capacity in finance is stretched.").is_visible()
+    expect(page.get_by_role("heading", name="5 Progress against each recommendation")).to_be_visible()
+    expect(page.get_by_text("Capacity in finance is stretched.")).to_be_visible()
     assert_accessible(page, "report-preview")
 
     page.get_by_role("button", name="Issue the pack").first.click()
@@ -50,9 +51,9 @@ def test_coordinator_issues_a_pack_and_scrutiny_downloads_it(page, demo):
     page.get_by_role("button", name="Issue the pack").focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/challenges/coventry-2024/packs/", timeout=60_000)
-    assert page.get_by_text("Pack 1 has been issued").is_visible()
+    expect(page.get_by_text("Pack 1 has been issued")).to_be_visible()
     pack = IssuedPack.objects.get()
-    assert page.get_by_text(pack.sha256).is_visible()
+    expect(page.get_by_text(pack.sha256)).to_be_visible()
     assert_accessible(page, "packs-issued")
 
     page.get_by_role("button", name="Sign out").click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from django.test import override_settings
 
 from recommendations.demo import DEMO_PASSWORDS, load_demo
@@ -21,7 +22,7 @@ def test_scrutiny_member_reads_the_2024_challenge_and_a_recommendation(page, dem
     assert_accessible(page, "sign-in")
 
     sign_in(page, "scrutiny", DEMO_PASSWORDS["scrutiny"])
-    assert page.get_by_role("heading", name="Your peer challenges").is_visible()
+    expect(page.get_by_role("heading", name="Your peer challenges")).to_be_visible()
     assert_accessible(page, "home")
 
     page.get_by_role("link", name="Corporate Peer Challenge 2024").click()
@@ -32,7 +33,7 @@ def test_scrutiny_member_reads_the_2024_challenge_and_a_recommendation(page, dem
 
     page.get_by_role("link", name="City Centre masterplan").click()
     assert page.get_by_role("heading", level=1).inner_text() == "City Centre masterplan"
-    assert page.get_by_text("City Centre Vision 2050").first.is_visible()
+    expect(page.get_by_text("City Centre Vision 2050").first).to_be_visible()
     assert_accessible(page, "recommendation")
 
     page.get_by_role("link", name="Accessibility statement").click()
@@ -61,7 +62,7 @@ def test_keyboard_user_can_skip_to_content_and_reach_a_recommendation(page, demo
 
 def test_wrong_password_shows_an_accessible_error(page, demo):
     sign_in(page, "scrutiny", "not-the-password")
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page, "sign-in-error")
 
 

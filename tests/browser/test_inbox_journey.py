@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
@@ -46,7 +47,7 @@ def test_coordinator_signs_off_from_the_inbox_with_the_keyboard(page, demo):
     assert before, "The demo data should hold an action reported complete."
     sign_in(page, "coordinator", DEMO_PASSWORDS["coordinator"])
     page.get_by_role("link", name=re.compile(r"^Needs your attention")).click()
-    assert page.get_by_role("heading", name="Needs your attention", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Needs your attention", level=1)).to_be_visible()
     assert page.locator("#inbox-count [aria-hidden]").inner_text() == f"({len(before)})"
 
     for width in (1280, 320):

@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
@@ -59,7 +60,7 @@ def test_marking_read_works_without_javascript(page_without_js, demo):
     page.get_by_role("button", name=re.compile("^Mark as read")).first.click()
     page.wait_for_load_state()
     assert page.url.endswith("/notifications/")
-    assert page.get_by_text("The notification is marked as read.").is_visible()
+    expect(page.get_by_text("The notification is marked as read.")).to_be_visible()
 
 
 def test_an_officer_chooses_the_weekly_summary_for_due_soon(page, demo):

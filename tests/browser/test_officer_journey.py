@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django.test import override_settings
 
 from recommendations.demo import DEMO_PASSWORDS, load_demo
@@ -35,12 +36,12 @@ def row(page, reference: str):
 def test_officer_records_an_amber_update_with_htmx(page, demo):
     sign_in(page, "officer", DEMO_PASSWORDS["officer"])
     page.get_by_role("link", name="My actions").click()
-    assert page.get_by_role("heading", name="My actions", level=1).is_visible()
+    expect(page.get_by_role("heading", name="My actions", level=1)).to_be_visible()
     assert "Update due" in row(page, "8.3").inner_text()
     assert_accessible(page, "my-actions")
 
     row(page, "8.3").get_by_role("link", name=re.compile(r"^8\.3")).click()
-    assert page.get_by_role("heading", name="Action 8.3").is_visible()
+    expect(page.get_by_role("heading", name="Action 8.3")).to_be_visible()
     assert_accessible(page, "action")
 
     # Mark the document: a full page load would lose the mark.
@@ -86,14 +87,14 @@ def test_officer_records_an_update_without_javascript(page_without_js, page, dem
     page.goto(action_url("8.2"))
     page.get_by_role("button", name="Save progress update").click()
     assert page.title().startswith("Error:")
-    assert page.get_by_text("Enter what has been done").first.is_visible()
+    expect(page.get_by_text("Enter what has been done").first).to_be_visible()
     assert_accessible_without_js(page, checker, "action-form-errors-nojs")
 
     page.get_by_label("Amber").check()
     page.get_by_label("What has been done").fill("Recruitment paused <b>pending</b> budget.")
     page.get_by_role("button", name="Save progress update").click()
     assert page.url.endswith(action_url("8.2") + "#timeline")
-    assert page.get_by_text("Your progress update has been saved.").is_visible()
+    expect(page.get_by_text("Your progress update has been saved.")).to_be_visible()
     first = page.locator("#timeline .moj-timeline__item").first
     assert "Recruitment paused <b>pending</b> budget." in first.inner_text()
     assert "Amber, down from Green" in first.inner_text()
@@ -107,10 +108,10 @@ def test_coordinator_signs_off_edits_and_meets_a_conflict(page, demo):
     page.goto(action_url("7.3"))
     assert_accessible(page, "action-awaiting-sign-off")
     page.get_by_role("button", name="Sign off as complete").click()
-    assert page.get_by_text("is signed off as complete").is_visible()
+    expect(page.get_by_text("is signed off as complete")).to_be_visible()
     assert "Complete" in page.locator("#action-status").inner_text()
     page.get_by_text("Every change to this action").click()
-    assert page.get_by_text("Signed off by").first.is_visible()
+    expect(page.get_by_text("Signed off by").first).to_be_visible()
     assert_accessible(page, "action-signed-off")
 
     page.goto(action_url("2.2"))
@@ -119,7 +120,7 @@ def test_coordinator_signs_off_edits_and_meets_a_conflict(page, demo):
     page.get_by_label("Month").fill("2")
     page.get_by_label("Year").fill("2025")
     page.get_by_role("button", name="Save changes").click()
-    assert page.get_by_text("Give the reason the due date is changing").first.is_visible()
+    expect(page.get_by_text("Give the reason the due date is changing").first).to_be_visible()
     assert_accessible(page, "action-edit-errors")
 
     # Someone else saves first; our submission must not overwrite it.
@@ -127,9 +128,9 @@ def test_coordinator_signs_off_edits_and_meets_a_conflict(page, demo):
     action.edit(expected_version=action.version, by=None, description="Changed elsewhere.")
     page.get_by_label("Reason for changing the due date").fill("Consultation extended.")
     page.get_by_role("button", name="Save changes").click()
-    assert page.get_by_text("Someone else changed this action while you were editing").is_visible()
+    expect(page.get_by_text("Someone else changed this action while you were editing")).to_be_visible()
     assert_accessible(page, "action-edit-conflict")
     page.get_by_role("button", name="Save changes").click()
-    assert page.get_by_text("has been updated").is_visible()
-    assert page.get_by_role("link", name="Moved 1 time").is_visible()
+    expect(page.get_by_text("has been updated")).to_be_visible()
+    expect(page.get_by_role("link", name="Moved 1 time")).to_be_visible()
     assert_accessible(page, "action-date-moved")

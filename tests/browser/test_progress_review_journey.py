@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 from django.test import override_settings
 from django.utils import timezone
 
@@ -29,8 +30,8 @@ def test_coordinator_drafts_and_approves_the_position_statement(page, demo):
     assert_accessible(page, "progress-review-index")
 
     page.get_by_role("link", name="Progress review, 22 November 2024").click()
-    assert page.get_by_role("heading", name="Finance and the MTFS").is_visible()
-    assert page.get_by_text("Cllr Eamonn O'Brien").first.is_visible()
+    expect(page.get_by_role("heading", name="Finance and the MTFS")).to_be_visible()
+    expect(page.get_by_text("Cllr Eamonn O'Brien").first).to_be_visible()
     assert_accessible(page, "progress-review")
 
     page.get_by_role("button", name="Edit the position statement").click()
@@ -40,18 +41,18 @@ def test_coordinator_drafts_and_approves_the_position_statement(page, demo):
     paragraph = page.get_by_label("1. City Centre masterplan")
     paragraph.fill("The City Centre Vision 2050 is with partners; the council's own words for the peers.")
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_text("Draft saved.").is_visible()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
 
     page.get_by_label("Document title").fill("City Centre Vision 2050 consultation draft")
     page.get_by_label("Link").fill("https://www.coventry.gov.uk/vision-2050")
     page.get_by_label("Evidence for (optional)").select_option(label="Recommendation 1: City Centre masterplan")
     page.get_by_role("button", name="Add the link").click()
-    assert page.get_by_role("link", name="City Centre Vision 2050 consultation draft").is_visible()
+    expect(page.get_by_role("link", name="City Centre Vision 2050 consultation draft")).to_be_visible()
 
     page.get_by_role("button", name="Continue to approval").click()
     assert_accessible(page, "position-statement-approve")
     page.get_by_role("button", name="Approve the position statement").click()
-    assert page.get_by_text("Position statement approved. Its text is now fixed.").is_visible()
+    expect(page.get_by_text("Position statement approved. Its text is now fixed.")).to_be_visible()
     assert_accessible(page, "progress-review-approved")
 
     review = ProgressReview.objects.get(challenge__slug="coventry-2024")
@@ -61,7 +62,7 @@ def test_coordinator_drafts_and_approves_the_position_statement(page, demo):
         "The City Centre Vision 2050 is with partners")
 
     page.get_by_role("button", name="View the approved statement").click()
-    assert page.get_by_text("The approved text is fixed").is_visible()
+    expect(page.get_by_text("The approved text is fixed")).to_be_visible()
     assert page.get_by_role("button", name="Save draft").count() == 0
 
 

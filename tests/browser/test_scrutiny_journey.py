@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from django.test import override_settings
 
 from recommendations.demo import DEMO_PASSWORDS, load_demo
@@ -63,23 +64,23 @@ def test_scrutiny_member_reads_every_dashboard_page(page, demo):
     page.get_by_role("link", name="Portfolio").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Portfolio as at")
-    assert page.get_by_role("heading", name="The challenges side by side, by theme").is_visible()
+    expect(page.get_by_role("heading", name="The challenges side by side, by theme")).to_be_visible()
     assert_accessible(page, "portfolio")
 
     page.get_by_role("link", name="Search").click()
     page.get_by_label("Search recommendations, council responses and progress updates").fill("masterplan")
     page.get_by_role("button", name="Search").click()
     page.wait_for_load_state()
-    assert page.locator("#found-recommendations").is_visible()
-    assert page.get_by_role("link", name="1. City Centre masterplan").first.is_visible()
+    expect(page.locator("#found-recommendations")).to_be_visible()
+    expect(page.get_by_role("link", name="1. City Centre masterplan").first).to_be_visible()
     assert_accessible(page, "search")
 
 
 def test_bad_as_at_date_gets_an_accessible_error(page, demo):
     sign_in(page, "scrutiny", DEMO_PASSWORDS["scrutiny"])
     page.goto("/challenges/coventry-2024/dashboard/?as_of=2024-02-31")
-    assert page.get_by_text("There is a problem").is_visible()
-    assert page.locator(".govuk-error-summary").get_by_text("is not one").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    expect(page.locator(".govuk-error-summary").get_by_text("is not one")).to_be_visible()
     assert_accessible(page, "dashboard-bad-date")
 
 

@@ -6,6 +6,7 @@ scroll sideways at 320 px.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from django.test import override_settings
 
 from peertrack import idempotency
@@ -33,8 +34,8 @@ def test_the_locked_out_page_says_how_long_and_fits_a_phone(page, demo):
     for _ in range(5):
         sign_in(page, "officer", "not-the-password")
     sign_in(page, "officer", DEMO_PASSWORDS["officer"])
-    assert page.get_by_role("heading", name="Too many attempts to sign in").is_visible()
-    assert page.get_by_text("Try again in 15 minutes.").is_visible()
+    expect(page.get_by_role("heading", name="Too many attempts to sign in")).to_be_visible()
+    expect(page.get_by_text("Try again in 15 minutes.")).to_be_visible()
     assert_fits(page, "locked-out")
 
 
@@ -56,7 +57,7 @@ def test_a_progress_form_sent_twice_at_once_records_one_update(page, demo):
     assert ProgressUpdate.objects.filter(action=action).count() == before + 1
 
     page.goto(action.get_absolute_url())
-    assert page.get_by_text("You sent this twice").is_visible()
+    expect(page.get_by_text("You sent this twice")).to_be_visible()
     assert_fits(page, "action-sent-twice")
 
 
@@ -76,5 +77,5 @@ def test_the_still_saving_page_explains_what_happened(page, demo, client, monkey
     # The page as the browser shows it, with the site's styles.
     page.goto("/accessibility/")
     page.set_content(response.content.decode())
-    assert page.get_by_role("heading", name="Still saving what you sent first").is_visible()
+    expect(page.get_by_role("heading", name="Still saving what you sent first")).to_be_visible()
     assert_fits(page, "still-saving")
