@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from playwright.sync_api import expect
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from recommendations.demo import DEMO_PASSWORDS, load_demo
 from reviews.models import IssuedPack

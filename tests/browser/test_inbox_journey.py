@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.contrib.auth import get_user_model
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from recommendations import inbox
 from recommendations.demo import DEMO_PASSWORDS, load_demo

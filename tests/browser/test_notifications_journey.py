@@ -7,10 +7,10 @@ import io
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from notifications.models import Notification
 from recommendations.demo import DEMO_PASSWORDS, load_demo

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from recommendations.demo import DEMO_PASSWORDS, load_demo
 from recommendations.models import Action

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from playwright.sync_api import expect
 from django.test import override_settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from recommendations.demo import DEMO_PASSWORDS, load_demo
 from recommendations.models import GuestAccess, PeerChallenge

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from recommendations.demo import DEMO_PASSWORDS, load_demo
 from tests.browser.conftest import assert_accessible, sign_in

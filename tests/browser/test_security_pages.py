@@ -6,8 +6,8 @@ scroll sideways at 320 px.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from peertrack import idempotency
 from recommendations.demo import DEMO_PASSWORDS, load_demo
