@@ -1,11 +1,16 @@
-# peertrack: `make demo` runs the demo on http://127.0.0.1:8000; `make test` runs every test.
+# peertrack: `make demo` runs the demo on http://127.0.0.1:8000 (`make demo PORT=8001` on another
+# port; `make serve` likewise); `make test` runs every test.
 # Both set up everything they can themselves (see README, "What you need").
 
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-DEMO_ENV := DJANGO_DEBUG=1
+# The port `make demo` and `make serve` listen on, and the address links in their emails use
+# (unless PEERTRACK_BASE_URL is set in the environment).
+PORT ?= 8000
+SITE_URL = http://127.0.0.1:$(PORT)
+DEMO_ENV := DJANGO_DEBUG=1 PEERTRACK_BASE_URL=$${PEERTRACK_BASE_URL:-$(SITE_URL)}
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: demo serve check-deploy lint typecheck test setup system-packages python-packages frontend migrate lint clean
@@ -14,12 +19,12 @@ demo: setup
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_demo
 	@echo ""
-	@echo "peertrack is starting on http://127.0.0.1:8000/ (Ctrl+C stops it)."
-	@echo "The 2024 challenge: http://127.0.0.1:8000/challenges/coventry-2024/"
+	@echo "peertrack is starting on $(SITE_URL)/ (Ctrl+C stops it)."
+	@echo "The 2024 challenge: $(SITE_URL)/challenges/coventry-2024/"
 	@echo "The task worker (email, notifications) runs beside it and stops with it."
 	@$(DEMO_ENV) $(PY) manage.py db_worker --interval 2 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	  $(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite runs on one pytest-xdist worker per core ("auto"); TEST_WORKERS=0 runs it in one process.
 # loadgroup keeps tests that share module-wide data (the permission matrix) on one worker.
@@ -28,27 +33,29 @@ test: setup
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # A production-like server: gunicorn + WhiteNoise on PostgreSQL, DEBUG off, on the loopback
-# interface (plain HTTP there, so PEERTRACK_HTTPS=0; behind TLS leave it unset). The 120 s
-# timeout covers issuing a committee pack, which renders its PDF inside the request.
+# interface (plain HTTP there, so PEERTRACK_HTTPS=0; behind TLS leave it unset). Committee packs
+# are rendered by the worker, not inside a request, so gunicorn keeps its default timeout.
 SERVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/peertrack
 SERVE_ENV = DATABASE_URL=$${DATABASE_URL:-$(SERVE_DATABASE_URL)} PEERTRACK_HTTPS=$${PEERTRACK_HTTPS:-0} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	PEERTRACK_BASE_URL=$${PEERTRACK_BASE_URL:-$(SITE_URL)} \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}
 serve: setup
 	@createdb -h 127.0.0.1 -U postgres peertrack 2>/dev/null || true
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
-	@echo "peertrack (production-like) on http://127.0.0.1:8000/ ; load data with: $(PY) manage.py load_demo --no-logins"
+	@echo "peertrack (production-like) on $(SITE_URL)/ ; load data with: $(PY) manage.py load_demo --no-logins"
 	@# One secret key for the web server and the worker: links the worker emails are signed with it.
 	@export DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}; \
 	  $(SERVE_ENV) $(PY) manage.py db_worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(SERVE_ENV) $(VENV)/bin/gunicorn peertrack.wsgi --bind 127.0.0.1:8000 --workers 3 --timeout 120 \
+	  $(SERVE_ENV) $(VENV)/bin/gunicorn peertrack.wsgi --bind 127.0.0.1:$(PORT) --workers 3 \
 	  --access-logfile - --error-logfile -
 
 # Fails on any warning from Django's deployment checklist with production settings.
 check-deploy: python-packages frontend
 	DJANGO_DEBUG=0 PEERTRACK_HTTPS=1 DJANGO_ALLOWED_HOSTS=peertrack.example.gov.uk \
+	PEERTRACK_BASE_URL=https://peertrack.example.gov.uk \
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	$(PY) manage.py check --deploy --fail-level WARNING
 

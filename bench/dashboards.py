@@ -19,6 +19,7 @@ benchmark does not need).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import sys
 import time
@@ -88,27 +89,34 @@ def populate_challenge(*, challenge: Any, officers: list[Any], recommendations: 
                 author=action.lead_officer,
             ))
     ProgressUpdate.objects.bulk_create(updates, batch_size=2000)
+    # Bulk inserts send no signals and bypass ProgressUpdate.save: keep what the model keeps on write.
+    from peertrack import caching
+
+    Action.objects.filter(pk__in=[action.pk for action in actions]).keep_current_state()
+    caching.bump(type(challenge).objects.filter(pk=challenge.pk))
 
 
 def build_national_dataset(*, councils: int = 350, challenges_per_council: int = 2,
                            recommendations: int = 10, actions_per_recommendation: int = 4,
-                           updates_per_action: int = 12, progress: bool = True) -> dict[str, Any]:
-    """Creates `councils` councils, each with an officer and a scrutiny member, and their
-    challenges four years apart (the latest in January 2024) with full plans.
+                           updates_per_action: int = 12, progress: bool = True, first: int = 1) -> dict[str, Any]:
+    """Creates councils `first` to `councils`, each with an officer and a scrutiny member, and their
+    challenges four years apart (the latest in January 2024) with full plans. Called again with a
+    later `first` it grows the same data set (the scaling runs).
 
-    Returns the first council's scrutiny member (`scrutiny`), an adviser who belongs to every
-    council as a scrutiny member (`adviser`) and the first council's latest challenge (`challenge`).
+    Returns the first council's scrutiny member (`scrutiny`) and officer (`officer`), an adviser who
+    belongs to every council as a scrutiny member (`adviser`) and the first council's latest
+    challenge (`challenge`).
     """
     from django.contrib.auth import get_user_model
 
     from bench.common import peer_challenge
-    from recommendations.models import Council, Membership
+    from recommendations.models import Council, Membership, PeerChallenge
 
     user_model = get_user_model()
-    adviser = user_model.objects.create_user(username="lga-adviser", password=None,
-                                             first_name="LGA", last_name="Adviser")
-    first: dict[str, Any] = {"adviser": adviser}
-    for number in range(1, councils + 1):
+    adviser, _created = user_model.objects.get_or_create(username="lga-adviser",
+                                                         defaults={"first_name": "LGA", "last_name": "Adviser"})
+    found: dict[str, Any] = {"adviser": adviser}
+    for number in range(first, councils + 1):
         council = Council.objects.create(name=f"Bench Council {number:03d}", slug=f"bench-{number:03d}")
         officer = user_model.objects.create_user(username=f"officer-{number:03d}", password=None,
                                                  first_name="Officer", last_name=f"{number:03d}")
@@ -124,34 +132,38 @@ def build_national_dataset(*, councils: int = 350, challenges_per_council: int =
             populate_challenge(challenge=challenge, officers=[officer], recommendations=recommendations,
                                actions_per_recommendation=actions_per_recommendation,
                                updates_per_action=updates_per_action, seed=number * 10 + index)
-        if number == 1:
-            first.update(scrutiny=scrutiny, challenge=challenge)
         if progress and number % 50 == 0:
             print(f"  {number} councils built", file=sys.stderr)
-    return first
+    found.update(scrutiny=user_model.objects.get(username="scrutiny-001"),
+                 officer=user_model.objects.get(username="officer-001"),
+                 challenge=PeerChallenge.objects.filter(council__slug="bench-001").order_by("-onsite_start").first())
+    return found
 
 
-def main() -> None:
-    from bench.common import TRIVIAL_PAGE, arguments, setup_django, signed_in, time_request, whole_number
+def _write(people: dict[str, Any]) -> Any:
+    """Returns a function that records a progress update on the first council's challenge: what
+    makes its cached pages cold (bumps the challenge's version)."""
+    from recommendations.models import Action
+    from recommendations.periods import ReportingPeriod
 
-    parser = arguments(__doc__, database_url="sqlite:////tmp/peertrack-bench-dashboards.sqlite3", runs=15)
-    parser.add_argument("--councils", type=whole_number, default=350)
-    args = parser.parse_args()
-    setup_django(args.database_url)
+    action = (Action.objects.filter(recommendation__challenge=people["challenge"]).select_related(
+        "recommendation__challenge").order_by("pk").first())
+    assert action is not None
+    ratings = iter(["green", "amber"] * 10_000)
 
-    from django.db import connection
+    def write() -> None:
+        action.record_progress(rag=next(ratings), period=ReportingPeriod.current(), narrative="Bench write.",
+                               by=people["officer"])
+    return write
 
-    started = time.perf_counter()
-    people = build_national_dataset(councils=args.councils)
-    print(f"Built {args.councils} councils in {time.perf_counter() - started:.0f} s "
-          f"on {connection.vendor}.")
-    # A live database has planner statistics; a freshly bulk-loaded one has none until autovacuum.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+
+def _pages(people: dict[str, Any], councils: int) -> list[tuple[str, Any, str]]:
+    from bench.common import TRIVIAL_PAGE, signed_in
 
     slug = people["challenge"].slug
-    scrutiny, adviser = signed_in(people["scrutiny"]), signed_in(people["adviser"])
-    pages = [
+    scrutiny, adviser, officer = (signed_in(people["scrutiny"]), signed_in(people["adviser"]),
+                                  signed_in(people["officer"]))
+    return [
         ("trivial page (accessibility statement)", scrutiny, TRIVIAL_PAGE),
         ("dashboard", scrutiny, f"/challenges/{slug}/dashboard/"),
         ("dashboard as at 22 Nov 2024", scrutiny, f"/challenges/{slug}/dashboard/?as_of=2024-11-22"),
@@ -160,17 +172,69 @@ def main() -> None:
         ("action plan XLSX export", scrutiny, f"/challenges/{slug}/plan/export.xlsx"),
         ("portfolio (one council)", scrutiny, "/portfolio/"),
         ("search (one council)", scrutiny, "/search/?q=financial+strategy"),
-        (f"portfolio (adviser, {args.councils} councils)", adviser, "/portfolio/"),
-        (f"search (adviser, {args.councils} councils)", adviser, "/search/?q=financial+strategy"),
+        ("my actions (officer, 80 actions)", officer, "/my-actions/"),
+        (f"portfolio (adviser, {councils} councils, first page)", adviser, "/portfolio/"),
+        (f"search (adviser, {councils} councils)", adviser, "/search/?q=financial+strategy"),
     ]
+
+
+def measure(people: dict[str, Any], councils: int, runs: int) -> list[tuple[str, float, int, float, int]]:
+    """Times each page warm (repeated) and cold (each request right after a write to the challenge);
+    returns (page, warm ms, warm queries, cold ms, cold queries)."""
+    from bench.common import time_request
+
+    write = _write(people)
     results = []
-    for name, client, page_url in pages:
-        results.append((name, *time_request(client, page_url, args.runs)))
-    baseline = results[0][1]
-    print(f"\nMedian of {args.runs} requests each ({connection.vendor}):")
-    print(f"{'page':48} {'ms':>9} {'x trivial':>10} {'queries':>8}")
-    for name, median, queries in results:
-        print(f"{name:48} {median:9.1f} {median / baseline:10.1f} {queries:8d}")
+    for name, client, url in _pages(people, councils):
+        warm, warm_queries = time_request(client, url, runs)
+        cold, cold_queries = time_request(client, url, runs, before_each=write)
+        results.append((name, warm, warm_queries, cold, cold_queries))
+    return results
+
+
+def _load() -> str:
+    one, five, _fifteen = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
+
+
+def main() -> None:
+    from bench.common import arguments, setup_django, whole_numbers
+
+    parser = arguments(__doc__, database_url="sqlite:////tmp/peertrack-bench-dashboards.sqlite3", runs=15)
+    parser.add_argument("--scales", type=whole_numbers, default=[4, 35, 350],
+                        help="council counts to measure at, growing one data set (default 4,35,350)")
+    args = parser.parse_args()
+    setup_django(args.database_url)
+
+    from django.db import connection
+
+    built = 0
+    people: dict[str, Any] = {}
+    summary: dict[str, list[tuple[float, float]]] = {}
+    for councils in sorted(args.scales):
+        started = time.perf_counter()
+        people = build_national_dataset(councils=councils, first=built + 1)
+        built = councils
+        print(f"\nBuilt {councils} councils in all (+{time.perf_counter() - started:.0f} s) on {connection.vendor}.")
+        # A live database has planner statistics; a freshly bulk-loaded one has none until autovacuum.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"Before: {_load()}.")
+        results = measure(people, councils, args.runs)
+        print(f"After: {_load()}.")
+        baseline = results[0][1]
+        print(f"Median of {args.runs} requests each, {councils} councils ({connection.vendor}); "
+              "cold = right after a write to the challenge:")
+        print(f"{'page':52} {'warm ms':>8} {'x triv':>7} {'q':>3} {'cold ms':>8} {'x triv':>7} {'q':>3}")
+        for name, warm, warm_queries, cold, cold_queries in results:
+            print(f"{name:52} {warm:8.1f} {warm / baseline:7.1f} {warm_queries:3d} "
+                  f"{cold:8.1f} {cold / baseline:7.1f} {cold_queries:3d}")
+            summary.setdefault(name.replace(f"{councils} councils", "all councils"), []).append(
+                (warm / baseline, cold / baseline))
+    if len(args.scales) > 1:
+        print("\nScaling: x trivial (warm / cold) at " + ", ".join(f"{n} councils" for n in sorted(args.scales)))
+        for name, ratios in summary.items():
+            print(f"{name:52} " + "   ".join(f"{warm:5.1f} / {cold:5.1f}" for warm, cold in ratios))
 
 
 if __name__ == "__main__":

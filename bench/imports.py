@@ -10,7 +10,10 @@ For each plan size (actions in one challenge of 20 recommendations) it times, in
 - preview: read + `imports.plan_action_plan` against the database (the upload page's work);
 - first import: `imports.apply_action_plan` into an empty plan (creates every action);
 - re-import: the same file again (changes nothing: the idempotence check);
-- export: `imports.export_rows` + `spreadsheets.build_export`.
+- export: `imports.export_rows` + `spreadsheets.build_export`;
+- council layout preview (issue 17): the same number of rows in a council's own layout (cover
+  sheet, header on row 3, merged recommendation cells, dates and statuses in words) previewed
+  with the guessed column mapping; it must stay under 2 seconds for 2,000 rows.
 
 It prints median milliseconds, the ratio to openpyxl alone and the preview's query count,
 then the peak Python allocation of one preview (tracemalloc, measured apart from the timings).
@@ -42,6 +45,38 @@ def _workbook(size: int, officers: list) -> bytes:
         "rag": ["Green", "Amber", "Red"][n % 3], "narrative": f"Progress on action {n}.",
     } for n in range(size)]
     return build_export(rows=rows)
+
+
+def _council_workbook(size: int) -> bytes:
+    """A council's own layout (issue 17): a cover sheet, the header on row 3, the recommendation
+    merged over its actions, dates and statuses in words, lead officers as job titles."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Cover"
+    workbook.active.append(["RAG key"])
+    sheet = workbook.create_sheet("Action Plan")
+    sheet.append(["Corporate Peer Challenge action plan"])
+    sheet.append(["Reported to Scrutiny"])
+    sheet.append(["Rec No.", "Recommendation", "Action", "Lead Officer(s)", "Timescale", "Status",
+                  "Update"])
+    months = ["March 2025", "Sept 2024", "Q4 2024/25", "Ongoing", "31/12/2024", "TBC"]
+    statuses = ["Complete", "On track", "Not started", "Some slippage"]
+    per = max(1, size // 20)
+    for n in range(size):
+        number = n // per + 1
+        first = n % per == 0
+        sheet.append([number if first else None, f"Recommendation {number}" if first else None,
+                      f"Action {n}: publish and deliver the agreed plan with partners",
+                      "Director of Finance / Head of Policy", months[n % len(months)],
+                      statuses[n % len(statuses)], f"Progress on action {n}."])
+        if first and per > 1:
+            row = sheet.max_row
+            sheet.merge_cells(f"A{row}:A{row + per - 1}")
+            sheet.merge_cells(f"B{row}:B{row + per - 1}")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def main() -> None:
@@ -113,6 +148,20 @@ def main() -> None:
         for name, value in timings.items():
             print(f"  {name:<14} {value * 1000:9.1f} ms  {value / floor:5.2f}x")
         print(f"  preview queries: {len(queries)}; preview peak Python memory {peak / 2**20:.1f} MiB")
+
+        # Issue 17: the same number of rows in a council's own layout, mapped as guessed.
+        council_data = _council_workbook(size)
+        council_challenge = peer_challenge(council=council, slug=f"bench-council-{size}")
+        for number in range(1, 21):
+            Recommendation.objects.create(challenge=council_challenge, number=number,
+                                          title=f"R{number}", text="The council should.")
+        council_preview = median_seconds(
+            lambda c=council_challenge, d=council_data: imports.read_and_plan(
+                challenge=c, data=d, filename="council.xlsx"), args.runs)
+        council_plan = imports.read_and_plan(challenge=council_challenge, data=council_data,
+                                             filename="council.xlsx")
+        print(f"  council layout preview {council_preview * 1000:9.1f} ms "
+              f"({len(council_plan.outcomes)} rows, {len(council_plan.errors)} problems)")
 
 
 if __name__ == "__main__":

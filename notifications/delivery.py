@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from notifications.kinds import SPECS, Delivery
 from notifications.models import Notification, NotificationPreference, OutgoingEmail
+from peertrack.absolute_urls import absolute_url, email_origin
 
 BATCH_SIZE = 500
 
@@ -102,12 +103,14 @@ def make(drafts: Iterable[Draft]) -> int:
 # --- sending -----------------------------------------------------------------------------
 
 
-def send_unsent(council_id: int, *, recipient_ids: Iterable[int] | None = None) -> int:
+def send_unsent(council_id: int, *, recipient_ids: Iterable[int] | None = None, origin: str = "") -> int:
     """Emails each person their notifications of the council that go straight away and are not sent.
 
-    One email per person, however many are waiting. Returns the number of emails sent.
+    One email per person, however many are waiting. `origin` is the address of the request that
+    caused them, for the links (`peertrack.absolute_urls`). Returns the number of emails sent.
     """
-    return _send_each(council_id, Notification.Email.IMMEDIATE, recipient_ids=recipient_ids, week=None)
+    return _send_each(council_id, Notification.Email.IMMEDIATE, recipient_ids=recipient_ids, week=None,
+                      origin=origin)
 
 
 def send_summaries(council_id: int, *, week_starting: Any) -> int:
@@ -118,7 +121,8 @@ def send_summaries(council_id: int, *, week_starting: Any) -> int:
     return _send_each(council_id, Notification.Email.DIGEST, recipient_ids=None, week=week_starting)
 
 
-def _send_each(council_id: int, email: str, *, recipient_ids: Iterable[int] | None, week: Any) -> int:
+def _send_each(council_id: int, email: str, *, recipient_ids: Iterable[int] | None, week: Any,
+               origin: str = "") -> int:
     waiting = Notification.objects.filter(council_id=council_id).unsent(email)
     if recipient_ids is not None:
         waiting = waiting.filter(recipient_id__in=list(recipient_ids))
@@ -128,11 +132,13 @@ def _send_each(council_id: int, email: str, *, recipient_ids: Iterable[int] | No
     sent = 0
     with get_connection() as connection:
         for recipient_id in recipients:
-            sent += _send_one(connection, recipient_id=recipient_id, council_id=council_id, email=email, week=week)
+            sent += _send_one(connection, recipient_id=recipient_id, council_id=council_id, email=email, week=week,
+                              origin=origin)
     return sent
 
 
-def _send_one(connection: Any, *, recipient_id: int, council_id: int, email: str, week: Any) -> int:
+def _send_one(connection: Any, *, recipient_id: int, council_id: int, email: str, week: Any,
+              origin: str = "") -> int:
     """Claims and emails one person's unsent notifications in one transaction; returns 1 if sent."""
     with transaction.atomic():
         if week is not None:
@@ -157,7 +163,7 @@ def _send_one(connection: Any, *, recipient_id: int, council_id: int, email: str
             _undeliverable(batch, "There is no email address for this person.")
             return 0
         try:
-            connection.send_messages([compose(rows, summary=week is not None)])
+            connection.send_messages([compose(rows, summary=week is not None, origin=origin)])
         except smtplib.SMTPRecipientsRefused as refused:
             _undeliverable(batch, f"The mail server refused the address: {refused.recipients}"[:500])
             return 0
@@ -171,8 +177,11 @@ def _undeliverable(batch: OutgoingEmail, reason: str) -> None:
     batch.delete()
 
 
-def compose(rows: list[Notification], *, summary: bool) -> EmailMultiAlternatives:
-    """Returns the email telling `rows`' recipient about them: text, with an HTML alternative."""
+def compose(rows: list[Notification], *, summary: bool, origin: str = "") -> EmailMultiAlternatives:
+    """Returns the email telling `rows`' recipient about them: text, with an HTML alternative.
+
+    Its links start with `absolute_urls.email_origin(origin)`.
+    """
     recipient = rows[0].recipient
     count = len(rows)
     if summary:
@@ -181,10 +190,11 @@ def compose(rows: list[Notification], *, summary: bool) -> EmailMultiAlternative
         subject = rows[0].title
     else:
         subject = f"{count} new notifications about your peer challenge action plans"
-    base = settings.PEERTRACK_BASE_URL
+    base = email_origin(origin)
     context = {
         "recipient": recipient,
         "notifications": rows,
+        "items": [(row, absolute_url(row.url, origin=base)) for row in rows],
         "summary": summary,
         "council": rows[0].council,
         "list_url": f"{base}{reverse('notifications')}",

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from notifications.kinds import Delivery, Kind
 from notifications.querysets import NotificationQuerySet
+from peertrack.absolute_urls import absolute_url
 from recommendations.models import Action, Council, PeerChallenge
 
 
@@ -112,7 +113,7 @@ class Notification(models.Model):
     @property
     def link(self) -> str:
         """Returns the full address of what the notification is about, for an email."""
-        return f"{settings.PEERTRACK_BASE_URL}{self.url}" if self.url else ""
+        return absolute_url(self.url)
 
 
 class NotificationPreference(models.Model):

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 
 from notifications.events import is_news
+from peertrack.absolute_urls import current_origin
 from peertrack.tasks import enqueue_on_commit
 from recommendations import signals as recommendation_signals
 from recommendations.models import Action, Deputy, ProgressUpdate, SignOffReturn
@@ -47,7 +48,8 @@ def _actor(instance: Any, *fields: str) -> int | None:
 def _queue(event: str, *, council_id: int, object_id: int, actor_id: int | None) -> None:
     from notifications.tasks import notify
 
-    enqueue_on_commit(notify, council_id=council_id, event=event, object_id=object_id, actor_id=actor_id)
+    enqueue_on_commit(notify, council_id=council_id, event=event, object_id=object_id, actor_id=actor_id,
+                      origin=current_origin())
 
 
 def _queue_for_action(event: str, *, action_id: int, object_id: int, actor_id: int | None) -> None:
@@ -55,11 +57,14 @@ def _queue_for_action(event: str, *, action_id: int, object_id: int, actor_id: i
     save itself costs no query)."""
     from notifications.tasks import notify
 
+    origin = current_origin()  # the request's address, for the email's links
+
     def enqueue() -> None:
         council_id = (Action.objects.filter(pk=action_id)
                       .values_list("recommendation__challenge__council_id", flat=True).first())
         if council_id is not None:
-            notify.enqueue(council_id=council_id, event=event, object_id=object_id, actor_id=actor_id)
+            notify.enqueue(council_id=council_id, event=event, object_id=object_id, actor_id=actor_id,
+                           origin=origin)
 
     transaction.on_commit(enqueue)
 
@@ -123,10 +128,11 @@ def user_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **k
         return
     setattr(instance, _WAS_ACTIVE, False)
     user_id = instance.pk
-    transaction.on_commit(lambda: _queue_deactivated(user_id))
+    origin = current_origin()
+    transaction.on_commit(lambda: _queue_deactivated(user_id, origin=origin))
 
 
-def _queue_deactivated(user_id: int) -> None:
+def _queue_deactivated(user_id: int, *, origin: str = "") -> None:
     """Queues the "deactivated" event for each council where the user leads an open, current action."""
     from notifications.tasks import notify
 
@@ -134,7 +140,8 @@ def _queue_deactivated(user_id: int) -> None:
                 .exclude(status__in=[Action.Status.COMPLETE, Action.Status.CLOSED])
                 .values_list("recommendation__challenge__council_id", flat=True).distinct())
     for council_id in sorted(set(councils)):
-        notify.enqueue(council_id=council_id, event="deactivated", object_id=user_id, actor_id=None)
+        notify.enqueue(council_id=council_id, event="deactivated", object_id=user_id, actor_id=None,
+                       origin=origin)
 
 
 def connect() -> None:

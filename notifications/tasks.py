@@ -27,10 +27,13 @@ PASSING_FAILURES = (smtplib.SMTPException, OSError, OperationalError)
 
 
 @task()
-def notify(*, council_id: int, event: str, object_id: int, actor_id: int | None = None, attempt: int = 1) -> int:
+def notify(*, council_id: int, event: str, object_id: int, actor_id: int | None = None, attempt: int = 1,
+           origin: str = "") -> int:
     """Makes the notifications of one event and emails those that go straight away.
 
-    Returns how many notifications were wanted (made now or by an earlier attempt).
+    `origin` is the address of the request that caused the event, for the emails' links
+    (`peertrack.absolute_urls`). Returns how many notifications were wanted (made now or by an
+    earlier attempt).
     """
     try:
         if event == "deactivated":
@@ -39,10 +42,10 @@ def notify(*, council_id: int, event: str, object_id: int, actor_id: int | None 
             drafts = events.EVENTS[event](object_id, actor_id=actor_id)
         wanted = delivery.make(drafts)
         if drafts:
-            delivery.send_unsent(council_id, recipient_ids={draft.recipient.pk for draft in drafts})
+            delivery.send_unsent(council_id, recipient_ids={draft.recipient.pk for draft in drafts}, origin=origin)
     except PASSING_FAILURES:
         retry_later(notify, council_id=council_id, event=event, object_id=object_id, actor_id=actor_id,
-                    attempt=attempt)
+                    attempt=attempt, origin=origin)
         raise
     return wanted
 

@@ -16,6 +16,8 @@ from recommendations.models import Action, GuestAccess, Membership
 
 # Roles whose work is leading and updating actions: they always have My actions.
 ACTION_ROLES = (Membership.Role.OFFICER, Membership.Role.COORDINATOR)
+# Roles that manage a council's people (recommendations/people/services.py MANAGERS).
+PEOPLE_ROLES = (Membership.Role.ADMINISTRATOR, Membership.Role.COORDINATOR)
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Place:
     role: str
     awaiting: int  # actions awaiting sign-off in the council's current challenges
     acts: bool  # leads, or is an active deputy for, an action of the council's current challenges
+    slug: str = ""
 
 
 class Account:
@@ -55,10 +58,10 @@ class Account:
                     .annotate(awaiting=inbox.awaiting_sign_off_count(OuterRef("council")), acts=Exists(acts),
                               unread=Notification.objects.unread_count(OuterRef("user")))
                     .order_by("council__name")
-                    .values_list("council__name", "role", "awaiting", "acts", "unread"))
+                    .values_list("council__name", "role", "awaiting", "acts", "unread", "council__slug"))
         # The unread count rides on the same query (each row carries it), so it costs nothing more.
         self._unread = rows[0][4] if rows else None
-        return [Place(*row[:4]) for row in rows]
+        return [Place(*row[:4], slug=row[5]) for row in rows]
 
     @cached_property
     def unread_notifications(self) -> int:
@@ -97,6 +100,11 @@ class Account:
     @property
     def is_coordinator(self) -> bool:
         return any(place.role == Membership.Role.COORDINATOR for place in self.places)
+
+    @property
+    def people_slug(self) -> str:
+        """The first council whose people the user manages (an administrator or coordinator), or ""."""
+        return next((place.slug for place in self.places if place.role in PEOPLE_ROLES), "")
 
     @property
     def awaiting_count(self) -> int:

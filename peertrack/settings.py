@@ -81,6 +81,8 @@ MIDDLEWARE = [
     # After sign-in and messages: runs a form submitted twice (double click, retry) only once.
     "peertrack.idempotency.SubmissionKeyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Remembers the request's address for links in the emails it causes (peertrack/absolute_urls.py).
+    "peertrack.absolute_urls.RequestOriginMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -119,6 +121,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # threads, which lets two simultaneous requests' transactions interleave). pytest-xdist adds a
     # suffix per worker.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compiling the plan's small queries cost more than it saved (1.35 s of a 1.5 s portfolio,
+    # issue 20); no query here has been shown to gain from it (ADR 0026).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+# Rendered dashboards, plans and portfolio rows, under keys that carry the challenge's version, so a
+# write makes the old entries unreachable (peertrack/caching.py, ADR 0026). Redis when REDIS_URL is
+# set, so several web servers share one cache; otherwise each process keeps its own in memory (still
+# never stale: the version is read from the database on every request).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL", default=""),
+        "KEY_PREFIX": "peertrack",
+    } if env_str("REDIS_URL", default="") else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "peertrack",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -194,13 +214,55 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="peertrack@localhost")
-# The address links in emails start with, e.g. https://actions.example.gov.uk
-PEERTRACK_BASE_URL = env_str("PEERTRACK_BASE_URL", default="http://localhost:8000").rstrip("/")
+# The address links in emails start with, e.g. https://actions.example.gov.uk; unset, a link takes
+# the address of the request that caused the email (peertrack/absolute_urls.py, deploy check W001).
+PEERTRACK_BASE_URL = env_str("PEERTRACK_BASE_URL", default="").rstrip("/")
+if PEERTRACK_BASE_URL and not PEERTRACK_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"PEERTRACK_BASE_URL must start with https:// or http://; got {PEERTRACK_BASE_URL!r}.")
 
 LOGIN_URL = "login"
 # Where signing in leads without a ?next=: the inbox, My actions or the challenges, by role.
 LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Single sign-on with OpenID Connect (peertrack/oidc.py, README "Single sign-on", ADR 0021) ---
+# Off unless a client id is set. The provider's endpoints come from its discovery document
+# (PEERTRACK_OIDC_DISCOVERY_URL, read when someone signs in, not at start-up) or are each named.
+# Authorization code flow with PKCE (S256), state and nonce; the ID token's signature (from the
+# provider's JWKS), issuer, audience and expiry are checked. A person is matched by a verified email
+# to an active membership or an open invitation; signing in never makes a membership.
+OIDC_RP_CLIENT_ID = env_str("PEERTRACK_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env_str("PEERTRACK_OIDC_CLIENT_SECRET", default="")
+PEERTRACK_OIDC_DISCOVERY_URL = env_str("PEERTRACK_OIDC_DISCOVERY_URL", default="")
+PEERTRACK_OIDC_ISSUER = env_str("PEERTRACK_OIDC_ISSUER", default="")  # else the discovery document's
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("PEERTRACK_OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env_str("PEERTRACK_OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env_str("PEERTRACK_OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env_str("PEERTRACK_OIDC_JWKS_ENDPOINT", default="")
+PEERTRACK_OIDC_END_SESSION_ENDPOINT = env_str("PEERTRACK_OIDC_END_SESSION_ENDPOINT", default="")
+# The words on the sign-in page's button, and the claim that must be true for the email to count.
+PEERTRACK_OIDC_LABEL = env_str("PEERTRACK_OIDC_LABEL", default="Sign in with Microsoft")
+PEERTRACK_OIDC_VERIFIED_CLAIM = env_str("PEERTRACK_OIDC_VERIFIED_CLAIM", default="email_verified")
+PEERTRACK_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if PEERTRACK_OIDC_ENABLED:
+    if not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured("PEERTRACK_OIDC_CLIENT_ID is set, so PEERTRACK_OIDC_CLIENT_SECRET must be too.")
+    _named = [OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_JWKS_ENDPOINT, PEERTRACK_OIDC_ISSUER]
+    if not PEERTRACK_OIDC_DISCOVERY_URL and not all(_named):
+        raise ImproperlyConfigured(
+            "Single sign-on needs PEERTRACK_OIDC_DISCOVERY_URL, or all of PEERTRACK_OIDC_AUTHORIZATION_ENDPOINT, "
+            "PEERTRACK_OIDC_TOKEN_ENDPOINT, PEERTRACK_OIDC_JWKS_ENDPOINT and PEERTRACK_OIDC_ISSUER.")
+    AUTHENTICATION_BACKENDS.append("peertrack.oidc.Backend")
+OIDC_RP_SIGN_ALGO = env_str("PEERTRACK_OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True  # for the provider's sign-out (id_token_hint)
+OIDC_TIMEOUT = env_int("PEERTRACK_OIDC_TIMEOUT_SECONDS", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -5,10 +5,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from peertrack import inputs
+from peertrack import inputs, oidc
 from peertrack import views as site_views
 from recommendations.admin_scope import view_on_site
 from recommendations.forms import SignInForm
+from recommendations.people import reset
 
 inputs.register_id_converter()
 
@@ -28,12 +29,23 @@ urlpatterns = [
                                      }),
         name="login",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # Ends the provider's session too after a single sign-on (peertrack/oidc.py).
+    path("sign-out/", oidc.sign_out, name="logout"),
+    path("sign-in/sso/", oidc.StartView.as_view(), name="sso_start"),
+    path("sign-in/sso/callback/", oidc.CallbackView.as_view(), name="sso_callback"),
+    # Self-service password reset by email (recommendations/people/reset.py).
+    path("account/password/reset/", reset.ResetRequestView.as_view(), name="password_reset"),
+    path("account/password/reset/sent/", reset.ResetDoneView.as_view(), name="password_reset_done"),
+    path("account/password/reset/<uidb64>/<token>/", reset.ResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("account/password/reset/done/", reset.ResetCompleteView.as_view(), name="password_reset_complete"),
     path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("account/password/changed/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
     path("", include("recommendations.urls")),
     path("", include("reviews.packs.urls")),
     path("", include("reviews.progress.urls")),
+    path("", include("reviews.meetings.urls")),
     path("", include("notifications.urls")),
+    path("", include("recommendations.people.urls")),
 ]

@@ -35,6 +35,14 @@ A picture costs a fixed number of queries whatever the size of the plan: the act
 updates and (for a past day or a timeline) their history records, plus the recommendations when
 the picture is of whole challenges and the latest updates' text when `details` is asked for.
 Earlier pictures (movement, RAG per quarter) are folded from the same rows without new queries.
+
+**Today's picture reads kept columns** (ADR 0026): each action keeps what the rules above need
+from its updates (`kept_state`: the latest update, its rating, time and period, the latest period
+reported for, the latest rating other than Blue), written in the transaction that appends an
+update. So a picture of today reads the actions alone; only an action with an update for a period
+after today's fetches its updates, to say whether today's period has one. Past days and timelines
+still fold the updates and history. `manage.py verify_current_state` checks the kept columns
+against `kept_state` over every update.
 """
 
 from __future__ import annotations
@@ -100,6 +108,36 @@ def rag_counts(ratings: Iterable[str | None]) -> list[dict[str, Any]]:
 UpdateRow = tuple[dt.datetime, int, str, int, int]
 # A history record: (history_date, history_id, status, due_date, description, returned_at, return_reason).
 HistoryRow = tuple[dt.datetime, int, str, dt.date | None, str, dt.datetime | None, str]
+
+
+def period_key(year: int, quarter: int) -> int:
+    """Returns a reporting period as one sortable number, as the kept columns store it (2024 Q3: 20243)."""
+    return year * 10 + quarter
+
+
+def kept_state(updates: Sequence[UpdateRow]) -> dict[str, Any]:
+    """Returns the state an action keeps from its updates (oldest first), by `Action` field name.
+
+    The one rule for the latest update and the rating before a completion claim: today's picture
+    reads these columns and a past picture computes them from the updates made by then.
+    """
+    latest = updates[-1] if updates else None
+    return {
+        "latest_update_id": latest[1] if latest else None,
+        "latest_update_rag": latest[2] if latest else "",
+        "latest_update_at": latest[0] if latest else None,
+        "latest_update_period": period_key(latest[3], latest[4]) if latest else None,
+        "reported_up_to": max(period_key(row[3], row[4]) for row in updates) if updates else None,
+        "rating_before_claim": next((row[2] for row in reversed(updates) if row[2] != Rag.BLUE), ""),
+    }
+
+
+def kept_state_of(action_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Returns `kept_state` recomputed from every update of each action, by action id: 1 query."""
+    ids = list(action_ids)
+    rows = _by_action(ProgressUpdate.objects.filter(action_id__in=ids).order_by("action_id", "created_at", "pk"),
+                      "action_id", "created_at", "pk", "rag", "period_year", "period_quarter") if ids else {}
+    return {pk: kept_state(rows.get(pk, [])) for pk in ids}
 
 
 def _status_from_timestamps(action: Action, moment: dt.datetime) -> str:
@@ -238,10 +276,15 @@ class ActionThen:
 
 
 class _Timeline:
-    """One action's rows: the action, its updates and its history records, oldest first."""
+    """One action's rows: the action, its updates and its history records, oldest first.
 
-    def __init__(self, action: Action, updates: list[UpdateRow], records: list[HistoryRow]) -> None:
+    `kept`: the updates were not fetched; today is read from the action's kept columns.
+    """
+
+    def __init__(self, action: Action, updates: list[UpdateRow], records: list[HistoryRow], *,
+                 kept: bool = False) -> None:
         self.action = action
+        self.kept = kept
         self.updates = updates
         self.update_times = [row[0] for row in updates]
         self.records = records
@@ -267,26 +310,44 @@ class _Timeline:
                 due_date, description = action.due_date, action.description
                 if returned_at is not None and returned_at > moment:
                     returned_at = None
-        latest = updates[-1] if updates else None
+        period = ReportingPeriod.for_date(day)
+        this_period = period_key(period.year, period.quarter)
+        if self.kept:
+            state = {name: getattr(action, name) for name in KEPT_NAMES}
+            reported_to = state["reported_up_to"] or 0
+            # Only an update for a later period leaves the kept columns unsure; its rows were fetched.
+            updated_this_period = (reported_to == this_period if reported_to <= this_period
+                                   else any(period_key(row[3], row[4]) == this_period for row in updates))
+        else:
+            state = kept_state(updates)
+            updated_this_period = any(period_key(row[3], row[4]) == this_period for row in updates)
+        latest_at = state["latest_update_at"]
+        latest_period = state["latest_update_period"]
         # Returned: sent back by a coordinator, and its officer has not updated it since.
         returned = ((returned_at, reason) if returned_at is not None and status in WAITING_ON_OFFICER
-                    and (latest is None or latest[0] <= returned_at) else None)
-        before_claim = next((row[2] for row in reversed(updates) if row[2] != Rag.BLUE), None)
-        period = ReportingPeriod.for_date(day)
+                    and (latest_at is None or latest_at <= returned_at) else None)
         return ActionThen(
             action=action,
             day=day,
             status=status,
             due_date=due_date,
             description=description,
-            latest_rag=latest[2] if latest else None,
-            last_update_at=latest[0] if latest else None,
-            latest_period=ReportingPeriod(latest[3], latest[4]) if latest else None,
-            updated_this_period=any((row[3], row[4]) == (period.year, period.quarter) for row in updates),
-            rating_before_claim=before_claim,
+            latest_rag=state["latest_update_rag"] or None,
+            last_update_at=latest_at,
+            latest_period=ReportingPeriod(*divmod(latest_period, 10)) if latest_period else None,
+            updated_this_period=updated_this_period,
+            rating_before_claim=state["rating_before_claim"] or None,
             returned=returned,
-            latest_update=details.get(latest[1]) if latest and details is not None else None,
+            latest_update=(details.get(state["latest_update_id"])
+                           if state["latest_update_id"] and details is not None else None),
         )
+
+    def latest_update_id(self, moment: dt.datetime | None) -> int | None:
+        """Returns the id of the latest update made by `moment` (None: now)."""
+        if self.kept:
+            return self.action.latest_update_id
+        updates = self.updates if moment is None else self.updates[:bisect_right(self.update_times, moment)]
+        return updates[-1][1] if updates else None
 
 
 def _by_action(rows: QuerySet[Any], action_field: str, *fields: str) -> dict[int, list[Any]]:
@@ -297,11 +358,29 @@ def _by_action(rows: QuerySet[Any], action_field: str, *fields: str) -> dict[int
     return grouped
 
 
-def _timelines(actions: Sequence[Action], moment: dt.datetime | None, *, history: bool) -> list[_Timeline]:
-    """Fetches the updates (and, with `history`, the history records) made by `moment`: 1–2 queries."""
+# The kept columns `kept_state` describes (ADR 0026).
+KEPT_NAMES = ("latest_update_id", "latest_update_rag", "latest_update_at", "latest_update_period",
+              "reported_up_to", "rating_before_claim")
+
+
+def _timelines(actions: Sequence[Action], moment: dt.datetime | None, *, history: bool,
+               day: dt.date | None = None) -> list[_Timeline]:
+    """Fetches the updates (and, with `history`, the history records) made by `moment`: 1–2 queries.
+
+    Now without history (today's picture) the actions' kept columns stand in for their updates:
+    no query, save one for actions reported for a period after `day`'s.
+    """
     ids = [action.pk for action in actions]
     updates: dict[int, list[Any]] = defaultdict(list)
     records: dict[int, list[Any]] = defaultdict(list)
+    if moment is None and not history:
+        period = ReportingPeriod.for_date(day or timezone.localdate())
+        this_period = period_key(period.year, period.quarter)
+        later = [action.pk for action in actions if (action.reported_up_to or 0) > this_period]
+        if later:
+            updates = _by_action(ProgressUpdate.objects.filter(action_id__in=later).order_by("created_at", "pk"),
+                                 "action_id", "created_at", "pk", "rag", "period_year", "period_quarter")
+        return [_Timeline(action, updates.get(action.pk, []), [], kept=True) for action in actions]
     if ids:
         made = ProgressUpdate.objects.filter(action_id__in=ids)
         updates = _by_action((made if moment is None else made.filter(created_at__lte=moment))
@@ -318,11 +397,7 @@ def _timelines(actions: Sequence[Action], moment: dt.datetime | None, *, history
 
 def _details(timelines: Sequence[_Timeline], moment: dt.datetime | None) -> dict[int, ProgressUpdate]:
     """Fetches the latest updates' text and authors in one query."""
-    latest_ids = []
-    for timeline in timelines:
-        updates = timeline.updates if moment is None else timeline.updates[:bisect_right(timeline.update_times, moment)]
-        if updates:
-            latest_ids.append(updates[-1][1])
+    latest_ids = [pk for timeline in timelines if (pk := timeline.latest_update_id(moment)) is not None]
     if not latest_ids:
         return {}
     return ProgressUpdate.objects.select_related("author").in_bulk(latest_ids)
@@ -337,7 +412,7 @@ def actions_as_at(actions: QuerySet[Action], day: dt.date | None = None, *,
     day = day or timezone.localdate()
     moment = moment_of(day)
     rows = list(actions if moment is None else actions.filter(created_at__lte=moment))
-    timelines = _timelines(rows, moment, history=moment is not None)
+    timelines = _timelines(rows, moment, history=moment is not None, day=day)
     texts = _details(timelines, moment) if details else None
     return [then for timeline in timelines if (then := timeline.at(day, moment, texts)) is not None]
 
@@ -353,6 +428,19 @@ class RecommendationThen:
     @property
     def pk(self) -> int:
         return self.recommendation.pk
+
+    @property
+    def why_not_rated(self) -> str:
+        """Returns why the recommendation had no rating at the end of its day ("" when it had one):
+        no action yet, every action closed, or no progress update on an open action yet."""
+        if self.rating != rag_rules.NOT_RATED:
+            return ""
+        when = f"{self.actions[0].day:%-d %B %Y}" if self.actions else ""
+        if not self.actions:
+            return "No action had been recorded for it by then: the action plan came later."
+        if all(then.status == Action.Status.CLOSED for then in self.actions):
+            return f"Every action had been closed by {when}."
+        return f"No progress update had been recorded on its actions by {when}."
 
 
 @dataclass(frozen=True)
@@ -474,6 +562,8 @@ class Plan:
         From the period of the first update to the period containing the day; the last one is as
         at the day itself (partial).
         """
+        if not self._has_history:
+            raise ValueError("This picture was taken without history; take it with timeline=True.")
         times = [row[0] for timeline in self._timelines for row in timeline.updates
                  if row[0] <= end_of_day(self.day)]
         if not times:
@@ -525,7 +615,7 @@ def plans_as_at(challenges: Iterable[PeerChallenge], day: dt.date | None = None,
     if moment is not None:
         actions = actions.filter(created_at__lte=moment)
     rows = list(actions.order_by("recommendation__number", "reference", "pk"))
-    timelines = _timelines(rows, moment, history=moment is not None or timeline)
+    timelines = _timelines(rows, moment, history=moment is not None or timeline, day=day)
     texts = _details(timelines, moment) if details else None
     recommendations_of: dict[int, list[Recommendation]] = defaultdict(list)
     for recommendation in recommendations:
@@ -555,7 +645,7 @@ def recommendation_ratings(recommendations: QuerySet[Recommendation], day: dt.da
     if moment is not None:
         actions = actions.filter(created_at__lte=moment)
     rows = list(actions.order_by("pk"))
-    timelines = _timelines(rows, moment, history=moment is not None)
+    timelines = _timelines(rows, moment, history=moment is not None, day=day)
     pairs: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
     for line in timelines:
         then = line.at(day, moment)

@@ -3,8 +3,9 @@
 These functions only work out the geometry; the templates draw it. Every chart
 is an `<svg role="img">` labelled by its `<title>` and `<desc>` (the desc states
 every number, so a screen reader announces the whole chart), every bar carries
-its label and count as text, so colour only repeats what the words say, and
-each page puts the same numbers in a table next to the chart.
+its label and count as text, every stacked segment its letter (or, too narrow,
+is listed in words under the chart), so colour only repeats what the words say,
+and each page puts the same numbers in a table next to the chart.
 """
 
 from __future__ import annotations
@@ -15,25 +16,44 @@ from typing import Any
 
 from recommendations.rag import NOT_RATED
 
-# GOV.UK Frontend's palette, matching the RAG tags and summary counts.
+# The one set of RAG colours (assets/scss/_rag.scss holds the same values for tags and keys). Each
+# fill has at least 3:1 contrast with white, the page behind a bar and the 2-unit white gap drawn
+# between touching segments (WCAG 1.4.11); tests/recommendations/test_charts.py checks both files.
 FILL = {
     "blue": "#1d70b8",
     "green": "#00703c",
-    "amber": "#f47738",
+    "amber": "#e07000",
     "red": "#d4351c",
-    NOT_RATED: "#b1b4b6",
+    NOT_RATED: "#505a5f",
 }
-# Text drawn on a bar: white where it has enough contrast (4.5:1), black otherwise.
-INK = {"blue": "#ffffff", "green": "#ffffff", "amber": "#0b0c0c", "red": "#ffffff", NOT_RATED: "#0b0c0c"}
+# Text drawn on a fill: whichever of white or black has at least 4.5:1 contrast with it.
+INK = {"blue": "#ffffff", "green": "#ffffff", "amber": "#0b0c0c", "red": "#ffffff", NOT_RATED: "#ffffff"}
 # Letters drawn inside stacked segments, explained by the key under the chart.
 LETTER = {"blue": "B", "green": "G", "amber": "A", "red": "R", NOT_RATED: "N"}
+# The white line between touching segments, in drawing units.
+GAP = 2
 
-WIDTH = 640
-LABEL_WIDTH = 150
-PLOT_WIDTH = 420
+# Drawn narrow (360 units) and shown at most 440 px wide (assets/scss/_responsive.scss): its 16-unit
+# text is then 19 px on a desktop and still 12.8 px in the 290 px a 320 px screen leaves.
+FONT_SIZE = 16
+MIN_FONT_PX_AT_320 = 12
+LABEL_WIDTH = 110
+PLOT_WIDTH = 204
+COUNT_WIDTH = 46
+WIDTH = LABEL_WIDTH + PLOT_WIDTH + COUNT_WIDTH
 ROW_HEIGHT = 34
 BAR_HEIGHT = 24
 TOP = 8
+# A segment this wide shows its letter and count ("G 12"); narrower but this wide, its letter only;
+# narrower still it is listed under the chart.
+WIDE_SEGMENT = 44
+LETTER_SEGMENT = 16
+
+
+def _label_width(labels: Sequence[str]) -> int:
+    """Returns the room the longest label needs at FONT_SIZE (Arial averages about 0.55 em)."""
+    longest = max((len(label) for label in labels), default=0)
+    return max(LABEL_WIDTH, min(200, round(longest * FONT_SIZE * 0.55) + 12))
 
 
 def _row_y(index: int) -> int:
@@ -85,19 +105,35 @@ class BarChart(Chart):
 def bar_chart(*, id: str, title: str, subject: str, counts: Sequence[dict[str, Any]]) -> BarChart:
     """Returns a bar chart of `counts` (`{value, label, count}` rows); `subject` names what is counted."""
     largest = max((item["count"] for item in counts), default=0) or 1
+    label_width = _label_width([item["label"] for item in counts])
     bars = []
     for index, item in enumerate(counts):
         y = _row_y(index)
         width = PLOT_WIDTH * item["count"] / largest
-        bars.append(Bar(
-            label=item["label"], value=item["value"], count=item["count"], y=y, width=round(width, 1),
-            fill=FILL[item["value"]], text_y=_text_y(y),
-            count_x=round(LABEL_WIDTH + width + 8, 1),
-        ))
+        bars.append(
+            Bar(
+                label=item["label"],
+                value=item["value"],
+                count=item["count"],
+                y=y,
+                width=round(width, 1),
+                fill=FILL[item["value"]],
+                text_y=_text_y(y),
+                count_x=round(label_width + width + 6, 1),
+            )
+        )
     total = sum(item["count"] for item in counts)
     parts = ", ".join(f"{item['label']} {item['count']}" for item in counts)
     description = f"{subject} by RAG rating, {total} in all: {parts}."
-    return BarChart(id=id, title=title, description=description, bars=bars, height=_height(len(counts)))
+    return BarChart(
+        id=id,
+        title=title,
+        description=description,
+        bars=bars,
+        height=_height(len(counts)),
+        label_width=label_width,
+        width=label_width + PLOT_WIDTH + COUNT_WIDTH,
+    )
 
 
 @dataclass(frozen=True)
@@ -110,8 +146,12 @@ class Segment:
     fill: str
     ink: str
     letter: str
-    # Only a segment wide enough for its text shows it; the table has every number.
-    show_text: bool
+    # What a segment shows: its letter and count, its letter, or nothing (then listed under the chart).
+    text: str
+
+    @property
+    def show_text(self) -> bool:
+        return bool(self.text)
 
 
 @dataclass(frozen=True)
@@ -122,41 +162,72 @@ class StackedRow:
     total: int
     segments: list[Segment] = field(default_factory=list)
 
+    @property
+    def unlettered(self) -> list[Segment]:
+        """Returns the segments too narrow to carry a letter; the chart lists them in words."""
+        return [segment for segment in self.segments if not segment.text]
+
 
 @dataclass(frozen=True, kw_only=True)
 class StackedChart(Chart):
     """One horizontal bar per reporting period, split into the ratings in a fixed order."""
 
     rows: list[StackedRow]
-    total_x: int = LABEL_WIDTH + PLOT_WIDTH + 8
+    total_x: int = LABEL_WIDTH + PLOT_WIDTH + 6
+
+    @property
+    def unlettered(self) -> list[StackedRow]:
+        """Returns the rows with a segment too narrow to letter."""
+        return [row for row in self.rows if row.unlettered]
 
 
-def stacked_chart(*, id: str, title: str, subject: str,
-                  rows: Sequence[tuple[str, Sequence[dict[str, Any]]]]) -> StackedChart:
+def stacked_chart(
+    *, id: str, title: str, subject: str, rows: Sequence[tuple[str, Sequence[dict[str, Any]]]]
+) -> StackedChart:
     """Returns a stacked bar chart; `rows` are `(label, counts)` with counts as in `bar_chart`."""
     largest = max((sum(item["count"] for item in counts) for _label, counts in rows), default=0) or 1
+    label_width = _label_width([label for label, _counts in rows])
     drawn = []
     sentences = []
     for index, (label, counts) in enumerate(rows):
         y = _row_y(index)
-        x = float(LABEL_WIDTH)
+        x = float(label_width)
         segments = []
         for item in counts:
             if not item["count"]:
                 continue
             width = PLOT_WIDTH * item["count"] / largest
-            segments.append(Segment(
-                value=item["value"], label=item["label"], count=item["count"], x=round(x, 1),
-                width=round(width, 1), fill=FILL[item["value"]], ink=INK[item["value"]],
-                letter=LETTER[item["value"]], show_text=width >= 30,
-            ))
+            letter = LETTER[item["value"]]
+            text = f"{letter} {item['count']}" if width >= WIDE_SEGMENT else letter if width >= LETTER_SEGMENT else ""
+            segments.append(
+                Segment(
+                    value=item["value"],
+                    label=item["label"],
+                    count=item["count"],
+                    x=round(x, 1),
+                    width=round(width, 1),
+                    fill=FILL[item["value"]],
+                    ink=INK[item["value"]],
+                    letter=letter,
+                    text=text,
+                )
+            )
             x += width
         total = sum(item["count"] for item in counts)
         drawn.append(StackedRow(label=label, y=y, text_y=_text_y(y), total=total, segments=segments))
         parts = ", ".join(f"{item['label']} {item['count']}" for item in counts if item["count"])
         sentences.append(f"{label}: {parts or 'none'}")
     description = f"{subject} by RAG rating in each period. " + "; ".join(sentences) + "."
-    return StackedChart(id=id, title=title, description=description, rows=drawn, height=_height(len(rows)))
+    return StackedChart(
+        id=id,
+        title=title,
+        description=description,
+        rows=drawn,
+        height=_height(len(rows)),
+        label_width=label_width,
+        width=label_width + PLOT_WIDTH + COUNT_WIDTH,
+        total_x=label_width + PLOT_WIDTH + 6,
+    )
 
 
 def key() -> list[dict[str, str]]:

@@ -20,15 +20,19 @@ from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from peertrack import inputs
 from recommendations import rag as rag_rules
 from recommendations.asof import ActionThen
+from recommendations.models import Council, ProgressUpdate
 
 HEADERS = [
     "Reference", "Recommendation number", "Recommendation", "Theme", "Action", "Lead officer",
     "Directorate", "Due date", "Overdue", "RAG rating", "Last update", "Origin", "Status",
+    # Councillors' columns (issue 19): what the latest update said, and the council's words for the band.
+    "Latest narrative", "Next steps", "RAG meaning",
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,9 +44,31 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
+def _latest_texts(actions: list[ActionThen]) -> dict[int, ProgressUpdate]:
+    """Returns, by action id, the update the plan as at the date names as each action's latest (its
+    `latest_update` when the plan was read with details, else the one made at `last_update_at`): one
+    query at most. Which update is the latest is the plan's decision (asof.py), not this one's."""
+    found = {then.action.pk: then.latest_update for then in actions if then.latest_update is not None}
+    wanted = {(then.action.pk, then.last_update_at) for then in actions
+              if then.latest_update is None and then.last_update_at is not None}
+    if wanted:
+        updates = ProgressUpdate.objects.filter(
+            action_id__in={pk for pk, _ in wanted}, created_at__in={moment for _, moment in wanted}
+        ).only("action_id", "created_at", "narrative", "next_steps").order_by("created_at", "pk")
+        for update in updates:
+            if (update.action_id, update.created_at) in wanted:
+                found[update.action_id] = update
+    return found
+
+
 def plan_rows(actions: Iterable[ActionThen]) -> list[list[Any]]:
     """Returns one row per action as it stood then (dates as dates, text made safe), in the order given."""
     rows = []
+    actions = list(actions)
+    latest = _latest_texts(actions)
+    council = None
+    if actions:
+        council = Council.objects.defer("logo").filter(challenges__recommendations__actions=actions[0].action.pk).first()
     for then in actions:
         action = then.action
         recommendation = action.recommendation
@@ -63,6 +89,9 @@ def plan_rows(actions: Iterable[ActionThen]) -> list[list[Any]]:
             # Last, so the columns people already read by position stay where they were.
             safe_text(action.get_origin_display()),
             then.status_label,
+            safe_text(latest[action.pk].narrative if action.pk in latest else ""),
+            safe_text(latest[action.pk].next_steps if action.pk in latest else ""),
+            safe_text(council.rag_meaning(then.rating) if council else rag_rules.MEANINGS.get(then.rating, "")),
         ])
     return rows
 
@@ -78,28 +107,37 @@ def to_csv(rows: Iterable[list[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def _cell(sheet: Any, value: Any, *, font: Font | None = None) -> Any:
+    """Returns a write-only cell: text always as text, dates shown as dates."""
+    cell = WriteOnlyCell(sheet, value=value)
+    # openpyxl itself turns a string starting with "=" into a formula; safe_text has already
+    # quoted those, and marking every text cell as a string makes sure.
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, dt.date):
+        cell.number_format = "d mmm yyyy"
+    if font is not None:
+        cell.font = font
+    return cell
+
+
 def to_xlsx(rows: Iterable[list[Any]], *, title: str) -> bytes:
-    """Returns an XLSX workbook with one sheet: a bold header row and the rows, dates as dates."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Action plan"
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        # Defensive: safe_text has cleaned the text already, but one bad character loses the file.
-        sheet.append([inputs.xml_safe(cell) if isinstance(cell, str) else cell for cell in row])
-        for cell in sheet[sheet.max_row]:
-            # openpyxl itself turns a string starting with "=" into a formula; safe_text
-            # has already quoted those, and marking every text cell as a string makes sure.
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-            elif isinstance(cell.value, dt.date):
-                cell.number_format = "d mmm yyyy"
-    widths = [10, 10, 40, 30, 60, 24, 30, 14, 10, 14, 14, 32, 24]
+    """Returns an XLSX workbook with one sheet: a bold header row and the rows, dates as dates.
+
+    Written in openpyxl's write-only mode, row by row, so time and memory grow with the rows and
+    nothing is read back (issue 20: 4,000 rows in well under 2 s)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Action plan")
+    # Widths and frozen panes come before the first row in write-only mode.
+    widths = [10, 10, 40, 30, 60, 24, 30, 14, 10, 14, 14, 32, 24, 60, 40, 30]
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    sheet.append([_cell(sheet, header, font=bold) for header in HEADERS])
+    for row in rows:
+        # Defensive: safe_text has cleaned the text already, but one bad character loses the file.
+        sheet.append([_cell(sheet, inputs.xml_safe(cell) if isinstance(cell, str) else cell) for cell in row])
     workbook.properties.title = inputs.xml_safe(inputs.clean_text(title, multiline=False))
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
@@ -43,6 +44,18 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        """Refuses a password sign-in when the person's council requires single sign-on (ADR 0021);
+        said only after the password was right, so it tells a stranger nothing."""
+        super().confirm_login_allowed(user)
+        from recommendations.people.services import sso_required_council
+
+        council = sso_required_council(user)
+        if council is not None:
+            raise forms.ValidationError(
+                f"{council.name} signs its people in with single sign-on. Use the "
+                f"“{settings.PEERTRACK_OIDC_LABEL}” button instead of a password.", code="sso_required")
 
 
 def _text(label: str, *, required: bool, missing: str = "", max_length: int = TEXT_MAX_LENGTH,
@@ -230,7 +243,8 @@ class ActionEditForm(DatePartsForm):
         "invalid": "This form is out of date. Reload the page and make your change again.",
     })
     description = _text("Description", required=True, missing="Enter a description of the action")
-    reason = _text("Reason for changing the due date", required=False, max_length=2000)
+    # Not required by the field: `clean` asks for it only when the due date moves (the label says so).
+    reason = _text("Why is the due date changing?", required=False, max_length=2000)
 
     def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
         self.action = action
@@ -288,6 +302,7 @@ class NewActionForm(DatePartsForm):
 
     def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
         self.recommendation = recommendation
+        kwargs.setdefault("initial", {}).setdefault("reference", recommendation.next_action_reference())
         super().__init__(*args, **kwargs)
         self.fields["lead_officer"] = _lead_officer_field(recommendation.challenge.council)
         self.fields.update(self.date_parts_fields("start_date"))
@@ -334,18 +349,40 @@ class NewActionForm(DatePartsForm):
 # --- dates in the query string -------------------------------------------------------------
 
 
+DATE_PARTS = ("day", "month", "year")
+
+
 @dataclass(frozen=True)
 class DateChoice:
-    """A date read from the query string: the date used, and what to tell the user about it."""
+    """A date read from the query string: the date used, and what to tell the user about it.
+
+    `typed` is what was typed into the three boxes (shown back with an error), `error_part` the
+    box an error is about (the error summary links to it).
+    """
 
     date: dt.date
     requested: str = ""
     error: str = ""
     note: str = ""
+    typed: tuple[str, str, str] = ("", "", "")
+    error_part: str = "day"
 
     @property
     def is_today(self) -> bool:
         return self.date == timezone.localdate()
+
+    @property
+    def parts(self) -> dict[str, Any]:
+        """Returns the day, month and year to show in the boxes, and the errors (the date input's
+        context, as `DatePartsForm.date_parts` gives it): what was typed when it was wrong."""
+        if self.error:
+            day, month, year = self.typed
+            return {"day": day, "month": month, "year": year, "errors": [self.error]}
+        return {"day": self.date.day, "month": self.date.month, "year": self.date.year, "errors": []}
+
+    def error_anchor(self, name: str) -> str:
+        """Returns the id of the box the error summary links to (the date input's ids)."""
+        return f"id_{name}_{self.error_part}"
 
 
 def long_date(day: dt.date) -> str:
@@ -369,16 +406,23 @@ class _IsoDateField(inputs.DateField):
             raise forms.ValidationError(self.error_messages["year"], code="year")
 
 
-class QueryDateForm(forms.Form):
-    """Reads one date from the query string, as year-month-day (what a date input sends).
+class QueryDateForm(DatePartsForm):
+    """Reads one date from the query string: the GOV.UK date input's three boxes when any is
+    filled in (`parts`), else year-month-day (`raw`, what links such as `?as_of=2024-11-22` carry).
 
     The one way a page reads a date from its address: `read_date` below.
     """
 
     day = _IsoDateField(required=False, input_formats=["%Y-%m-%d"])
 
-    def __init__(self, raw: str, *, what: str) -> None:
-        super().__init__({"day": raw})
+    def __init__(self, raw: str, *, what: str, parts: tuple[str, str, str] = ("", "", "")) -> None:
+        super().__init__({"day": "" if any(parts) else raw,
+                          **{f"date_{part}": value for part, value in zip(DATE_PARTS, parts, strict=True)}})
+        self.what = what
+        self.fields.update(self.date_parts_fields("date"))
+        for part in DATE_PARTS:  # a box holds at most 4 characters (date_parts_fields)
+            self.fields[f"date_{part}"].error_messages["max_length"] = (
+                f"{what[0].upper()}{what[1:]} must be a real date, like 22 11 2024")
         field = self.fields["day"]
         field.validators = []  # the year is checked with this form's own words, in _IsoDateField
         field.error_messages.update({
@@ -388,26 +432,47 @@ class QueryDateForm(forms.Form):
             "year": f"{inputs.YEAR_MESSAGE}. Enter {what} as year-month-day, for example 2024-11-22.",
         })
 
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if any(self.data.get(f"date_{part}") for part in DATE_PARTS):
+            cleaned["day"] = self.clean_date_parts("date", f"{self.what[0].upper()}{self.what[1:]}", required=True)
+        return cleaned
+
+    def first_error(self) -> tuple[str, str]:
+        """Returns the first error and the box it is about ("day", "month" or "year")."""
+        for part in DATE_PARTS:
+            if self.errors.get(f"date_{part}"):
+                return str(self.errors[f"date_{part}"][0]), part
+        return str(next(iter(self.errors.values()))[0]), "day"
+
 
 def read_date(query: Any, name: str, *, default: dt.date, what: str,
               not_after: dt.date | None = None) -> DateChoice:
-    """Returns the date in `?name=YYYY-MM-DD`, or `default` with an error in the GOV.UK style.
+    """Returns the date in the three boxes `?name_day=22&name_month=11&name_year=2024` (what the
+    page's GOV.UK date input sends) or in `?name=YYYY-MM-DD` (what links carry), or `default`
+    with an error in the GOV.UK style.
 
     A date after `not_after` (today unless given) is brought back to it, with a note.
     """
-    raw = query.get(name, "").strip()
+    typed = (query.get(f"{name}_day", "").strip(), query.get(f"{name}_month", "").strip(),
+             query.get(f"{name}_year", "").strip())
+    raw = " ".join(part for part in typed if part) if any(typed) else query.get(name, "").strip()
     if not raw:
         return DateChoice(date=default)
-    form = QueryDateForm(raw, what=what)
+    form = QueryDateForm(raw, what=what, parts=typed)
     if not form.is_valid():
-        return DateChoice(date=default, requested=raw, error=str(form.errors["day"][0]))
+        error, part = form.first_error()
+        shown = (typed[0][:20], typed[1][:20], typed[2][:20])
+        return DateChoice(date=default, requested=raw[:100], error=error, typed=shown, error_part=part)
     day = form.cleaned_data["day"]
+    chosen = (str(day.day), str(day.month), str(day.year))
     latest = not_after or timezone.localdate()
     if day > latest:
-        return DateChoice(date=latest, requested=raw,
+        return DateChoice(date=latest, requested=raw, typed=chosen,
                           note=f"{long_date(day)} is later than {long_date(latest)}, so "
                                f"{long_date(latest)} is shown.")
-    return DateChoice(date=day, requested=raw)
+    return DateChoice(date=day, requested=raw, typed=chosen)
 
 
 # --- closing actions and naming deputies ---------------------------------------------------

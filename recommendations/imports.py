@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from peertrack import inputs
+from recommendations import import_values as plan_values
 from recommendations.models import (
     Action,
     DueDateChange,
@@ -182,6 +183,7 @@ FIELD_LABELS = {
     "directorate": "Directorate",
     "start_date": "Start date",
     "due_date": "Due date",
+    "source": "Notes",
 }
 
 
@@ -200,6 +202,8 @@ class RowOutcome:
     values: dict[str, Any] = field(default_factory=dict)
     rag: str = ""
     narrative: str = ""
+    interpretations: list[str] = field(default_factory=list)
+    status: str = ""
 
 
 @dataclass
@@ -211,9 +215,21 @@ class ActionPlanImport:
     unmatched_officers: list[tuple[str, str]] = field(default_factory=list)
     not_in_file: int = 0
 
+    layout: ReadResult | None = None  # the sheet as read: headers, mapping, raw rows
+
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def bad_rows(self) -> list[int]:
+        """Returns the numbers of the rows with a problem, which a partial import leaves out."""
+        return sorted({error.row for error in self.errors if error.row is not None})
+
+    @property
+    def can_import_good_rows(self) -> bool:
+        """True when some rows are good and every problem belongs to a row."""
+        return bool(self.outcomes) and all(error.row is not None for error in self.errors)
 
     def count(self, kind: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.kind == kind)
@@ -275,8 +291,26 @@ def plan_action_plan(*, challenge: PeerChallenge, sheet: ReadResult,
     matched_ids: set[int] = set()
     unmatched: dict[str, str] = {}
     numbers = sorted(recommendations)
+    by_text = {}
+    for candidate in recommendations.values():
+        for text in (candidate.title, candidate.text):
+            if text.strip():
+                by_text.setdefault(plan_values.squash(text), []).append(candidate)
     for row in sheet.rows:
         recommendation = recommendations.get(row.recommendation)
+        if recommendation is None and not row.recommendation and row.recommendation_text:
+            recommendation = _by_text(row.recommendation_text, by_text, recommendations)
+            if recommendation is None:
+                plan.errors.append(CellError(
+                    row.row_number, "Recommendation",
+                    f"“{row.recommendation_text[:60]}” matches no recommendation's title or text "
+                    "in this challenge. Write its number instead.",
+                ))
+                continue
+            row.recommendation = recommendation.number
+            row.interpretations.append(
+                f"recommendation found by its wording: {recommendation.number}. "
+                f"{recommendation.title}")
         if recommendation is None:
             known = (f"it has recommendations {numbers[0]} to {numbers[-1]}" if numbers
                      else "it has no recommendations yet: add them first")
@@ -293,13 +327,25 @@ def plan_action_plan(*, challenge: PeerChallenge, sheet: ReadResult,
             ))
             continue
         officer, problem = (None, "")
+        notes = list(row.notes)
         if row.lead_officer:
             officer, problem = directory.find(row.lead_officer)
+            people = plan_values.split_people(row.lead_officer)
+            if problem and len(people) > 1:
+                # "Lead Officer(s)": the first who is a member leads; all are kept as written.
+                for person in people:
+                    found, why = directory.find(person)
+                    if found is not None:
+                        officer, problem = found, ""
+                        break
             if problem:
                 unmatched.setdefault(row.lead_officer, problem)
+            if problem or len(people) > 1:
+                notes.append(f"Lead officer(s) in the imported plan: {row.lead_officer}")
         outcome = RowOutcome(row.row_number, row.reference, row.recommendation, row.description,
                              "new", lead_officer=_format(officer) if officer else row.lead_officer,
-                             lead_officer_problem=problem, rag=row.rag, narrative=row.narrative)
+                             lead_officer_problem=problem, rag=row.rag, narrative=row.narrative,
+                             interpretations=list(row.interpretations), status=row.status)
         values: dict[str, Any] = {
             "recommendation": recommendation,
             "description": row.description,
@@ -311,6 +357,9 @@ def plan_action_plan(*, challenge: PeerChallenge, sheet: ReadResult,
         # An officer who matches nobody leaves an existing action's lead as it is.
         if not problem:
             values["lead_officer"] = officer
+        if notes:
+            # Kept with the action for later (a lead to assign, a date in words), never dropped.
+            values["source"] = inputs.clean_text("\n".join(notes))[:5000]
         if action is None:
             outcome.reference = row.reference or _next_reference(row.recommendation, taken)
             values.setdefault("lead_officer", None)
@@ -330,7 +379,7 @@ def plan_action_plan(*, challenge: PeerChallenge, sheet: ReadResult,
                     shown_old = old.number if key == "recommendation" else old
                     shown_new = new.number if key == "recommendation" else new
                     outcome.changes.append(
-                        f"{FIELD_LABELS[key]}: {_format(shown_old)} → {_format(shown_new)}"
+                        f"{FIELD_LABELS.get(key, key)}: {_format(shown_old)} → {_format(shown_new)}"
                     )
             outcome.kind = "changed" if outcome.changes else "unchanged"
             if row.rag:
@@ -359,6 +408,24 @@ def plan_action_plan(*, challenge: PeerChallenge, sheet: ReadResult,
     plan.not_in_file = len([a for a in actions if a.pk not in matched_ids])
     plan.errors.sort(key=lambda error: (error.row or 0))
     return plan
+
+
+def _by_text(text: str, by_text: dict[str, list[Recommendation]],
+             recommendations: dict[int, Recommendation]) -> Recommendation | None:
+    """Returns the one recommendation whose title or text is `text` (or begins it), or None."""
+    key = plan_values.squash(text)
+    if not key:
+        return None
+    found = by_text.get(key, [])
+    if len(found) == 1:
+        return found[0]
+    if len(key) >= 12:
+        starts = {r.pk: r for r in recommendations.values()
+                  if plan_values.squash(r.text).startswith(key)
+                  or key.startswith(plan_values.squash(r.title)) and len(r.title) >= 8}
+        if len(starts) == 1:
+            return next(iter(starts.values()))
+    return None
 
 
 def _match(row: PlanRow, recommendation: Recommendation, by_reference: dict[str, list[Action]],
@@ -395,11 +462,28 @@ def clean_rows(sheet: ReadResult) -> ReadResult:
     return sheet
 
 
-def read_and_plan(*, challenge: PeerChallenge, data: bytes, filename: str) -> ActionPlanImport:
+@dataclass(frozen=True)
+class Layout:
+    """How to read a council's spreadsheet: the sheet, each column's field, status ratings."""
+
+    sheet: str | None = None
+    mapping: tuple[str, ...] | None = None
+    statuses: tuple[tuple[str, str], ...] = ()
+    remembered: tuple[tuple[str, str], ...] = ()
+
+
+def read_and_plan(*, challenge: PeerChallenge, data: bytes, filename: str,
+                  layout: Layout | None = None) -> ActionPlanImport:
     """Reads the spreadsheet and plans its import (raises SpreadsheetError for a bad file)."""
+    layout = layout or Layout()
     filename = inputs.clean_text(filename, multiline=False)
-    return plan_action_plan(challenge=challenge, sheet=clean_rows(read_action_plan(data, filename)),
-                            filename=filename)
+    sheet = read_action_plan(
+        data, filename, sheet=layout.sheet,
+        mapping=list(layout.mapping) if layout.mapping is not None else None,
+        statuses=dict(layout.statuses), remembered=dict(layout.remembered))
+    plan = plan_action_plan(challenge=challenge, sheet=clean_rows(sheet), filename=filename)
+    plan.layout = sheet
+    return plan
 
 
 def _check(action: Action) -> None:
@@ -411,20 +495,23 @@ def _check(action: Action) -> None:
 
 def apply_action_plan(*, challenge: PeerChallenge, data: bytes, filename: str, by: Any,
                       expected_fingerprint: str | None = None,
-                      period: ReportingPeriod | None = None) -> ActionPlanImport:
+                      period: ReportingPeriod | None = None, layout: Layout | None = None,
+                      good_rows_only: bool = False) -> ActionPlanImport:
     """Imports the spreadsheet into the challenge in one transaction, or not at all.
 
     Re-reads and re-plans inside the transaction. Raises PlanChanged when the result
     differs from the preview the user confirmed (`expected_fingerprint`), and
-    ImportRejected when the file has errors; nothing is written in either case.
+    ImportRejected when the file has errors; nothing is written in either case. With
+    `good_rows_only` the rows without problems are imported and the rows with problems
+    left out (the coordinator's choice on the preview), still in one transaction.
     """
     period = period or ReportingPeriod.current()
     filename = inputs.clean_text(filename, multiline=False)  # it goes into a due date's reason
     with transaction.atomic():
         # Serialise imports of one challenge (no-op on SQLite, which locks the database).
         PeerChallenge.objects.select_for_update().filter(pk=challenge.pk).first()
-        plan = read_and_plan(challenge=challenge, data=data, filename=filename)
-        if not plan.ok:
+        plan = read_and_plan(challenge=challenge, data=data, filename=filename, layout=layout)
+        if not plan.ok and not (good_rows_only and plan.can_import_good_rows):
             raise ImportRejected("The spreadsheet has errors: nothing was imported.")
         if expected_fingerprint is not None and plan.fingerprint != expected_fingerprint:
             raise PlanChanged("The action plan changed after your preview.")

@@ -103,6 +103,10 @@ class Inbox:
         return _and([council.name for council in self.councils])
 
     @property
+    def leads_to_reassign(self) -> list[LeadToReassign]:
+        return leads_to_reassign(self)
+
+    @property
     def sections(self) -> list[dict[str, Any]]:
         """Each list's anchor, heading and length, in page order (for the page's contents)."""
         return [
@@ -120,9 +124,12 @@ def inbox_for(councils: list[Council]) -> Inbox:
     # asked in the same query (the council is two queries out, inside the rule's own subquery).
     may_lead = Action.possible_lead_officers(
         OuterRef(OuterRef("recommendation__challenge__council"))).filter(pk=OuterRef("lead_officer"))
+    # The lead officer's membership of the council, ended or not: the People pages reassign from it.
+    former_membership = Membership.objects.filter(
+        user=OuterRef("lead_officer"), council=OuterRef("recommendation__challenge__council")).values("pk")[:1]
     rows = (Action.objects.filter(recommendation__challenge__in=current_challenges(councils))
             .exclude(status__in=asof.FINISHED)
-            .annotate(lead_may_lead=Exists(may_lead))
+            .annotate(lead_may_lead=Exists(may_lead), lead_membership=Subquery(former_membership))
             .select_related("recommendation__challenge__council", "lead_officer", "completion_reported_by")
             .order_by("recommendation__challenge__council__name", "recommendation__challenge__title",
                       "recommendation__number", "reference", "pk"))
@@ -138,6 +145,32 @@ def inbox_for(councils: list[Council]) -> Inbox:
         lead_missing=[then for then in waiting
                       if then.is_open and not then.action.lead_may_lead],  # type: ignore[attr-defined]
     )
+
+
+@dataclass(frozen=True)
+class LeadToReassign:
+    """A lead officer who can no longer lead their open actions, for reassigning them all at once."""
+
+    council: Council
+    person: Any
+    membership_pk: int
+    count: int
+
+
+def leads_to_reassign(inbox: Inbox) -> list[LeadToReassign]:
+    """Returns the people behind `inbox.lead_missing` (left, or switched off) with how many open actions
+    each still leads, by council: the People pages' bulk reassign takes them (ADR 0021)."""
+    found: dict[tuple[int, int], LeadToReassign] = {}
+    for then in inbox.lead_missing:
+        action = then.action
+        membership_pk = getattr(action, "lead_membership", None)
+        if action.lead_officer is None or membership_pk is None:
+            continue
+        council = action.recommendation.challenge.council
+        key = (council.pk, action.lead_officer_id)
+        seen = found.get(key)
+        found[key] = LeadToReassign(council, action.lead_officer, membership_pk, (seen.count if seen else 0) + 1)
+    return list(found.values())
 
 
 def describe(action: Action) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -30,7 +32,7 @@ from recommendations.querysets import (
     ProgressUpdateQuerySet,
     RecommendationQuerySet,
 )
-from recommendations.rag import Rag
+from recommendations.rag import MEANINGS, Rag
 from recommendations.signals import action_written
 
 
@@ -41,8 +43,22 @@ def _in_choices(field: str, choices: type[models.TextChoices], name: str) -> mod
 class Council(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
+    # The council's look and words in packs, exports and page headers (reviews/packs/branding.py
+    # checks and sanitises the logo before it is stored; ADR 0023).
+    logo = models.BinaryField(blank=True, default=b"", editable=False)
+    logo_content_type = models.CharField(max_length=20, blank=True)
+    rag_wording = models.JSONField(
+        default=dict, blank=True,
+        help_text="The council's own meaning for each RAG band, by rating; empty means the default.",
+    )
+    # Members sign in only through the single sign-on provider (peertrack/oidc.py, ADR 0021);
+    # guests and platform staff keep their passwords.
+    require_sso = models.BooleanField(
+        "members must use single sign-on", default=False,
+        help_text="Refuse password sign-in for the council's members; guest peers keep their passwords.",
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["logo"])
     objects = CouncilQuerySet.as_manager()
 
     class Meta:
@@ -50,6 +66,10 @@ class Council(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def rag_meaning(self, rating: str) -> str:
+        """Returns the council's wording for `rating`, or the default meaning when it has none."""
+        return (self.rag_wording or {}).get(rating) or MEANINGS.get(rating, "")
 
 
 class MembershipRole(models.TextChoices):
@@ -70,6 +90,7 @@ class Membership(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     job_title = models.CharField(max_length=200, blank=True)
+    directorate = models.CharField("directorate or service area", max_length=200, blank=True)
     expires_on = models.DateField(
         null=True, blank=True, help_text="Leave empty for access that does not expire."
     )
@@ -90,6 +111,111 @@ class Membership(models.Model):
     @property
     def can_coordinate(self) -> bool:
         return self.role == self.Role.COORDINATOR
+
+
+class Invitation(models.Model):
+    """An invitation to join a council in a role, sent by email with a one-time link (ADR 0021).
+
+    Only the SHA-256 of the link's token is stored. The link works until `expires_at` (7 days
+    after it was last sent), once: accepting makes (or finds) the account and its `Membership`.
+    A council has at most one open (neither accepted nor revoked) invitation per address.
+    `recommendations/people/services.py` holds the workflows; the state changes are here.
+    """
+
+    Role = MembershipRole
+    LIFETIME = dt.timedelta(days=7)
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=MembershipRole.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["council__name", "-sent_at", "pk"]
+        constraints = [
+            _in_choices("role", MembershipRole, "invitation_role_valid"),
+            models.UniqueConstraint(
+                Lower("email"), "council",
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_address"),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_not_accepted_and_revoked"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} invited to {self.council} as {self.get_role_display()}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    def is_usable(self, now: dt.datetime | None = None) -> bool:
+        """True while the link still works: neither accepted nor revoked, and not expired."""
+        return self.is_open and self.expires_at > (now or timezone.now())
+
+    @property
+    def state(self) -> str:
+        """Says where the invitation stands: Accepted, Revoked, Expired or Waiting."""
+        if self.accepted_at is not None:
+            return "Accepted"
+        if self.revoked_at is not None:
+            return "Revoked"
+        return "Waiting" if self.is_usable() else "Expired"
+
+    def renew(self, *, by: Any) -> str:
+        """Gives the invitation a new link, valid for LIFETIME from now, and returns its token.
+
+        The old link stops working. Raises ValueError when it was accepted or revoked meanwhile.
+        """
+        token = secrets.token_urlsafe(32)
+        now = timezone.now()
+        with transaction.atomic():
+            written = Invitation.objects.filter(
+                pk=self.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
+                token_hash=self.hash_token(token), sent_at=now, expires_at=now + self.LIFETIME)
+            if not written:
+                raise ValueError("This invitation was accepted or revoked, so it cannot be sent again.")
+            self.refresh_from_db()
+            Invitation.history.bulk_history_create([self], update=True, default_user=by,
+                                                   default_change_reason="Sent again")
+        return token
+
+    def revoke(self, *, by: Any) -> bool:
+        """Stops the link working. Returns False (changing nothing) if it was already accepted or revoked."""
+        with transaction.atomic():
+            written = Invitation.objects.filter(
+                pk=self.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
+                revoked_at=timezone.now(), revoked_by=by)
+            if not written:
+                return False
+            self.refresh_from_db()
+            Invitation.history.bulk_history_create([self], update=True, default_user=by,
+                                                   default_change_reason="Revoked")
+        return True
 
 
 class GuestAccess(models.Model):
@@ -154,6 +280,8 @@ class PeerChallenge(models.Model):
     onsite_end = models.DateField("last day on site")
     feedback_report_date = models.DateField("feedback report received", null=True, blank=True)
     feedback_report_url = models.URLField("feedback report link", blank=True)
+    # The LGA times the feedback report from its publication, which may come after it is received.
+    feedback_report_published_on = models.DateField("feedback report published", null=True, blank=True)
     action_plan_published_on = models.DateField(null=True, blank=True)
     people_spoken_to = models.PositiveIntegerField(null=True, blank=True)
     meetings_held = models.PositiveIntegerField(null=True, blank=True)
@@ -167,8 +295,11 @@ class PeerChallenge(models.Model):
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False,
         related_name="+")
+    # Bumped in the transaction of every write to the challenge or anything in it, and part of
+    # every cache key of its pages, so a cached page can never outlive a change (ADR 0026).
+    cache_version = models.PositiveBigIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["cache_version"])
     objects = PeerChallengeQuerySet.as_manager()
 
     class Meta:
@@ -335,6 +466,15 @@ class Recommendation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("recommendation", args=[self.challenge.slug, self.number])
 
+    def next_action_reference(self) -> str:
+        """Returns the reference a new action of this recommendation is offered: the first free
+        "<number>.<n>", so "2.4" when 2.1 to 2.3 are taken (one query)."""
+        taken = {reference.lower() for reference in self.actions.values_list("reference", flat=True)}
+        n = 1
+        while f"{self.number}.{n}" in taken:
+            n += 1
+        return f"{self.number}.{n}"
+
     def clean(self) -> None:
         if self.response in (self.Response.PARTLY_ACCEPTED, self.Response.NOT_ACCEPTED) and not (
             self.response_reasons.strip()
@@ -435,8 +575,21 @@ class Action(models.Model):
     is_demo = models.BooleanField(default=False, help_text="Invented for the demo data.")
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Its updates' current state, kept in the transaction that appends an update
+    # (`ProgressUpdate.save`), so today's plan reads columns (ADR 0026; `asof.kept_state` is the
+    # rule, `manage.py verify_current_state` checks it). Periods as year * 10 + quarter.
+    latest_update = models.ForeignKey("ProgressUpdate", on_delete=models.SET_NULL, null=True, blank=True,
+                                      editable=False, related_name="+")
+    latest_update_rag = models.CharField(max_length=10, blank=True, editable=False)
+    latest_update_at = models.DateTimeField(null=True, blank=True, editable=False)
+    latest_update_period = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    reported_up_to = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    rating_before_claim = models.CharField(max_length=10, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    KEPT_FIELDS = ("latest_update", "latest_update_rag", "latest_update_at", "latest_update_period",
+                   "reported_up_to", "rating_before_claim")
+
+    history = HistoricalRecords(excluded_fields=list(KEPT_FIELDS))
     objects = ActionQuerySet.as_manager()
 
     if TYPE_CHECKING:
@@ -902,7 +1055,10 @@ class ProgressUpdate(models.Model):
         # Append-only: a correction is a new update, so an existing row never changes.
         if not self._state.adding:
             raise TypeError("Progress updates are append-only: record a new update instead.")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # The action's kept current state moves with its updates, in the same transaction.
+            Action.objects.keep_current_state_of(self.action_id)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Progress updates are append-only and are never deleted.")
@@ -1054,3 +1210,31 @@ class SubmissionKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({'done' if self.location else 'in progress'})"
+
+
+class ImportColumnMapping(models.Model):
+    """What a council's action plan columns and status words meant at its last import (issue 17).
+
+    The column mapping page starts from these, so the next spreadsheet in the same layout
+    needs no mapping again. `source` is the header (or status word) normalised; `target`
+    the peertrack field (or rating) it was mapped to.
+    """
+
+    class Kind(models.TextChoices):
+        COLUMN = "column", "Column header"
+        STATUS = "status", "Status word"
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="import_mappings")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source = models.CharField(max_length=200)
+    target = models.CharField(max_length=40, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "kind", "source"],
+                                    name="import_mapping_once_per_council"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council}: {self.source} → {self.target or 'not imported'}"

@@ -8,6 +8,7 @@ returning peer, the one challenge their unexpired `GuestAccess` names.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -120,7 +121,51 @@ class ActionQuerySet(models.QuerySet):
         named = Deputy.objects.active(today).filter(deputy=user)
         for_officer = named.filter(lead_officer=OuterRef("lead_officer"),
                                    council=OuterRef("recommendation__challenge__council"))
-        return self.filter(Q(lead_officer=user) | Q(pk__in=named.values("action")) | Exists(for_officer))
+        # A union of three lists of ids, each found through an index (lead officer, deputy), not an
+        # OR, which makes the database read every action to test it (ADR 0026, tests/test_scale.py).
+        officers = named.filter(lead_officer__isnull=False).values("lead_officer")
+        led = self.model.objects.filter(lead_officer=user).order_by().values("pk")
+        named_for = named.filter(action__isnull=False).order_by().values("action")
+        for_officers = (self.model.objects.filter(lead_officer__in=officers).filter(Exists(for_officer))
+                        .order_by().values("pk"))
+        return self.filter(pk__in=led.union(named_for, for_officers, all=True))
+
+    def _kept_and_recomputed(self) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
+        """Yields each action's id, kept columns and `asof.kept_state` over all its updates, 2,000 at a time."""
+        from recommendations.asof import KEPT_NAMES, kept_state_of
+
+        ids = list(self.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), 2000):
+            chunk = ids[start:start + 2000]
+            recomputed = kept_state_of(chunk)
+            for row in self.model.objects.filter(pk__in=chunk).values("pk", *KEPT_NAMES):
+                yield row["pk"], row, recomputed[row["pk"]]
+
+    def current_state_mismatches(self) -> dict[int, dict[str, tuple[Any, Any]]]:
+        """Returns, by action id, each kept column (ADR 0026) that differs from a full
+        recomputation over the action's updates, as (kept, recomputed); 2 queries per 2,000 actions."""
+        found: dict[int, dict[str, tuple[Any, Any]]] = {}
+        for pk, kept, recomputed in self._kept_and_recomputed():
+            wrong = {name: (kept[name], value) for name, value in recomputed.items() if kept[name] != value}
+            if wrong:
+                found[pk] = wrong
+        return found
+
+    def keep_current_state_of(self, pk: int) -> None:
+        """Writes one action's kept columns from its updates: 2 queries (its updates, one UPDATE)."""
+        from recommendations.asof import kept_state_of
+
+        self.model.objects.filter(pk=pk).update(**kept_state_of([pk])[pk])
+
+    def keep_current_state(self) -> int:
+        """Writes the kept columns of every action here that differs from a full recomputation
+        over its updates (in batches); returns how many actions changed."""
+        from recommendations.asof import KEPT_NAMES
+
+        rows = [self.model(pk=pk, **recomputed) for pk, kept, recomputed in self._kept_and_recomputed()
+                if any(kept[name] != value for name, value in recomputed.items())]
+        self.model.objects.bulk_update(rows, [name.removesuffix("_id") for name in KEPT_NAMES], batch_size=500)
+        return len(rows)
 
     def for_lead_officer(self, user: AnyUser) -> ActionQuerySet:
         """Returns the actions `user` leads (none for anonymous users)."""

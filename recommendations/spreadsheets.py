@@ -36,6 +36,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from peertrack import inputs
+from recommendations import import_values as written
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 2000
@@ -59,7 +60,7 @@ MAX_OTHER_ELEMENTS = 20_000  # of them outside cells and texts (styles, merged c
 MAX_CSV_ROW_CHARS = 1_000_000  # one CSV record, however many lines it spans
 READ_SECONDS = 15.0  # wall-clock time for reading a file, well inside gunicorn's 120 s
 # How many rows from the top may hold a title before the header row.
-HEADER_SEARCH_ROWS = 10
+HEADER_SEARCH_ROWS = 20
 SHEET_NAME = "Action plan"
 DATE_FORMAT = "DD/MM/YYYY"
 RAG_VALUES = {"blue": "blue", "b": "blue", "green": "green", "g": "green", "amber": "amber",
@@ -169,6 +170,14 @@ class PlanRow:
     due_date: dt.date | None = None
     rag: str = ""
     narrative: str = ""
+    # Issue 17: what a council's own layout adds. Recommendation text to match when there is
+    # no number; further numbers ("3 & 4"); notes kept with the action (dates in words, lead
+    # officers as written, columns mapped to notes); the status word a rating came from.
+    recommendation_text: str = ""
+    also_recommendations: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    interpretations: list[str] = field(default_factory=list)
+    status: str = ""
 
 
 @dataclass
@@ -177,6 +186,17 @@ class ReadResult:
     errors: list[CellError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    # The layout as found, for the column mapping page and the bad rows' download.
+    sheet_names: list[str] = field(default_factory=list)
+    sheet: str = ""
+    sheet_note: str = ""
+    header_row: int = 0
+    headers: list[str] = field(default_factory=list)
+    mapping: list[str] = field(default_factory=list)
+    samples: list[list[str]] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+    raw: dict[int, list[str]] = field(default_factory=dict)
+    merged_cells_filled: int = 0
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -471,6 +491,7 @@ def _check_zip_members(archive: zipfile.ZipFile) -> None:
 
 
 _ROW, _CELL, _STRING, _VALUE, _FORMULA, _TEXT = range(1, 7)
+_MERGE_CELL = f"{_MAIN[1:]}mergeCell"
 _KINDS = {f"{_MAIN[1:]}{local}": kind for local, kind in (
     ("row", _ROW), ("c", _CELL), ("si", _STRING), ("v", _VALUE), ("f", _FORMULA), ("t", _TEXT))}
 
@@ -511,12 +532,15 @@ class _PartScan:
     _collecting: int = 0
     _text: int = 0
     _si_text: int = 0
+    merges: list[str] = field(default_factory=list)
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         self.elements += 1
         if self.elements > MAX_ELEMENTS:
             raise SpreadsheetError(self._too_complex())
         kind = _KINDS.get(name, 0)
+        if name == _MERGE_CELL and len(self.merges) < MAX_OTHER_ELEMENTS:
+            self.merges.append(attributes.get("ref", ""))
         if self._depth_in_data:
             self._depth_in_data += 1
         elif kind != _ROW and kind != _STRING:
@@ -694,12 +718,32 @@ def _scan_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, deadline: _Dea
     return scan
 
 
-def _xlsx_rows(data: bytes, deadline: _Deadline) -> Iterator[tuple[int, list[_Cell]]]:
-    """Yields the number and cells of each non-empty row of the action plan sheet.
+@dataclass
+class _Sheet:
+    """A sheet's rows as read (numbered from 1; empty rows left out) and its merged ranges."""
+
+    name: str
+    rows: list[tuple[int, list[_Cell]]]
+    merges: list[str] = field(default_factory=list)
+
+
+def _merge_bounds(reference: str) -> tuple[int, int, int, int] | None:
+    match = re.match(r"^([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})$", reference or "")
+    if not match:
+        return None
+    return (_column_number(match[1]), int(match[2]), _column_number(match[3]), int(match[4]))
+
+
+def _xlsx_sheets(data: bytes, deadline: _Deadline,
+                 wanted: str | None) -> tuple[list[str], list[_Sheet]]:
+    """Returns the names of the workbook's sheets and the sheet to read, read under the limits:
+    `wanted`, else "Action plan", else the only sheet, else the one whose first rows hold
+    the best header row.
 
     Before openpyxl touches the file: the zip's directory, each member's listed size and
     every XML part's content are checked against the limits; then openpyxl (read-only)
-    reads only up to the last row and column that hold something.
+    reads each sheet only up to the last row and column that hold something. Merged
+    ranges come from the pre-scan (read-only openpyxl does not report them).
     """
     _check_zip_directory(data)
     try:
@@ -727,27 +771,50 @@ def _xlsx_rows(data: bytes, deadline: _Deadline) -> Iterator[tuple[int, list[_Ce
     except Exception:  # openpyxl raises many types for a malformed package
         raise SpreadsheetError(_DAMAGED) from None
     try:
-        sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
-        # openpyxl keeps the sheet's part name privately; without it, the furthest of any sheet.
-        scan = scans.get(str(getattr(sheet, "_worksheet_path", "")))
-        chosen = [scan] if scan is not None else list(scans.values())
-        last_row = max(part.last_row for part in chosen)
-        last_column = max(part.last_column for part in chosen)
-        if not last_row:
-            return
-        rows = sheet.iter_rows(min_row=1, max_row=last_row, min_col=1, max_col=last_column)
-        for row_number, row in enumerate(rows, start=1):
-            deadline.check()
-            if all(cell.value is None for cell in row):
-                continue
-            yield row_number, [_Cell(cell.value, getattr(cell, "data_type", None) == "f")
-                               for cell in row]
+        worksheets = list(workbook.worksheets)
+        names = [str(sheet.title) for sheet in worksheets]
+        if wanted is not None or SHEET_NAME in names or len(worksheets) == 1:
+            # One sheet to look at: read it once, in full.
+            named = wanted if wanted is not None else (
+                SHEET_NAME if SHEET_NAME in names else names[0])
+            if named not in names:
+                raise SpreadsheetError(f"The workbook has no sheet called “{named[:60]}”. Choose "
+                                       "one of " + ", ".join(f"“{n}”" for n in names) + ".")
+            found = _read_xlsx_sheet(worksheets[names.index(named)], scans, deadline)
+            return names, [found]
+        # Several: the first rows of each to find the header row, then the chosen one in full.
+        peeked = [_read_xlsx_sheet(sheet, scans, deadline, HEADER_SEARCH_ROWS)
+                  for sheet in worksheets]
+        best = max(peeked, key=lambda sheet: _find_header(sheet)[1])
+        return names, [_read_xlsx_sheet(worksheets[peeked.index(best)], scans, deadline)]
     except SpreadsheetError:
         raise
     except Exception:  # a value openpyxl cannot convert (a shared string that is not there, ...)
         raise SpreadsheetError(_DAMAGED) from None
     finally:
         workbook.close()
+
+
+def _read_xlsx_sheet(sheet: Any, scans: dict[str, _PartScan], deadline: _Deadline,
+                     max_rows: int | None = None) -> _Sheet:
+    # openpyxl keeps the sheet's part name privately; without it, the furthest of any sheet.
+    scan = scans.get(str(getattr(sheet, "_worksheet_path", "")))
+    chosen = [scan] if scan is not None else list(scans.values())
+    last_row = max(part.last_row for part in chosen)
+    last_column = max(part.last_column for part in chosen)
+    if max_rows is not None:
+        last_row = min(last_row, max_rows)
+    found = _Sheet(str(sheet.title), [], list(scan.merges) if scan is not None else [])
+    if not last_row or not last_column or not hasattr(sheet, "iter_rows"):
+        return found
+    rows = sheet.iter_rows(min_row=1, max_row=last_row, min_col=1, max_col=last_column)
+    for row_number, row in enumerate(rows, start=1):
+        deadline.check()
+        if all(cell.value is None for cell in row):
+            continue
+        found.rows.append((row_number, [
+            _Cell(cell.value, getattr(cell, "data_type", None) == "f") for cell in row]))
+    return found
 
 
 def _csv_delimiter(text: str) -> str:
@@ -852,39 +919,44 @@ def _csv_rows(data: bytes, deadline: _Deadline) -> Iterator[tuple[int, list[_Cel
         yield row_number, [_Cell(value, value.startswith("=")) for value in record]
 
 
-def _text(cell: _Cell, result: ReadResult, row: int, column: Column) -> str:
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    text = _unescape(str(value).strip()).strip()
+def _text(cell: _Cell, result: ReadResult, row: int, column: Column, header: str) -> str:
+    text = _cell_text(cell.value)
     if column.max_length and len(text) > column.max_length:
-        result.errors.append(CellError(row, column.header,
+        result.errors.append(CellError(row, header,
                                        f"is {len(text)} characters long; the most is "
                                        f"{column.max_length}."))
     return text
 
 
-def _parse_date(cell: _Cell, result: ReadResult, row: int, column: Column) -> dt.date | None:
+def _parse_date(cell: _Cell, result: ReadResult, row: int, header: str, notes: list[str],
+                interpretations: list[str]) -> dt.date | None:
     """Returns the cell's date, or None with an error when it is not one or its year is
-    outside 1990 to 2100 (peertrack/inputs.py)."""
+    outside 1990 to 2100 (peertrack/inputs.py). A month or quarter in words is read as its
+    last day, and "Ongoing" or "TBC" as no date, each said in `interpretations` and kept
+    in `notes`."""
     value = cell.value
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     day = _cell_date(value)
+    if day is None and isinstance(value, str) and not inputs.has_other_digits(value):
+        reading = written.read_written_date(inputs.clean_text(value, multiline=False)[:60])
+        if reading.problem:
+            result.errors.append(CellError(row, header, f"{reading.problem}."))
+            return None
+        if reading.note:
+            interpretations.append(f"{header}: {reading.note}")
+            if reading.day is None:  # kept with the action: the plan's words are all there is
+                notes.append(f"{header} in the imported plan: {' '.join(value.split())[:60]}.")
+            return reading.day
     if day is None:
         text = inputs.clean_text(str(value), multiline=False).strip()[:40]
         result.errors.append(CellError(
-            row, column.header, f"“{text}” is not a date. Write it as day/month/year, like 31/07/2024."
+            row, header, f"“{text}” is not a date. Write it as day/month/year, like 31/07/2024, "
+                         "or as a month such as March 2025."
         ))
         return None
     if inputs.year_problem(day):
-        result.errors.append(CellError(row, column.header, f"{inputs.YEAR_MESSAGE} ({day:%d/%m/%Y})."))
+        result.errors.append(CellError(row, header, f"{inputs.YEAR_MESSAGE} ({day:%d/%m/%Y})."))
         return None
     return day
 
@@ -906,31 +978,99 @@ def _cell_date(value: Any) -> dt.date | None:
     return None
 
 
-def _map_headers(cells: list[_Cell]) -> tuple[dict[str, int], list[str]]:
-    mapping: dict[str, int] = {}
-    unused: list[str] = []
-    for index, cell in enumerate(cells):
-        name = _normalise_header(cell.value)
-        if not name:
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return _unescape(str(value).strip()).strip()
+
+
+def _header_score(cells: list[_Cell]) -> int:
+    """Returns how many different peertrack fields a row's cells name, as a header row would."""
+    fields = {written.guess_field(str(cell.value), _HEADER_LOOKUP) for cell in cells
+              if isinstance(cell.value, str) and len(cell.value) <= 100}
+    fields.discard(written.NOT_IMPORTED)
+    return len(fields)
+
+
+def _find_header(sheet: _Sheet) -> tuple[int, int]:
+    """Returns (index in sheet.rows, score) of the best header row among the first rows."""
+    best, best_score = -1, 0
+    for index, (row_number, cells) in enumerate(sheet.rows):
+        if row_number > HEADER_SEARCH_ROWS:
+            break
+        score = _header_score(cells)
+        if score > best_score:
+            best, best_score = index, score
+    return best, best_score
+
+
+def _choose_sheet(names: list[str], sheet: _Sheet,
+                  wanted: str | None) -> tuple[_Sheet, int, str]:
+    """Returns the sheet, its header row's index and a note saying which sheet was read."""
+    index, score = _find_header(sheet)
+    if score < 2:
+        where = f"the sheet “{sheet.name}”" if wanted or len(names) > 1 else "the file"
+        raise SpreadsheetError(
+            f"No header row was found in the first {HEADER_SEARCH_ROWS} rows of {where}. The "
+            "header row names the columns, such as “Recommendation” and “Action” (download the "
+            "template to see the layout)" + (", or choose another sheet." if len(names) > 1 else ".")
+        )
+    note = ""
+    if len(names) > 1:
+        others = [name for name in names if name != sheet.name]
+        why = "as chosen" if wanted else "which has the action plan's header row"
+        note = (f"Read the sheet “{sheet.name}”, {why}; "
+                + ("the other sheet" if len(others) == 1 else "the other sheets") + " "
+                + ", ".join(f"“{name}”" for name in others) + " "
+                + ("was" if len(others) == 1 else "were") + " not read.")
+    return sheet, index, note
+
+
+def _fill_merged(sheet: _Sheet, header_row: int) -> int:
+    """Copies the value of each range merged over several rows below the header into every
+    row of the range (a recommendation merged over its actions). Returns the cells filled."""
+    bounds = [b for b in (_merge_bounds(ref) for ref in sheet.merges) if b and b[3] > b[1]]
+    if not bounds:
+        return 0
+    by_number = {row_number: cells for row_number, cells in sheet.rows}
+    filled = 0
+    for first_col, first_row, last_col, last_row in bounds:
+        if first_row <= header_row:
             continue
-        key = _HEADER_LOOKUP.get(name)
-        if key is None:
-            unused.append(str(cell.value).strip())
-        elif key in mapping:
-            raise SpreadsheetError(
-                f"Two columns are headed “{COLUMNS_BY_KEY[key].header}” (or a name for it). "
-                "Keep one of them and upload the file again."
-            )
-        else:
-            mapping[key] = index
-    return mapping, unused
+        top = by_number.get(first_row)
+        if top is None or first_col > len(top):
+            continue
+        value = top[first_col - 1]
+        for row_number in range(first_row + 1, last_row + 1):
+            cells = by_number.get(row_number)
+            if cells is None:
+                continue
+            for col in range(first_col, min(last_col, first_col) + 1):
+                if col <= len(cells) and cells[col - 1].value in (None, ""):
+                    cells[col - 1] = _Cell(value.value, value.is_formula)
+                    filled += 1
+    return filled
 
 
-def read_action_plan(data: bytes, filename: str, *, time_limit: float = READ_SECONDS) -> ReadResult:
+def read_action_plan(data: bytes, filename: str, *, time_limit: float = READ_SECONDS,
+                     sheet: str | None = None, mapping: list[str] | None = None,
+                     statuses: dict[str, str] | None = None,
+                     remembered: dict[str, str] | None = None) -> ReadResult:
     """Returns the rows of an action plan spreadsheet with every problem found in them.
 
-    Raises SpreadsheetError for a problem with the whole file, including a file over one
-    of the size limits above or one that takes more than `time_limit` seconds to read.
+    The sheet is `sheet`, else the one called "Action plan", else the one whose first 20
+    rows hold the best header row. Each column goes to the field `mapping` gives it (one
+    per column, as on the column mapping page), else to the field `remembered` for its
+    header, else to a guess from its header. `statuses` maps status words to ratings
+    (else `import_values.STATUS_RATINGS`). Raises SpreadsheetError for a problem with the
+    whole file, including a file over one of the size limits above or one that takes more
+    than `time_limit` seconds to read.
     """
     deadline = _Deadline(time_limit)
     if not data:
@@ -942,144 +1082,308 @@ def read_action_plan(data: bytes, filename: str, *, time_limit: float = READ_SEC
             "it again."
         )
     kind = _detect_format(data, filename)
-    source = _xlsx_rows(data, deadline) if kind == "xlsx" else _csv_rows(data, deadline)
-    result = ReadResult()
-    mapping: dict[str, int] | None = None
+    if kind == "xlsx":
+        names, sheets = _xlsx_sheets(data, deadline, sheet)
+    else:
+        names, sheets = ["CSV"], [_Sheet("CSV", [])]
+        rows = sheets[0].rows
+        for entry in _csv_rows(data, deadline):
+            rows.append(entry)
+            if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS + 1:
+                break
+    chosen, header_index, note = _choose_sheet(names, sheets[0], sheet)
+    header_number, header_cells = chosen.rows[header_index]
+    result = ReadResult(sheet_names=names, sheet=chosen.name, sheet_note=note,
+                        header_row=header_number)
+    result.headers = [_cell_text(cell.value)[:200] for cell in header_cells]
+    width = len(result.headers)
+    while width and not result.headers[width - 1]:
+        width -= 1
+    result.headers = [header or f"Column {_column_letters(i + 1)}"
+                      for i, header in enumerate(result.headers[:width])]
+    guessed = written.guess_mapping(result.headers, _HEADER_LOOKUP, remembered)
+    if mapping is not None:
+        result.mapping = (list(mapping) + [written.NOT_IMPORTED] * width)[:width]
+    else:
+        result.mapping = guessed
+    targets = [key for key in result.mapping if key not in (written.NOT_IMPORTED, written.NOTES)]
+    duplicated = sorted({key for key in targets if targets.count(key) > 1})
+    if duplicated:
+        raise SpreadsheetError(
+            "Two columns are set to “" + field_label(duplicated[0]) + "”. Give each field one "
+            "column and try again."
+        )
+    if "description" not in result.mapping or not (
+            "recommendation" in result.mapping or written.RECOMMENDATION_TEXT in result.mapping):
+        missing = [label for key, label in (("recommendation", "Recommendation number"),
+                                            ("description", "Action"))
+                   if key not in result.mapping and not (
+                       key == "recommendation" and written.RECOMMENDATION_TEXT in result.mapping)]
+        raise SpreadsheetError(
+            "The spreadsheet has no column headed "
+            + " or ".join(f"“{name}”" for name in missing)
+            + ". Add it to the header row (see the template), or choose the column that holds "
+            "it, and try again."
+        )
+    result.columns = [field_label(key) for key in result.mapping
+                      if key not in (written.NOT_IMPORTED, written.NOTES)]
+    unused = [header for header, key in zip(result.headers, result.mapping, strict=True)
+              if key == written.NOT_IMPORTED]
+    if unused:
+        result.warnings.append(
+            "These columns are not imported: " + ", ".join(f"“{name}”" for name in unused) + "."
+        )
+    result.merged_cells_filled = _fill_merged(chosen, header_number)
+    if result.merged_cells_filled:
+        result.warnings.append(
+            f"{result.merged_cells_filled} cells merged over several rows were read as the "
+            "value at the top of the merge, for each row."
+        )
+    status_map = dict(written.STATUS_RATINGS)
+    status_map.update({written.status_key(word): rating for word, rating in (statuses or {}).items()})
+    samples: list[list[str]] = [[] for _ in range(width)]
     seen_references: dict[str, int] = {}
     data_rows = 0
-    for row_number, cells in source:
+    for row_number, cells in chosen.rows[header_index + 1:]:
         if all(cell.value is None or str(cell.value).strip() == "" for cell in cells):
-            continue
-        if mapping is None:
-            candidate, unused = _map_headers(cells)
-            # A row naming two or more known columns is the header row.
-            if len(candidate) >= 2:
-                mapping = candidate
-                result.columns = [COLUMNS_BY_KEY[key].header for key in candidate]
-                missing = [column.header for column in COLUMNS
-                           if column.required and column.key not in mapping]
-                if missing:
-                    raise SpreadsheetError(
-                        "The spreadsheet has no column headed "
-                        + " or ".join(f"“{name}”" for name in missing)
-                        + ". Add it to the header row (see the template) and upload it again."
-                    )
-                if unused:
-                    result.warnings.append(
-                        "These columns are not used: " + ", ".join(f"“{name}”" for name in unused)
-                        + "."
-                    )
-            elif row_number >= HEADER_SEARCH_ROWS:
-                break
             continue
         data_rows += 1  # rows, not errors: a row may have several
         if data_rows > MAX_ROWS:
             raise SpreadsheetError(
                 f"The spreadsheet has more than {MAX_ROWS} rows. Split it into smaller files."
             )
-        _read_row(cells, row_number, mapping, result, seen_references)
-    if mapping is None:
-        raise SpreadsheetError(
-            "No header row was found. The first rows must include columns headed "
-            "“Recommendation number” and “Action” (download the template to see the layout)."
-        )
+        texts = [_cell_text(cell.value) for cell in cells[:width]]
+        result.raw[row_number] = texts
+        for index, text in enumerate(texts):
+            if text and len(samples[index]) < 3:
+                samples[index].append(text[:80])
+        _read_row(cells[:width], row_number, result, seen_references, status_map)
+    result.samples = samples
     if not result.rows and not result.errors:
         raise SpreadsheetError("The spreadsheet has a header row but no actions under it.")
     return result
 
 
-def _read_row(cells: list[_Cell], row_number: int, mapping: dict[str, int], result: ReadResult,
-              seen_references: dict[str, int]) -> None:
+def field_label(key: str) -> str:
+    """Returns the words the mapping page uses for a field."""
+    if key in COLUMNS_BY_KEY:
+        return COLUMNS_BY_KEY[key].header
+    return dict(written.EXTRA_TARGETS).get(key, "Not imported")
+
+
+FIELD_CHOICES: tuple[tuple[str, str], ...] = (
+    (written.NOT_IMPORTED, "Not imported"),
+    *((column.key, column.header) for column in COLUMNS),
+    *written.EXTRA_TARGETS,
+)
+
+
+def _read_row(cells: list[_Cell], row_number: int, result: ReadResult,
+              seen_references: dict[str, int], status_map: dict[str, str]) -> None:
     errors_before = len(result.errors)
+    mapping = result.mapping
+    index_of = {key: i for i, key in enumerate(mapping)
+                if key not in (written.NOT_IMPORTED, written.NOTES)}
 
     def cell(key: str) -> _Cell:
-        index = mapping.get(key)
+        index = index_of.get(key)
         if index is None or index >= len(cells):
             return _Cell(None)
         return cells[index]
 
-    for key, index in mapping.items():
+    def header(key: str) -> str:
+        index = index_of.get(key)
+        return result.headers[index] if index is not None else field_label(key)
+
+    for key, index in index_of.items():
         if index < len(cells) and cells[index].is_formula:
             result.errors.append(CellError(
-                row_number, COLUMNS_BY_KEY[key].header,
+                row_number, header(key),
                 "holds a formula. Replace formulas with their values (copy, then Paste Values), "
                 "or start text that begins with = with an apostrophe, and upload the file again.",
             ))
     if len(result.errors) > errors_before:
         return
 
-    values = {key: _text(cell(key), result, row_number, COLUMNS_BY_KEY[key])
-              for key in ("reference", "description", "lead_officer", "cabinet_member",
-                          "directorate", "narrative")}
+    texts = {key: _text(cell(key), result, row_number, COLUMNS_BY_KEY[key], header(key))
+             for key in ("reference", "description", "lead_officer", "cabinet_member",
+                         "directorate", "narrative")}
     raw_reference = cell("reference").value
     if isinstance(raw_reference, float) and not raw_reference.is_integer():
         result.warnings.append(
             f"Row {row_number}: the reference {raw_reference:g} is stored as a number, so "
             "2.10 would read as 2.1. Format the Reference column as Text."
         )
-        values["reference"] = f"{raw_reference:g}"
+        texts["reference"] = f"{raw_reference:g}"
 
-    recommendation_column = COLUMNS_BY_KEY["recommendation"]
-    raw_number = cell("recommendation").value
-    number = 0
-    number_text = "" if raw_number is None else str(raw_number).strip()
-    if isinstance(raw_number, float) and raw_number.is_integer():
-        number_text = str(int(raw_number))
-    number_text = re.sub(r"^(?:recommendation|rec\.?)\s*", "", number_text, flags=re.IGNORECASE)
-    if not number_text:
-        result.errors.append(CellError(row_number, recommendation_column.header,
+    notes: list[str] = []
+    interpretations: list[str] = []
+    reference = written.read_reference(cell("recommendation").value)
+    extra = _cell_text(cell(written.RECOMMENDATION_TEXT).value)
+    recommendation_text = reference.text if not reference.numbers else ""
+    if extra:
+        recommendation_text = recommendation_text or extra
+    number = reference.numbers[0] if reference.numbers else 0
+    if reference.problem:
+        result.errors.append(CellError(row_number, header("recommendation"),
+                                       f"{reference.problem}. Write a whole number such as 3, or "
+                                       "the recommendation's title."))
+    elif not number and not recommendation_text:
+        result.errors.append(CellError(row_number, header("recommendation"),
                                        "is empty. Write the number of the recommendation the "
                                        "action answers."))
-    # ASCII digits only (issue 12): "²".isdigit() is True but int("²") fails; int("٣") is 3.
-    elif (not inputs.is_ascii_number(number_text) or len(number_text) > 5
-          or not 1 <= int(number_text) <= 32767):
-        result.errors.append(CellError(row_number, recommendation_column.header,
-                                       f"“{number_text[:20]}” is not a recommendation number. Write "
-                                       "a whole number such as 3."))
-    else:
-        number = int(number_text)
-    if not values["description"]:
-        result.errors.append(CellError(row_number, COLUMNS_BY_KEY["description"].header,
+    if len(reference.numbers) > 1:
+        interpretations.append(
+            f"answers recommendations {' and '.join(str(n) for n in reference.numbers)}: "
+            f"imported under {number}, with a note")
+        notes.append("Also answers recommendation"
+                     + ("s " if len(reference.numbers) > 2 else " ")
+                     + ", ".join(str(n) for n in reference.numbers[1:]) + ".")
+    if not texts["description"]:
+        result.errors.append(CellError(row_number, header("description"),
                                        "is empty. Write what the council will do."))
 
-    start = _parse_date(cell("start_date"), result, row_number, COLUMNS_BY_KEY["start_date"])
-    due = _parse_date(cell("due_date"), result, row_number, COLUMNS_BY_KEY["due_date"])
+    start = _parse_date(cell("start_date"), result, row_number, header("start_date"),
+                        notes, interpretations)
+    due = _parse_date(cell("due_date"), result, row_number, header("due_date"), notes,
+                      interpretations)
     if start and due and due < start:
-        result.errors.append(CellError(row_number, COLUMNS_BY_KEY["due_date"].header,
+        result.errors.append(CellError(row_number, header("due_date"),
                                        "is before the start date."))
 
-    rag_text = _text(cell("rag"), result, row_number, COLUMNS_BY_KEY["rag"])
+    rag_text = _text(cell("rag"), result, row_number, COLUMNS_BY_KEY["rag"], header("rag"))
     rag = ""
     if rag_text.lower() not in NOT_RATED_WORDS:
         rag = RAG_VALUES.get(rag_text.lower(), "")
         if not rag:
-            result.errors.append(CellError(row_number, COLUMNS_BY_KEY["rag"].header,
-                                           f"“{rag_text}” is not a RAG rating. Write Blue, Green, "
-                                           "Amber or Red, or leave it empty."))
-    if rag and not values["narrative"]:
-        result.errors.append(CellError(row_number, COLUMNS_BY_KEY["narrative"].header,
+            guessed = written.guess_status(rag_text)
+            if guessed:
+                rag = guessed
+                interpretations.append(f"“{rag_text}” read as {guessed.capitalize()}")
+            else:
+                result.errors.append(CellError(row_number, header("rag"),
+                                               f"“{rag_text[:40]}” is not a RAG rating. Write "
+                                               "Blue, Green, Amber or Red, or leave it empty."))
+    status_word = _cell_text(cell(written.STATUS).value)[:100]
+    if status_word:
+        key = written.status_key(status_word)
+        result.statuses[status_word] = result.statuses.get(status_word, 0) + 1
+        rating = status_map.get(key)
+        if rating is None:
+            rating = written.guess_status(status_word)
+        if rating is None:
+            result.errors.append(CellError(
+                row_number, header(written.STATUS),
+                f"“{status_word[:40]}” is not a status peertrack knows. Choose its rating on the "
+                "column mapping page."))
+        elif not rag:
+            rag = rating
+    narrative = texts["narrative"]
+    if rag and not narrative and status_word:
+        narrative = f"Status in the imported action plan: {status_word}."
+    if rag and not narrative:
+        result.errors.append(CellError(row_number, header("narrative"),
                                        "is empty. A current RAG needs a narrative saying what has "
                                        "been done."))
-    if values["narrative"] and not rag and rag_text.lower() in NOT_RATED_WORDS:
-        result.errors.append(CellError(row_number, COLUMNS_BY_KEY["rag"].header,
+    if narrative and not rag and rag_text.lower() in NOT_RATED_WORDS and not status_word:
+        result.errors.append(CellError(row_number, header("rag"),
                                        "is empty. A progress narrative needs a current RAG."))
+    lead = texts["lead_officer"]
+    for index, key in enumerate(mapping):
+        if key == written.NOTES and index < len(cells):
+            text = _cell_text(cells[index].value)
+            if text:
+                notes.append(f"{result.headers[index]}: {inputs.clean_text(text)[:2000]}")
 
-    reference = values["reference"]
-    if reference:
-        key = reference.lower()
-        if key in seen_references:
+    reference_text = texts["reference"]
+    if reference_text:
+        lowered = reference_text.lower()
+        if lowered in seen_references:
             result.errors.append(CellError(
-                row_number, COLUMNS_BY_KEY["reference"].header,
-                f"“{reference}” is also the reference of row {seen_references[key]}. Each action "
-                "needs its own reference.",
+                row_number, header("reference"),
+                f"“{reference_text}” is also the reference of row {seen_references[lowered]}. "
+                "Each action needs its own reference.",
             ))
         else:
-            seen_references[key] = row_number
+            seen_references[lowered] = row_number
     if len(result.errors) > errors_before:
         return
     result.rows.append(PlanRow(
-        row_number=row_number, reference=reference, recommendation=number,
-        description=values["description"], lead_officer=values["lead_officer"],
-        cabinet_member=values["cabinet_member"], directorate=values["directorate"],
-        start_date=start, due_date=due, rag=rag, narrative=values["narrative"],
+        row_number=row_number, reference=reference_text, recommendation=number,
+        description=texts["description"], lead_officer=lead,
+        cabinet_member=texts["cabinet_member"], directorate=texts["directorate"],
+        start_date=start, due_date=due, rag=rag, narrative=narrative,
+        recommendation_text=recommendation_text, also_recommendations=reference.numbers[1:],
+        notes=notes, interpretations=interpretations, status=status_word,
     ))
+
+
+def build_bad_rows(*, result: ReadResult, errors: list[CellError]) -> bytes:
+    """Returns a workbook of the rows that had problems, as they were, with a "Problems" column.
+
+    Fixed and uploaded again, it imports like the original (the "Problems" column is left
+    out by the reader).
+    """
+    by_row: dict[int, list[str]] = {}
+    for error in errors:
+        if error.row is not None and error.row in result.raw:
+            by_row.setdefault(error.row, []).append(
+                f"{error.column}: {error.message}" if error.column else error.message)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_NAME
+    sheet.append([safe_text(h) for h in result.headers] + ["Problems"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = _header_fill()
+    for row_number in sorted(by_row):
+        row = [safe_text(text) if text else None for text in result.raw[row_number]]
+        row += [None] * (len(result.headers) - len(row))
+        sheet.append(row + [safe_text(" ".join(by_row[row_number]))])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    return _save(workbook)
+
+
+def read_grid(data: bytes, filename: str, *, time_limit: float = READ_SECONDS,
+              score: Any = None) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
+    """Returns the header row's number, its headers and the text of each row below it, from
+    the sheet (or CSV) whose first rows hold the best header, under the same limits as
+    `read_action_plan`. `score(texts)` rates a row as a header (default: peertrack's fields).
+    Used for tables that are not action plans (a council's response table)."""
+    deadline = _Deadline(time_limit)
+    if not data:
+        raise SpreadsheetError("The file is empty.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise SpreadsheetError(
+            f"The file is {len(data) / (1024 * 1024):.1f} MB; the most peertrack accepts is "
+            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+    if _detect_format(data, filename) == "xlsx":
+        _names, sheets = _xlsx_sheets(data, deadline, None)
+        sheet = sheets[0]
+    else:
+        sheet = _Sheet("CSV", [])
+        for entry in _csv_rows(data, deadline):
+            sheet.rows.append(entry)
+            if len(sheet.rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
+                break
+    _fill_merged(sheet, 0)
+    rate = score or (lambda texts: _header_score([_Cell(text) for text in texts]))
+    best, best_score = -1, 0
+    for index, (row_number, cells) in enumerate(sheet.rows):
+        if row_number > HEADER_SEARCH_ROWS:
+            break
+        value = rate([_cell_text(cell.value) for cell in cells])
+        if value > best_score:
+            best, best_score = index, value
+    if best < 0:
+        raise SpreadsheetError(
+            f"No header row was found in the first {HEADER_SEARCH_ROWS} rows. The header row "
+            "names the columns, such as “Recommendation” and “Council response”.")
+    number, header_cells = sheet.rows[best]
+    headers = [_cell_text(cell.value) for cell in header_cells]
+    rows = [(row_number, [_cell_text(cell.value) for cell in cells])
+            for row_number, cells in sheet.rows[best + 1:best + 1 + MAX_ROWS]]
+    return number, headers, rows

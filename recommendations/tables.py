@@ -27,50 +27,71 @@ def action_url(action: Action) -> str:
 
 class ActionPlanTable(tables.Table):
     reference = tables.Column(
-        verbose_name="Ref.", accessor="action__reference",
+        verbose_name="Ref.",
+        accessor="action__reference",
         order_by=("action__recommendation__number", "action__reference"),
         attrs={"th": {"class": "pt-table-number"}},
     )
     recommendation = tables.Column(
-        verbose_name="Recommendation", accessor="action__recommendation",
+        verbose_name="Recommendation",
+        accessor="action__recommendation",
         order_by=("action__recommendation__number",),
     )
     theme = tables.Column(
-        verbose_name="Theme", accessor="action__recommendation__theme__name",
-        order_by=("theme_key", "action__recommendation__number"), default="–",
+        verbose_name="Theme",
+        accessor="action__recommendation__theme__name",
+        order_by=("theme_key", "action__recommendation__number"),
+        default="–",
     )
-    description = tables.Column(verbose_name="Action", orderable=False)
+    description = tables.Column(
+        verbose_name="Action", orderable=False, attrs={"th": {"class": "pt-col-wide"}, "td": {"class": "pt-col-wide"}}
+    )
     lead_officer = tables.Column(
-        verbose_name="Lead officer", accessor="action__lead_officer",
-        order_by=("officer_key",), default="Not assigned",
+        verbose_name="Lead officer",
+        accessor="action__lead_officer",
+        order_by=("officer_key",),
+        default="Not assigned",
     )
-    directorate = tables.Column(verbose_name="Directorate", accessor="action__directorate", default="–",
-                                order_by=("action__directorate",))
+    directorate = tables.Column(
+        verbose_name="Directorate", accessor="action__directorate", default="–", order_by=("action__directorate",)
+    )
     due_date = tables.Column(verbose_name="Due", default="No date", order_by=("due_key",))
     status = tables.Column(verbose_name="Status", accessor="status_label", order_by=("state_rank", "due_key"))
     rag = tables.Column(verbose_name="RAG rating", accessor="rating", order_by=("rating_rank", "due_key"))
     last_update_at = tables.Column(verbose_name="Last update", default="None yet", order_by=("update_key",))
 
     class Meta:
-        sequence = ("reference", "recommendation", "theme", "description", "lead_officer",
-                    "directorate", "due_date", "status", "rag", "last_update_at")
+        sequence = (
+            "reference",
+            "recommendation",
+            "theme",
+            "description",
+            "lead_officer",
+            "directorate",
+            "due_date",
+            "status",
+            "rag",
+            "last_update_at",
+        )
         order_by = ("reference",)
         empty_text = "No actions match these filters."
-        attrs = {"id": "action-plan-table"}
+        # Stacked rows on a phone, the sort links above them (ADR 0024).
+        attrs = {"id": "action-plan-table", "class": "govuk-table pt-stack-table pt-stack-table--sortable"}
 
     def __init__(self, *args: Any, as_of: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.as_of = as_of
 
     def render_reference(self, record: ActionThen) -> SafeString:
-        return format_html('<a class="govuk-link" href="{}">{}</a>', action_url(record.action),
-                           record.action.reference)
+        return format_html('<a class="govuk-link" href="{}">{}</a>', action_url(record.action), record.action.reference)
 
     def render_recommendation(self, record: ActionThen) -> SafeString:
         recommendation = record.action.recommendation
         return format_html(
             '<a class="govuk-link" href="{}">{}. {}</a>',
-            recommendation.get_absolute_url(), recommendation.number, recommendation.title,
+            recommendation.get_absolute_url(),
+            recommendation.number,
+            recommendation.title,
         )
 
     def render_description(self, record: ActionThen, value: str) -> SafeString:
@@ -81,7 +102,8 @@ class ActionPlanTable(tables.Table):
         # The same tag as the recommendation page: words, not the colour alone, say where it came from.
         return format_html(
             '{}<br><strong class="govuk-tag govuk-tag--purple pt-origin-tag govuk-!-margin-top-1">{}</strong>',
-            text, Action.Origin.PROGRESS_REVIEW.label,
+            text,
+            Action.Origin.PROGRESS_REVIEW.label,
         )
 
     def render_lead_officer(self, value: Any) -> str:
@@ -90,9 +112,11 @@ class ActionPlanTable(tables.Table):
     def render_due_date(self, record: ActionThen, value: dt.date) -> SafeString:
         overdue = record.overdue
         return format_html(
-            '<span class="pt-nowrap">{}</span>{}', f"{value.day} {value:%b %Y}",
+            '<span class="pt-nowrap">{}</span>{}',
+            f"{value.day} {value:%b %Y}",
             mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')  # nosec B308
-            if overdue else "",
+            if overdue
+            else "",
         )
 
     def render_rag(self, record: ActionThen) -> SafeString:

@@ -140,8 +140,9 @@ def _days(count: int) -> str:
     return f"{count:,} day{'s' if count != 1 else ''}"
 
 
-# Where each date is recorded (see recommendations/admin.py and the reviews app's pages).
-_IN_THE_ADMIN = "in the admin, under Peer challenges, as “{field}”"
+# Where each date is recorded: the challenge's set-up pages (recommendations/setup/) and the
+# reviews app's pages. Never the admin: it is no place for day-to-day work (ADR 0020).
+_IN_SET_UP = "on the challenge’s Set up pages, under Challenge details, as “{field}”"
 _ON_THE_REVIEW_PAGE = "on the challenge's Progress review page"
 
 
@@ -161,11 +162,11 @@ class _Step:
 _STEPS = (
     _Step(key="feedback_report", name="Feedback report published",
           rule="Within 3 months of the challenge.", target_months=3, latest_months=3,
-          recorded_where=_IN_THE_ADMIN.format(field="Feedback report received")),
+          recorded_where=_IN_SET_UP.format(field="Feedback report published")),
     _Step(key="action_plan", name="Action plan published",
           rule="Within 3 months of the challenge, at the latest within 5 months.",
           target_months=3, latest_months=5,
-          recorded_where=_IN_THE_ADMIN.format(field="Action plan published on")),
+          recorded_where=_IN_SET_UP.format(field="Action plan published")),
     _Step(key="progress_review", name="Progress review held",
           rule="About 10 months after the challenge, and before its report is due at 12 months.",
           target_months=10, latest_months=12, recorded_where=_ON_THE_REVIEW_PAGE),
@@ -195,7 +196,9 @@ def build_timetable(
     reviews = sorted(review_dates)
     review_on, report_on = reviews[0] if reviews else (None, None)
     recorded_on = {
-        "feedback_report": challenge.feedback_report_date,
+        # Its publication; a challenge recorded before that date was kept has the day it was
+        # received, which is what the timetable read until then.
+        "feedback_report": challenge.feedback_report_published_on or challenge.feedback_report_date,
         "action_plan": challenge.action_plan_published_on,
         "progress_review": review_on,
         "progress_review_report": report_on,

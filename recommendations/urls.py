@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from peertrack import inputs
 from recommendations.views import actions, closing, dashboards, deputies, imports, inbox, pages
@@ -56,6 +56,12 @@ urlpatterns += [
          name="action_plan_import"),
     path("challenges/<slug:slug>/action-plan/import/confirm/", imports.action_plan_import_confirm,
          name="action_plan_import_confirm"),
+    path("challenges/<slug:slug>/action-plan/import/columns/", imports.action_plan_import_mapping,
+         name="action_plan_import_mapping"),
+    path("challenges/<slug:slug>/action-plan/import/rows-to-fix.xlsx",
+         imports.action_plan_import_problems, name="action_plan_import_problems"),
+    path("challenges/<slug:slug>/responses/import/", imports.response_table_import,
+         name="response_table_import"),
     path("challenges/<slug:slug>/action-plan/template.xlsx", imports.action_plan_template,
          name="action_plan_template"),
     path("challenges/<slug:slug>/action-plan/export.xlsx", imports.action_plan_export,
@@ -85,3 +91,6 @@ urlpatterns += [
     path("inbox/challenges/<slug:slug>/actions/<id:pk>/return/", inbox.return_for_work,
          name="inbox_return"),
 ]
+
+# Setting up a challenge: details, themes, responses, peer team (recommendations/setup/).
+urlpatterns += [path("", include("recommendations.setup.urls"))]

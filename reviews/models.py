@@ -298,6 +298,14 @@ class CommitteeReport(models.Model):
         blank=True,
         help_text="Leave empty to report the plan as it stands on the day the pack is issued.",
     )
+    # The short report (ADR 0023): the coordinator's summary per recommendation, keyed by the
+    # recommendation's number as text, and the actions they chose as key risks (action ids).
+    recommendation_summaries = models.JSONField(default=dict, blank=True)
+    chosen_risks = models.JSONField(default=list, blank=True)
+    include_position_statement = models.BooleanField(
+        "include the position statement as an appendix", default=False
+    )
+    is_demo = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -355,6 +363,10 @@ class IssuedPack(models.Model):
     size = models.PositiveIntegerField("size in bytes")
     page_count = models.PositiveIntegerField()
     snapshot = models.JSONField(encoder=DjangoJSONEncoder)
+    # The covering report as Word, frozen beside the PDF (packs issued before Word have none).
+    docx = models.FileField(upload_to=_pack_path, max_length=300, blank=True)
+    docx_sha256 = models.CharField("Word SHA-256", max_length=64, blank=True)
+    docx_size = models.PositiveIntegerField("Word size in bytes", default=0)
     issued_at = models.DateTimeField(default=timezone.now, editable=False)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -386,19 +398,38 @@ class IssuedPack(models.Model):
     def get_download_url(self) -> str:
         return reverse("pack_download", args=[self.challenge.slug, self.sequence])
 
+    def get_docx_download_url(self) -> str:
+        return reverse("pack_download_docx", args=[self.challenge.slug, self.sequence])
+
     @property
     def filename(self) -> str:
         """Returns the name a downloaded copy is saved under."""
         return f"{self.challenge.slug}-pack-{self.sequence}-{self.meeting_date:%Y-%m-%d}.pdf"
 
-    def read_verified(self) -> bytes:
-        """Returns the stored PDF, raising PackIntegrityError unless its SHA-256 is the recorded one."""
+    @property
+    def docx_filename(self) -> str:
+        return self.filename.removesuffix(".pdf") + ".docx"
+
+    @property
+    def withdrawal_or_none(self) -> PackWithdrawal | None:
+        """Returns the record of this pack's withdrawal or replacement, if it has one."""
         try:
-            with self.file.open("rb") as stored:
+            return self.withdrawal
+        except PackWithdrawal.DoesNotExist:
+            return None
+
+    def read_verified(self, *, word: bool = False) -> bytes:
+        """Returns the stored PDF (or Word file), raising PackIntegrityError unless its SHA-256 is
+        the recorded one."""
+        stored_file, recorded = (self.docx, self.docx_sha256) if word else (self.file, self.sha256)
+        if not stored_file:
+            raise PackIntegrityError("This pack was issued before packs had a Word version.")
+        try:
+            with stored_file.open("rb") as stored:
                 content = stored.read()
         except OSError as error:
             raise PackIntegrityError("The stored file of this pack cannot be found.") from error
-        if hashlib.sha256(content).hexdigest() != self.sha256:
+        if hashlib.sha256(content).hexdigest() != recorded:
             raise PackIntegrityError(
                 "The stored file of this pack no longer matches the SHA-256 recorded when it "
                 "was issued, so it may have been changed."
@@ -408,6 +439,127 @@ class IssuedPack(models.Model):
 
 class PackIntegrityError(Exception):
     """The stored file of an issued pack is missing or differs from what was issued."""
+
+
+class PackWithdrawal(models.Model):
+    """A pack withdrawn, or superseded by a replacement, with the reason. The pack itself never
+    changes and stays downloadable: this record is what marks it withdrawn (ADR 0023).
+
+    Written once: a pack is withdrawn at most once and the record is never edited.
+    """
+
+    pack = models.OneToOneField(IssuedPack, on_delete=models.PROTECT, related_name="withdrawal")
+    replacement = models.OneToOneField(
+        IssuedPack, on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes",
+        help_text="The pack issued in its place, if any.",
+    )
+    reason = models.TextField()
+    withdrawn_at = models.DateTimeField(default=timezone.now, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-withdrawn_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(pack=models.F("replacement")), name="pack_not_its_own_replacement"),
+        ]
+
+    def __str__(self) -> str:
+        if self.replacement_id:
+            return f"Pack {self.pack.sequence} superseded by pack {self.replacement.sequence}"
+        return f"Pack {self.pack.sequence} withdrawn"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("A withdrawal is part of the public record and never changes.")
+        super().save(*args, **kwargs)
+
+
+def _job_path(job: PackJob, filename: str) -> str:
+    return f"pack-previews/{job.report.challenge.slug}/{filename}"
+
+
+class PackJob(models.Model):
+    """A preview or an issue of a report, rendered by the task queue (`reviews.packs.tasks`).
+
+    The page that asked for it polls this row: queued, then running, then done (a preview PDF
+    watermarked DRAFT, or the issued pack) or failed with a message and a retry.
+    """
+
+    class Kind(models.TextChoices):
+        PREVIEW = "preview", "Preview"
+        ISSUE = "issue", "Issue"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being made"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    report = models.ForeignKey(CommitteeReport, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    packs_seen = models.PositiveIntegerField(null=True, blank=True)
+    replaces = models.ForeignKey(
+        IssuedPack, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The pack an issue supersedes, if any.",
+    )
+    replace_reason = models.TextField(blank=True)
+    preview = models.FileField(upload_to=_job_path, max_length=300, blank=True)
+    page_count = models.PositiveIntegerField(default=0)
+    pack = models.ForeignKey(IssuedPack, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["preview", "issue"]), name="pack_job_kind_known"),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]), name="pack_job_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.report} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pack_job", args=[self.report.challenge.slug, self.report_id, self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+def _template_path(template: WordTemplate, filename: str) -> str:
+    return f"word-templates/{template.council.slug}/{filename}"
+
+
+class WordTemplate(models.Model):
+    """A council's own Word template: the covering report is written with its styles."""
+
+    council = models.OneToOneField(
+        "recommendations.Council", on_delete=models.CASCADE, related_name="word_template"
+    )
+    file = models.FileField(upload_to=_template_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Word template of {self.council}: {self.original_name}"
 
 
 def starter_report(*, challenge: PeerChallenge, author: Any | None = None,

@@ -145,6 +145,12 @@ COORDINATE_READ = table({(COORDINATOR,): OK, OTHERS: FORBIDDEN, (STRANGER,): NOT
                         {SIGNED_IN: NOT_ALLOWED})
 COORDINATE_POST = table({SIGNED_IN: NOT_ALLOWED},
                         {(COORDINATOR,): WRITE, OTHERS: FORBIDDEN, (STRANGER,): NOT_FOUND})
+# A download made from an upload waiting for confirmation: without its token (which the matrix
+# cannot hold) a coordinator is sent back to the upload page; nothing is written.
+COORDINATE_UPLOAD_DOWNLOAD = table(
+    {(COORDINATOR,): _outcome("sent back to upload (302)", 302, redirect_to="/challenges/"),
+     OTHERS: FORBIDDEN, (STRANGER,): NOT_FOUND},
+    {SIGNED_IN: NOT_ALLOWED})
 # Returning an action: the page (200) or, once it is no longer awaiting sign-off, a redirect.
 COORDINATE_RETURN = table({(COORDINATOR,): WRITE, OTHERS: FORBIDDEN, (STRANGER,): NOT_FOUND},
                           {(COORDINATOR,): WRITE, OTHERS: FORBIDDEN, (STRANGER,): NOT_FOUND})
@@ -184,6 +190,38 @@ def _guest_password(case: Case) -> Outcome:
     if case.kind == "valid link":
         return _outcome("redirect to choose a password", 302, may_write=True,
                         redirect_to="/guest/choose-password/")
+    return _outcome("200 (the link is not valid)", 200)
+
+
+# A council's people (recommendations/people/, ADR 0021): its administrators and coordinators.
+MANAGE_PEOPLE = table(
+    {(COORDINATOR, ADMINISTRATOR): OK, (LEAD, OFFICER, SCRUTINY, GUEST): FORBIDDEN, (STRANGER,): NOT_FOUND},
+    {(COORDINATOR, ADMINISTRATOR): WRITE, (LEAD, OFFICER, SCRUTINY, GUEST): FORBIDDEN, (STRANGER,): NOT_FOUND})
+MANAGE_PEOPLE_READ = table(
+    {(COORDINATOR, ADMINISTRATOR): OK, (LEAD, OFFICER, SCRUTINY, GUEST): FORBIDDEN, (STRANGER,): NOT_FOUND},
+    {SIGNED_IN: NOT_ALLOWED})
+MANAGE_PEOPLE_POST = table(
+    {SIGNED_IN: NOT_ALLOWED},
+    {(COORDINATOR, ADMINISTRATOR): WRITE, (LEAD, OFFICER, SCRUTINY, GUEST): FORBIDDEN, (STRANGER,): NOT_FOUND})
+# Single sign-on is off in the matrix (no provider configured): its views are not there.
+SSO_OFF = table({SIGNED_IN: NOT_FOUND}, {SIGNED_IN: NOT_ALLOWED}, anonymous=NOT_FOUND, anonymous_post=NOT_ALLOWED)
+# Asking for a password reset, and its "check your email" and "changed" pages: anyone.
+PASSWORD_RESET = table({SIGNED_IN: OK}, {SIGNED_IN: WRITE}, anonymous=OK, anonymous_post=WRITE)
+
+
+def _invitation_link(case: Case) -> Outcome:
+    """An invitation's link: anyone holding a good one sees the page (and may accept: a form error
+    without a password); a made-up one is a 404."""
+    if case.kind == "valid invitation":
+        return OK if case.method == "GET" else WRITE
+    return NOT_FOUND
+
+
+def _reset_link(case: Case) -> Outcome:
+    """A password reset link: a good one is swapped for the session's copy (a redirect); a bad one
+    shows the "not working" page."""
+    if case.kind == "valid link":
+        return _outcome("redirect to choose a password", 302, may_write=True, redirect_to="/account/password/reset/")
     return _outcome("200 (the link is not valid)", 200)
 
 
@@ -227,6 +265,10 @@ EXPECTED: dict[str, Policy] = {
     "recommendations_import": COORDINATE,
     "action_plan_import": COORDINATE,
     "action_plan_import_confirm": COORDINATE_POST,
+    # Issue 17: the column mapping step (POST), the rows-to-fix download and the response table.
+    "action_plan_import_mapping": COORDINATE_POST,
+    "action_plan_import_problems": COORDINATE_UPLOAD_DOWNLOAD,
+    "response_table_import": COORDINATE,
     "action_plan_template": COORDINATE_READ,
     "action_plan_export": COORDINATE_READ,
     "committee_report_new": COORDINATE,
@@ -270,6 +312,47 @@ EXPECTED: dict[str, Policy] = {
     "council_notification_settings": table(
         {(COORDINATOR, ADMINISTRATOR): OK, (LEAD, OFFICER, SCRUTINY, GUEST): FORBIDDEN, (STRANGER,): NOT_FOUND},
         {(COORDINATOR, ADMINISTRATOR): WRITE, (LEAD, OFFICER, SCRUTINY, GUEST): FORBIDDEN, (STRANGER,): NOT_FOUND}),
+    # People (ADR 0021). Only an administrator changes how the council signs in.
+    "people": MANAGE_PEOPLE_READ,
+    "person_invite": MANAGE_PEOPLE,
+    "people_import": MANAGE_PEOPLE,
+    "people_import_confirm": MANAGE_PEOPLE_POST,
+    "council_sso": table({SIGNED_IN: NOT_ALLOWED},
+                         {(ADMINISTRATOR,): WRITE, (COORDINATOR, LEAD, OFFICER, SCRUTINY, GUEST): FORBIDDEN,
+                          (STRANGER,): NOT_FOUND}),
+    "invitation_resend": MANAGE_PEOPLE_POST,
+    "invitation_revoke": MANAGE_PEOPLE_POST,
+    "person": MANAGE_PEOPLE,
+    "person_deactivate": MANAGE_PEOPLE,
+    "person_reassign": MANAGE_PEOPLE,
+    "invitation_accept": _invitation_link,
+    "sso_start": SSO_OFF,
+    "sso_callback": SSO_OFF,
+    "password_reset": PASSWORD_RESET,
+    "password_reset_done": PUBLIC_PAGE,
+    "password_reset_confirm": _reset_link,
+    "password_reset_complete": PUBLIC_PAGE,
+    # Setting up a challenge (recommendations/setup/, reviews/meetings/; ADR 0020): its coordinators.
+    "challenge_setup": COORDINATE_READ,
+    "setup_details": COORDINATE_READ,
+    "setup_details_visit": COORDINATE,
+    "setup_details_figures": COORDINATE,
+    "setup_details_report": COORDINATE,
+    "setup_details_publication": COORDINATE,
+    "setup_themes": COORDINATE,
+    "setup_theme": COORDINATE,
+    "setup_theme_move": COORDINATE_POST,
+    "setup_theme_assign": COORDINATE_POST,
+    "setup_responses": COORDINATE_READ,
+    "setup_response": COORDINATE_READ,
+    "setup_response_edit": COORDINATE,
+    "setup_recommendation_text": COORDINATE,
+    "setup_peer_team": COORDINATE,
+    "setup_peer": COORDINATE,
+    "setup_peers_returned": COORDINATE_POST,
+    "committee_meetings": COORDINATE,
+    "committee_meeting": COORDINATE,
+    "committee_meeting_remove": COORDINATE,
 }
 
 

@@ -17,6 +17,7 @@ def production_env(**overrides: str) -> dict[str, str]:
     env.update({
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "peertrack.example.gov.uk",
+        "PEERTRACK_BASE_URL": "https://peertrack.example.gov.uk",
         "DJANGO_SETTINGS_MODULE": "peertrack.settings",
     })
     env.update(overrides)

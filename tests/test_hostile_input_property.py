@@ -215,6 +215,54 @@ ACTION = lambda w: w.action.pk  # noqa: E731
 REVIEW = lambda w: w.review.pk  # noqa: E731
 CLOSED = lambda w: w.recommendation.actions.get(reference="1.3").pk  # noqa: E731
 
+def _meeting(w: World) -> Any:
+    """Returns a committee meeting of the world's challenge, recorded the first time it is asked for."""
+    from reviews.models import CommitteeMeeting
+
+    return CommitteeMeeting.objects.get_or_create(challenge=w.challenge, committee="Cabinet",
+                                                  meeting_date=dt.date(2024, 6, 11))[0]
+
+
+PEER = lambda w: w.challenge.peer_team.order_by("position").first().pk  # noqa: E731
+PLACE = lambda w: w.recommendation.theme_id  # noqa: E731
+# The challenge set-up pages (recommendations/setup/, reviews/meetings/; ADR 0020).
+SETUP_FORM_VIEWS: list[FormView] = [
+    *(FormView(f"set up: {section}", (form,), _r(f"setup_details_{section}", SLUG),
+               _r(f"setup_details_{section}", SLUG))
+      for section, form in (("visit", "VisitForm"), ("figures", "FiguresForm"), ("report", "ReportForm"),
+                            ("publication", "PublicationForm"))),
+    FormView("set up: add theme", ("ThemeForm",), _r("setup_themes", SLUG), _r("setup_themes", SLUG),
+             valid=lambda w: {"new-name": "Money", "new-kind": "focus_area"}),
+    FormView("set up: rename theme", ("ThemeForm",), _r("setup_theme", SLUG, PLACE), _r("setup_theme", SLUG, PLACE),
+             valid=lambda w: {"name": "Place and growth"}),
+    FormView("set up: move theme", ("MoveForm",), _r("setup_themes", SLUG), _r("setup_theme_move", SLUG, PLACE),
+             valid=lambda w: {"direction": "down"}),
+    FormView("set up: assign themes", ("AssignForm",), _r("setup_themes", SLUG), _r("setup_theme_assign", SLUG),
+             valid=lambda w: {"assign-recommendations": [str(w.recommendation.pk)], "assign-theme": "none"}),
+    FormView("set up: response", ("ResponseForm",), _r("setup_response_edit", SLUG, lambda w: 1),
+             _r("setup_response_edit", SLUG, lambda w: 1),
+             valid=lambda w: {"response": "not_accepted", "response_reasons": "No budget"}),
+    FormView("set up: recommendation text", ("RecommendationTextForm",),
+             _r("setup_recommendation_text", SLUG, lambda w: 1), _r("setup_recommendation_text", SLUG, lambda w: 1),
+             valid=lambda w: {"sub_points": "One\nTwo"}),
+    FormView("set up: add peer", ("PeerForm",), _r("setup_peer_team", SLUG), _r("setup_peer_team", SLUG),
+             valid=lambda w: {"new-name": "Jo Peer", "new-organisation": "LGA"}),
+    FormView("set up: change peer", ("PeerForm",), _r("setup_peer", SLUG, PEER), _r("setup_peer", SLUG, PEER),
+             valid=lambda w: {"role": "Lead Peer"}),
+    FormView("set up: who returned", ("ReturnedForm",), _r("setup_peer_team", SLUG), _r("setup_peers_returned", SLUG),
+             valid=lambda w: {"returned-peers": [str(PEER(w))]}),
+    FormView("set up: add meeting", ("MeetingForm",), _r("committee_meetings", SLUG), _r("committee_meetings", SLUG),
+             valid=lambda w: {"new-committee": "Council",
+                              **{f"new-{k}": v for k, v in _date("meeting_date", dt.date(2024, 7, 9)).items()}}),
+    FormView("set up: change meeting", ("MeetingForm",),
+             lambda w: reverse("committee_meeting", args=[w.slug, _meeting(w).pk]),
+             lambda w: reverse("committee_meeting", args=[w.slug, _meeting(w).pk]), valid=lambda w: {"item": "Update"}),
+    FormView("set up: remove meeting", ("RemoveForm",),
+             lambda w: reverse("committee_meeting_remove", args=[w.slug, _meeting(w).pk]),
+             lambda w: reverse("committee_meeting_remove", args=[w.slug, _meeting(w).pk]),
+             valid=lambda w: {"confirm": "on"}),
+]
+
 FORM_VIEWS: list[FormView] = [
     FormView("sign in", ("SignInForm",), _r("login"), _r("login"), persona="",
              valid=lambda w: {"username": "alice", "password": factories.PASSWORD}),
@@ -244,8 +292,8 @@ FORM_VIEWS: list[FormView] = [
              valid=lambda w: {"reference": "1.9", "description": "New", **_date("due_date", dt.date(2025, 3, 31))}),
     FormView("new challenge", ("ChallengeForm",), _r("challenge_create", lambda w: "northtown"),
              _r("challenge_create", lambda w: "northtown"),
-             valid=lambda w: {"title": "CPC 2029", "onsite_start": "1/2/2029",
-                              "onsite_end": "4/2/2029"}),
+             valid=lambda w: {"title": "CPC 2029", **_date("onsite_start", dt.date(2029, 2, 1)),
+                              **_date("onsite_end", dt.date(2029, 2, 4))}),
     FormView("paste recommendations", ("",), _r("recommendations_import", SLUG), _r("recommendations_import", SLUG),
              valid=lambda w: {"text": "1. Masterplan\nThe council should agree a masterplan.\n",
                               "step": "confirm", "title_1": "Masterplan"}),
@@ -253,6 +301,14 @@ FORM_VIEWS: list[FormView] = [
              upload="file"),
     FormView("confirm action plan", ("",), _r("action_plan_import", SLUG), _r("action_plan_import_confirm", SLUG),
              valid=lambda w: {"token": "a" * 43, "fingerprint": "0" * 32}),
+    FormView("map action plan columns", ("",), _r("action_plan_import", SLUG),
+             _r("action_plan_import_mapping", SLUG),
+             valid=lambda w: {"token": "a" * 43, "col_0": "recommendation", "col_1": "description",
+                              "status_word_0": "On track", "status_0": "green"}),
+    FormView("import a response table", ("ResponseTableForm",), _r("response_table_import", SLUG),
+             _r("response_table_import", SLUG),
+             valid=lambda w: {"text": "Recommendation\tResponse\tActions\n1\tAccepted. We agree.\t"
+                                      "Draft a plan\n"}),
     FormView("new committee report", ("CommitteeReportForm",), _r("committee_report_new", SLUG),
              _r("committee_report_new", SLUG), valid=_report_data),
     FormView("edit committee report", ("CommitteeReportForm",),
@@ -291,10 +347,11 @@ FORM_VIEWS: list[FormView] = [
     FormView("admin: guest access", ("GuestAccessForm",),
              lambda w: reverse("admin:recommendations_guestaccess_change", args=[w.guest.pk]),
              lambda w: reverse("admin:recommendations_guestaccess_change", args=[w.guest.pk]), persona="root"),
+    *SETUP_FORM_VIEWS,
 ]
 
 # Bases that no view uses on their own.
-ABSTRACT_FORMS = {"DatePartsForm", "_DateForm"}
+ABSTRACT_FORMS = {"DatePartsForm", "_DateForm", "SectionForm"}
 # Forms that read the query string, not a POST: driven by the query-parameter test below.
 QUERY_FORMS = {"QueryDateForm"}  # ?as_of= and ?since= (recommendations.forms.read_date)
 
@@ -507,13 +564,16 @@ def test_hostile_form_posts_get_no_server_error_no_partial_write_and_escaped_out
 
 # --- query parameters -------------------------------------------------------------------------
 
-PLAN_PARAMETERS = ("as_of", "page", "sort", *ActionPlanFilter.base_filters)
+# The "as at" and "compare with" dates' GOV.UK date inputs (read by forms.read_date with the link form).
+AS_OF_BOXES = ("as_of_day", "as_of_month", "as_of_year")
+SINCE_BOXES = ("since_day", "since_month", "since_year")
+PLAN_PARAMETERS = ("as_of", *AS_OF_BOXES, "page", "sort", *ActionPlanFilter.base_filters)
 QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "dashboard": ("as_of", "since"),
+    "dashboard": ("as_of", "since", *AS_OF_BOXES, *SINCE_BOXES),
     "action_plan": PLAN_PARAMETERS,
     "action_plan_csv": PLAN_PARAMETERS,
     "action_plan_xlsx": PLAN_PARAMETERS,
-    "portfolio": ("as_of",),
+    "portfolio": ("as_of", *AS_OF_BOXES),
     "search": ("q",),
     "pack_list": ("page",),
     "login": ("next",),

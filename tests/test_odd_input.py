@@ -112,8 +112,9 @@ def test_a_new_challenge_ending_in_9999_is_refused(client: Any, alice: Any, nort
     client.force_login(alice)
     before = _counts()
     response = client.post(reverse("challenge_create", args=[northtown.slug]), {
-        "title": "Far future", "kind": PeerChallenge.Kind.CORPORATE, "onsite_start": "30/12/9999",
-        "onsite_end": "31/12/9999", "slug": ""})
+        "title": "Far future", "kind": PeerChallenge.Kind.CORPORATE, "onsite_start_day": "30",
+        "onsite_start_month": "12", "onsite_start_year": "9999", "onsite_end_day": "31",
+        "onsite_end_month": "12", "onsite_end_year": "9999", "slug": ""})
     assert response.status_code == 200
     assert YEAR_MESSAGE in response.content.decode()
     assert _counts() == before

@@ -46,7 +46,16 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from recommendations.models import Action, Council, Deputy, GuestAccess, Membership, PeerChallenge, Recommendation
+from recommendations.models import (
+    Action,
+    Council,
+    Deputy,
+    GuestAccess,
+    Invitation,
+    Membership,
+    PeerChallenge,
+    Recommendation,
+)
 from recommendations.periods import ReportingPeriod
 from reviews.models import (
     CommitteeMeeting,
@@ -195,6 +204,7 @@ class World:
 
 
 KIND_BUNDLE = {"own": "nt24", "second": "nt18", "foreign": "sp"}
+INVITATION_TOKEN = "matrix-invitation-northtown"
 KIND_COUNCIL = {"own": "northtown", "second": "northtown", "foreign": "southport",
                 "mixed council": "northtown", "mixed challenge": "northtown",
                 "foreign body": "southport"}
@@ -308,6 +318,15 @@ def build_world() -> World:
     _guest("ed", bundles["nt24"], "Expired", expires_on=today - dt.timedelta(days=1))
     for key, access in accesses.items():
         bundles[key].objects["recommendations.guestaccess"] = access
+    # An open invitation per council (the People pages); Northtown's link carries INVITATION_TOKEN.
+    for keys, council, token, inviter in [(("nt24", "nt18"), northtown, INVITATION_TOKEN, users["alice"]),
+                                          (("sp",), southport, "matrix-invitation-southport", users["sally"])]:
+        invitation = Invitation.objects.create(
+            council=council, email=f"invitee@{council.slug}.example.invalid", first_name="Ivy",
+            role=Membership.Role.OFFICER, token_hash=Invitation.hash_token(token), invited_by=inviter,
+            expires_at=timezone.now() + dt.timedelta(days=7))
+        for key in keys:
+            bundles[key].objects["recommendations.invitation"] = invitation
     deputies = {  # (deputy, named by, ends on): active on the own challenge's action, ended on the second's
         "nt24": (users["dina"], users["alice"], today + dt.timedelta(days=30)),
         "nt18": (users["dina"], users["alice"], today - dt.timedelta(days=1)),
@@ -374,6 +393,8 @@ def _kinds(route: Route, world: World) -> list[str]:
         return ["own", "foreign", *(["mixed council"] if names - {"council_slug"} else [])]
     if "uidb64" in names:
         return ["valid link", "invalid link"]
+    if names == {"token"}:
+        return ["valid invitation", "invalid invitation"]
     if names or route.positional:
         if route.name == "admin:(catch-all)":
             return ["none"]
@@ -383,6 +404,8 @@ def _kinds(route: Route, world: World) -> list[str]:
 
 
 def _product_kwargs(route: Route, kind: str, world: World) -> dict[str, Any]:
+    if kind in ("valid invitation", "invalid invitation"):
+        return {"token": INVITATION_TOKEN if kind == "valid invitation" else "x" * 43}
     if kind in ("valid link", "invalid link"):
         gina = world.users["gina"]
         token = default_token_generator.make_token(gina) if kind == "valid link" else "bad-token"
@@ -414,6 +437,16 @@ def _product_kwargs(route: Route, kind: str, world: World) -> dict[str, Any]:
             values[name] = object_bundle["recommendations.deputy"].pk
         elif name == "file_pk":
             values[name] = object_bundle["recommendations.evidencefile"].pk
+        elif name == "membership_pk":
+            values[name] = object_bundle["recommendations.membership"].pk
+        elif name == "invitation_pk":
+            values[name] = object_bundle["recommendations.invitation"].pk
+        elif name == "theme_id":
+            values[name] = object_bundle["recommendations.theme"].pk
+        elif name == "peer_id":
+            values[name] = object_bundle["recommendations.peerteammember"].pk
+        elif name == "meeting_id":
+            values[name] = object_bundle["reviews.committeemeeting"].pk
         else:
             raise AssertionError(f"The permission matrix cannot fill <{name}> in {route.route}: "
                                  "teach _product_kwargs in tests/test_permission_matrix.py.")
@@ -579,6 +612,7 @@ WATCHED_VALUES: list[tuple[type[models.Model], tuple[str, ...]]] = [
     (PeerChallenge, ("council_id", "slug", "title", "archived_at")),
     (Deputy, ("council_id", "deputy_id", "action_id", "lead_officer_id", "ends_on")),
     (ProgressReview, ("challenge_id", "statement_status", "statement_introduction", "overall_feedback")),
+    (Invitation, ("council_id", "email", "role", "token_hash", "expires_at", "accepted_at", "revoked_at")),
 ]
 # Signing in and out writes sessions; it is not a change a refused request made.
 UNWATCHED_TABLES = {"django_session"}

@@ -45,11 +45,23 @@ def person(user: Any) -> str:
 
 
 @register.simple_tag
-def rag_legend_items() -> list[dict[str, str]]:
+def rag_legend_items(council: Any = None) -> list[dict[str, str]]:
+    """Returns the legend's rows; with a council, in its own wording for each band (ADR 0023)."""
     return [
-        {"value": value, "label": rag_rules.label(value), "meaning": rag_rules.MEANINGS[value]}
+        {"value": value, "label": rag_rules.label(value),
+         "meaning": council.rag_meaning(value) if council else rag_rules.MEANINGS[value]}
         for value in rag_rules.ORDER
     ]
+
+
+@register.filter
+def logo_src(council: Any) -> str:
+    """Returns the council's logo as a data: URL (it was sanitised when stored), or ""."""
+    import base64
+
+    if not council or not getattr(council, "logo_content_type", ""):
+        return ""
+    return f"data:{council.logo_content_type};base64,{base64.b64encode(bytes(council.logo)).decode('ascii')}"
 
 
 @register.simple_tag

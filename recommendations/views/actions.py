@@ -20,12 +20,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from peertrack import idempotency
+from peertrack import idempotency, inputs
 from peertrack.http import SignedInRequest
 from recommendations import access, asof, evidence, services
 from recommendations import rag as rag_rules
@@ -61,6 +62,8 @@ def _get_action(request: HttpRequest, slug: str, pk: int) -> tuple[ActionThen, s
 
 # The action page's side panel shows the officer's most pressing actions, not all of them.
 PANEL_SIZE = 8
+# My actions draws this many open actions a page, and at most this many finished ones.
+MY_ACTIONS_PER_PAGE = 50
 
 
 def _my_actions(request: HttpRequest) -> list[ActionThen]:
@@ -103,9 +106,21 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     """Lists the actions the user leads in every council: overdue first, then by due date."""
     actions = _my_actions(request)
     open_actions = [then for then in actions if then.is_open]
+    finished = [then for then in actions if not then.is_open]
+    # Pages of open actions: an officer may lead thousands, and only one page is drawn (issue 20).
+    paginator = Paginator(open_actions, MY_ACTIONS_PER_PAGE)
+    try:
+        page = paginator.page(inputs.whole_number(request.GET.get("page", "1")))
+    except (PageNotAnInteger, ValueError):
+        page = paginator.page(1)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
     context = {
-        "open_actions": open_actions,
-        "finished_actions": [then for then in actions if not then.is_open],
+        "open_actions": list(page.object_list),
+        "open_count": len(open_actions),
+        "page": page if paginator.num_pages > 1 else None,
+        "finished_actions": finished[:MY_ACTIONS_PER_PAGE],
+        "finished_count": len(finished),
         "overdue_count": sum(then.overdue for then in open_actions),
         "update_due_count": sum(then.needs_update for then in open_actions),
         "deputising": any(then.action.lead_officer_id != request.user.pk for then in open_actions),

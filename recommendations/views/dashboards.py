@@ -17,24 +17,28 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from peertrack import inputs
+from peertrack import caching, inputs
 from peertrack.http import SignedInRequest
 from recommendations import access, asof, charts, exports, timetable
 from recommendations import rag as rag_rules
 from recommendations.filters import ActionPlanFilter
-from recommendations.forms import DateChoice, long_date, read_date
+from recommendations.forms import DATE_PARTS, DateChoice, long_date, read_date
 from recommendations.models import (
     Action,
+    Council,
     PeerChallenge,
     ProgressUpdate,
     Recommendation,
@@ -44,6 +48,46 @@ from recommendations.tables import ActionPlanTable, action_url
 
 PER_PAGE = 25
 SEARCH_LIMIT = 50
+# The portfolio shows this many councils a page (an adviser may read all 350).
+COUNCILS_PER_PAGE = 10
+CACHED_PAGE = "shared/cached_content.html"
+
+
+def _page_parts(request: HttpRequest, *, role: str | None = None) -> tuple[Any, ...]:
+    """Returns what besides the challenge's version changes a cached page: the path, every query
+    parameter, today's date (a page "as at today" moves with the day), htmx or not, and the role."""
+    return (request.path, sorted(request.GET.lists()), timezone.localdate().isoformat(),
+            bool(getattr(request, "htmx", False)), role)
+
+
+def _content_of(template_name: str, context: dict[str, Any], request: HttpRequest) -> str:
+    """Renders only the page template's `content` block (what the server caches, ADR 0026)."""
+    from django.template.context import make_context
+    from django.template.loader import get_template
+    from django.template.loader_tags import BlockNode
+
+    template = get_template(template_name).template  # type: ignore[attr-defined]
+    block = next(node for node in template.nodelist.get_nodes_by_type(BlockNode) if node.name == "content")
+    bound = make_context(context, request)
+    with bound.render_context.push_state(template), bound.bind_template(template):
+        return str(block.nodelist.render(bound))
+
+
+def _render_cached(request: HttpRequest, template_name: str, *, challenge: PeerChallenge, kind: str,
+                   past: bool, frame: dict[str, Any], build: Any) -> HttpResponse:
+    """Renders `template_name` with its `content` block from the cache when the challenge has not
+    changed since it was stored. On a miss `build()` returns the full context and the status;
+    `frame` is what the rest of the page (title, breadcrumbs) needs."""
+
+    def content() -> tuple[str, int]:
+        context, status = build()
+        return _content_of(template_name, context, request), status
+
+    html, status = caching.cached(caching.page_key(kind, [challenge], _page_parts(request)), content, past=past)
+    # page_status: the title starts "Error: " on a 400 (an impossible date or filter).
+    return render(request, CACHED_PAGE, {**frame, "page_template": template_name, "page_status": status,
+                                          "cached_content": mark_safe(html)},  # nosec B308 B703
+                  status=status)
 
 
 def _readable_challenge(request: HttpRequest, slug: str) -> PeerChallenge:
@@ -56,12 +100,14 @@ def _as_of(request: HttpRequest) -> DateChoice:
 
 
 def _kept_params(request: HttpRequest, *leave_out: str) -> list[tuple[str, str]]:
-    """Returns the query parameters a form must carry along so the view keeps them."""
-    return [(key, value) for key, values in request.GET.lists() if key not in leave_out for value in values]
+    """Returns the query parameters a form must carry along so the view keeps them; a date left
+    out goes in both its spellings (`as_of`, and the date input's `as_of_day`, `_month`, `_year`)."""
+    dropped = {*leave_out, *(f"{name}_{part}" for name in leave_out for part in DATE_PARTS)}
+    return [(key, value) for key, values in request.GET.lists() if key not in dropped for value in values]
 
 
 def _date_errors(*choices: tuple[str, DateChoice]) -> list[dict[str, str]]:
-    return [{"field": field, "text": choice.error} for field, choice in choices if choice.error]
+    return [{"field": choice.error_anchor(field), "text": choice.error} for field, choice in choices if choice.error]
 
 
 def _status(errors: list[Any]) -> int:
@@ -72,9 +118,17 @@ def _status(errors: list[Any]) -> int:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    """Shows a challenge's RAG counts, theme matrix, timetable, lists and movement as at a date."""
+    """Shows a challenge's RAG counts, theme matrix, timetable, lists and movement as at a date.
+
+    Its content is cached until the challenge changes (ADR 0026)."""
     challenge = _readable_challenge(request, slug)
     as_of = _as_of(request)
+    return _render_cached(request, "recommendations/dashboard.html", challenge=challenge, kind="dashboard",
+                          past=not as_of.is_today, frame={"challenge": challenge, "as_of": as_of, "nav": "dashboard"},
+                          build=lambda: _dashboard_context(request, challenge, as_of))
+
+
+def _dashboard_context(request: HttpRequest, challenge: PeerChallenge, as_of: DateChoice) -> tuple[dict[str, Any], int]:
     meetings = list(challenge.committee_meetings.order_by("meeting_date", "committee"))
     earlier = [meeting for meeting in meetings if meeting.meeting_date < as_of.date]
     default_since = earlier[-1].meeting_date if earlier else as_of.date - dt.timedelta(
@@ -82,7 +136,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     since = read_date(request.GET, "since", default=default_since, what="the date to compare with",
                       not_after=as_of.date)
     if not since.error and since.requested and since.date >= as_of.date:
-        since = DateChoice(date=default_since, requested=since.requested,
+        since = DateChoice(date=default_since, requested=since.requested, typed=since.typed,
                            error=f"Enter a date to compare with that is before {long_date(as_of.date)}.")
     board = asof.plan_as_at(challenge, as_of.date, timeline=True)
     milestones = timetable.timetables_for([challenge], as_of=as_of.date)[challenge.pk]
@@ -139,7 +193,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "today_query": urlencode(_kept_params(request, "as_of")),
         "kept_for_since": _kept_params(request, "since"),
     }
-    return render(request, "recommendations/dashboard.html", context, status=_status(errors))
+    return context, _status(errors)
 
 
 def _plan(request: HttpRequest, challenge: PeerChallenge, as_of: dt.date) -> tuple[ActionPlanFilter, ActionPlanTable]:
@@ -159,20 +213,38 @@ def _plan(request: HttpRequest, challenge: PeerChallenge, as_of: dt.date) -> tup
 def action_plan(request: SignedInRequest, slug: str) -> HttpResponse:
     """Lists every action with its RAG as at a date; filters, sorting and pages live in the URL.
 
-    An htmx request (the filter form, a sort or page link) gets only the results fragment.
+    An htmx request (the filter form, a sort or page link) gets only the results fragment. Both are
+    cached until the challenge changes (ADR 0026).
     """
     challenge = _readable_challenge(request, slug)
     as_of = _as_of(request)
+    template = "recommendations/action_plan.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        def fragment() -> tuple[str, int]:
+            context, status = _action_plan_context(request, challenge, as_of)
+            return render_to_string(template + "#results", context, request), status
+
+        html, status = caching.cached(caching.page_key("plan-results", [challenge], _page_parts(request)),
+                                      fragment, past=not as_of.is_today)
+        return HttpResponse(html, status=status)
+    return _render_cached(request, template, challenge=challenge, kind="plan", past=not as_of.is_today,
+                          frame={"challenge": challenge, "as_of": as_of, "nav": "dashboard"},
+                          build=lambda: _action_plan_context(request, challenge, as_of))
+
+
+def _action_plan_context(request: HttpRequest, challenge: PeerChallenge,
+                         as_of: DateChoice) -> tuple[dict[str, Any], int]:
     filterset, table = _plan(request, challenge, as_of.date)
-    paginator = Paginator(table.rows, PER_PAGE)
+    # ?show=all: every filtered row on one page, to print the whole plan.
+    per_page = max(len(table.rows), 1) if request.GET.get("show") == "all" else PER_PAGE
+    # django-tables2 pages its own rows: only the shown page's cells are ever rendered.
     try:
         # A page number in other digits ("٣") or beyond 64 bits shows the first page.
-        table.page = paginator.page(inputs.whole_number(request.GET.get("page", "1")))
+        table.paginate(page=inputs.whole_number(request.GET.get("page", "1")), per_page=per_page)
     except (PageNotAnInteger, ValueError):
-        table.page = paginator.page(1)
+        table.paginate(page=1, per_page=per_page)
     except EmptyPage:
-        table.page = paginator.page(paginator.num_pages)
-    table.paginator = paginator
+        table.paginate(page=table.paginator.num_pages, per_page=per_page)
     errors = _date_errors(("as_of", as_of)) + [
         {"field": f"id_{name}", "text": message}
         for name, messages in filterset.form.errors.items() for message in messages
@@ -188,11 +260,10 @@ def action_plan(request: SignedInRequest, slug: str) -> HttpResponse:
         "kept": _kept_params(request, "as_of", "page"),
         "today_query": urlencode(_kept_params(request, "as_of", "page")),
         "export_query": urlencode(_kept_params(request, "page")),
+        "print_query": urlencode([*_kept_params(request, "page", "show"), ("show", "all")]),
+        "showing_all": request.GET.get("show") == "all",
     }
-    template = "recommendations/action_plan.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    return render(request, template, context, status=_status(errors))
+    return context, _status(errors)
 
 
 def _export(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
@@ -237,19 +308,57 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     """Shows every challenge the user may read with its RAG summary and timetable, and
     a council's challenges side by side by theme."""
     as_of = _as_of(request)
-    challenges = list(
-        _readable_challenges(request).select_related("council").order_by("council__name", "onsite_start")
-    )
-    plans = asof.plans_as_at(challenges, as_of.date)
-    timetables = timetable.timetables_for(challenges, as_of=as_of.date)
+    readable = _readable_challenges(request)
+    council_ids = list(Council.objects.filter(challenges__in=readable).distinct().order_by("name", "pk")
+                       .values_list("pk", flat=True))
+    paginator = Paginator(council_ids, COUNCILS_PER_PAGE)
+    try:
+        page = paginator.page(inputs.whole_number(request.GET.get("page", "1")))
+    except (PageNotAnInteger, ValueError):
+        page = paginator.page(1)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+    challenges = list(readable.filter(council__in=list(page.object_list)).select_related("council")
+                      .order_by("council__name", "council", "onsite_start"))
+    # Each challenge's row is cached until the challenge changes (ADR 0026).
+    keys = {c.pk: caching.page_key("portfolio-row", [c], as_of.date.isoformat(), timezone.localdate().isoformat())
+            for c in challenges}
+    found = cache.get_many(list(keys.values()))
+    missing = [c for c in challenges if keys[c.pk] not in found]
+    built = _portfolio_rows(missing, as_of.date) if missing else {}
+    cache.set_many({keys[pk]: row for pk, row in built.items()},
+                   caching.TODAY_TIMEOUT if as_of.is_today else caching.PAST_TIMEOUT)
+    rows = [{**(found.get(keys[c.pk]) or built[c.pk]), "challenge": c} for c in challenges]
+    councils: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        council = row["challenge"].council
+        councils.setdefault(council.pk, {"council": council, "rows": []})["rows"].append(row)
+    errors = _date_errors(("as_of", as_of))
+    kept = _kept_params(request, "as_of", "page")
+    context = {
+        "nav": "portfolio",
+        "as_of": as_of,
+        "councils": list(councils.values()),
+        "page": page if paginator.num_pages > 1 else None,
+        "page_query": urlencode(_kept_params(request, "page")),
+        "errors": errors,
+        "kept": kept,
+        "today_query": urlencode(kept),
+    }
+    return render(request, "recommendations/portfolio.html", context, status=_status(errors))
+
+
+def _portfolio_rows(challenges: list[PeerChallenge], day: dt.date) -> dict[int, dict[str, Any]]:
+    """Returns each challenge's portfolio row (without the challenge itself), by challenge id."""
+    plans = asof.plans_as_at(challenges, day)
+    timetables = timetable.timetables_for(challenges, as_of=day)
     themes: dict[int, list[Theme]] = defaultdict(list)
     for theme in Theme.objects.filter(challenge__in=challenges).order_by("kind", "position", "name"):
         themes[theme.challenge_id].append(theme)
-    rows: list[dict[str, Any]] = []
+    rows: dict[int, dict[str, Any]] = {}
     for challenge in challenges:
         plan = plans[challenge.pk]
-        rows.append({
-            "challenge": challenge,
+        rows[challenge.pk] = {
             "counts": plan.recommendation_counts,
             "total": len(plan.recommendations),
             "overdue": len(plan.overdue),
@@ -259,21 +368,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
                 {"theme": row["theme_object"], "counts": row["counts"], "total": row["total"]}
                 for row in plan.theme_matrix(themes[challenge.pk]) if row["theme_object"] is not None
             ],
-        })
-    councils: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        council = row["challenge"].council
-        councils.setdefault(council.pk, {"council": council, "rows": []})["rows"].append(row)
-    errors = _date_errors(("as_of", as_of))
-    context = {
-        "nav": "portfolio",
-        "as_of": as_of,
-        "councils": list(councils.values()),
-        "errors": errors,
-        "kept": _kept_params(request, "as_of"),
-        "today_query": urlencode(_kept_params(request, "as_of")),
-    }
-    return render(request, "recommendations/portfolio.html", context, status=_status(errors))
+        }
+    return rows
 
 
 def _terms(text: str) -> list[str]:
@@ -291,16 +387,29 @@ def _matching(fields: list[str], terms: list[str]) -> Q:
     return condition
 
 
-def _search(queryset: QuerySet[Any], fields: list[str], text: str, order: list[str]) -> QuerySet[Any]:
-    """Returns the rows matching `text`: full-text search on PostgreSQL, a word match elsewhere."""
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+def _search(queryset: QuerySet[Any], fields: list[str], text: str, order: list[str], *,
+            ranked: bool = True) -> QuerySet[Any]:
+    """Returns the rows matching `text`: on PostgreSQL the stored `search_vector` column (GIN
+    indexed, kept by the database, migration 0011) against a web-style query; a word match elsewhere.
 
-        vector = SearchVector(*fields, config="english")
-        query = SearchQuery(text, search_type="websearch", config="english")
-        return (queryset.annotate(search=vector, rank=SearchRank(vector, query))
-                .filter(search=query).order_by("-rank", *order))
+    `queryset` is already scoped to the user's challenges, so the match only ever looks at them.
+    `ranked` orders by relevance first (cheap for recommendations; updates go newest first, which
+    lets PostgreSQL stop at the limit instead of ranking every match)."""
+    if connection.vendor == "postgresql":
+        table = queryset.model._meta.db_table
+        query = "websearch_to_tsquery('english'::regconfig, %s)"
+        matched = queryset.extra(where=[f'"{table}"."search_vector" @@ {query}'], params=[text])  # noqa: S610
+        if not ranked:
+            return matched.order_by(*order)
+        rank = RawSQL(f'ts_rank("{table}"."search_vector", {query})', [text])  # noqa: S611
+        return matched.annotate(rank=rank).order_by("-rank", *order)
     return queryset.filter(_matching(fields, _terms(text))).order_by(*order)
+
+
+def _challenge_scope(challenges: QuerySet[PeerChallenge]) -> list[int]:
+    """Returns the ids of the challenges a search looks in, fetched first so that the text match
+    only ever runs on their rows, however many councils the database holds."""
+    return list(challenges.values_list("pk", flat=True))
 
 
 def snippet(text: str, terms: list[str], *, words: int = 30) -> SafeString:
@@ -323,8 +432,10 @@ def snippet(text: str, terms: list[str], *, words: int = 30) -> SafeString:
     return mark_safe(prefix + " ".join(marked) + suffix)  # noqa: S308  # nosec B308 B703
 
 
-def _total(queryset: QuerySet[Any], shown: list[Any]) -> int:
-    return queryset.count() if len(shown) == SEARCH_LIMIT else len(shown)
+def _limited(queryset: QuerySet[Any]) -> tuple[list[Any], bool]:
+    """Returns up to SEARCH_LIMIT rows and whether there were more: one query, never a count."""
+    rows = list(queryset[:SEARCH_LIMIT + 1])
+    return rows[:SEARCH_LIMIT], len(rows) > SEARCH_LIMIT
 
 
 @login_required
@@ -340,34 +451,38 @@ def search(request: HttpRequest) -> HttpResponse:
         errors.append({"field": "q", "text": "Enter at most 200 characters to search for."})
     context: dict[str, Any] = {"nav": "search", "q": text, "errors": errors, "searched": False}
     if text and not errors:
-        challenges = _readable_challenges(request)
+        challenges = _challenge_scope(_readable_challenges(request))
         terms = _terms(text)
         recommendations = _search(
             Recommendation.objects.filter(challenge__in=challenges).select_related("challenge__council", "theme"),
             ["title", "text", "response_narrative", "response_reasons"], text,
             ["-challenge__onsite_start", "number"],
         )
+        # Scope first: the user's actions by id (an index), then the text match on their updates.
+        actions = Action.objects.filter(recommendation__challenge__in=challenges).values("pk")
         updates = _search(
-            ProgressUpdate.objects.filter(action__recommendation__challenge__in=challenges)
+            ProgressUpdate.objects.filter(action__in=actions)
             .select_related("action__recommendation__challenge__council", "author"),
-            ["narrative", "evidence", "next_steps"], text, ["-created_at", "-pk"],
+            ["narrative", "evidence", "next_steps"], text, ["-created_at", "-pk"], ranked=False,
         )
-        found_recommendations = list(recommendations[:SEARCH_LIMIT])
-        found_updates = list(updates[:SEARCH_LIMIT])
+        found_recommendations, more_recommendations = _limited(recommendations)
+        found_updates, more_updates = _limited(updates)
         context.update({
             "searched": True,
             "recommendations": [
                 {"object": r, "snippet": snippet(" ".join([r.text, r.response_narrative, r.response_reasons]), terms)}
                 for r in found_recommendations
             ],
-            # Counted only when the limit hides some; the page makes 2 more queries at most.
-            "recommendation_total": _total(recommendations, found_recommendations),
+            # Never counted: past the limit the page says so and asks for a narrower search.
+            "recommendation_total": len(found_recommendations),
+            "more_recommendations": more_recommendations,
             "updates": [
                 {"object": u, "url": action_url(u.action),
                  "snippet": snippet(" ".join([u.narrative, u.evidence, u.next_steps]), terms)}
                 for u in found_updates
             ],
-            "update_total": _total(updates, found_updates),
+            "update_total": len(found_updates),
+            "more_updates": more_updates,
             "limit": SEARCH_LIMIT,
         })
     return render(request, "recommendations/search.html", context, status=_status(errors))

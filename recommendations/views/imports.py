@@ -17,17 +17,24 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peertrack import inputs
 from peertrack.http import SignedInRequest
-from recommendations import access, imports, parsing, spreadsheets
-from recommendations.models import Council, InvalidTransition, Membership, PeerChallenge
+from recommendations import access, import_responses, import_values, imports, parsing, spreadsheets
+from recommendations.forms import DatePartsForm
+from recommendations.models import (
+    Council,
+    ImportColumnMapping,
+    InvalidTransition,
+    Membership,
+    PeerChallenge,
+)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 PASTE_MAX_LENGTH = 500_000
 
 
@@ -47,22 +54,13 @@ def _coordinated_challenge(request: HttpRequest, slug: str) -> PeerChallenge:
 # --- a new challenge -------------------------------------------------------------------
 
 
-class ChallengeForm(forms.ModelForm):
-    # Years 1990 to 2100 only: a last day on site in 9999 broke every timetable (issue 12).
-    onsite_start = inputs.DateField(
-        label="First day on site", input_formats=DATE_FORMATS,
-        error_messages={"required": "Enter the first day the peer team was on site",
-                        "invalid": "Enter the first day on site as a date, like 15/01/2024"},
-    )
-    onsite_end = inputs.DateField(
-        label="Last day on site", input_formats=DATE_FORMATS,
-        error_messages={"required": "Enter the last day the peer team was on site",
-                        "invalid": "Enter the last day on site as a date, like 18/01/2024"},
-    )
+class ChallengeForm(forms.ModelForm, DatePartsForm):
+    """A new challenge: title, kind, web address name, and the days on site as GOV.UK date
+    inputs (three boxes each; years 1990 to 2100 only, issue 12)."""
 
     class Meta:
         model = PeerChallenge
-        fields = ["title", "kind", "onsite_start", "onsite_end", "slug"]
+        fields = ["title", "kind", "slug"]
         labels = {"title": "Title", "kind": "Kind of challenge", "slug": "Web address name"}
         error_messages = {
             "title": {"required": "Enter the challenge's title, like Corporate Peer Challenge 2024"},
@@ -74,15 +72,29 @@ class ChallengeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.council = council
         self.instance.council = council
+        self.fields.update(self.date_parts_fields("onsite_start"))
+        self.fields.update(self.date_parts_fields("onsite_end"))
         self.fields["slug"].required = False
         self.fields["slug"].help_text = (
             "The part of the web address after /challenges/, like "
             f"{council.slug}-2024. Left empty, one is made from the council and the title."
         )
 
+    def onsite_start_parts(self) -> dict[str, Any]:
+        return self.date_parts("onsite_start")
+
+    def onsite_end_parts(self) -> dict[str, Any]:
+        return self.date_parts("onsite_end")
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
+        start = self.clean_date_parts("onsite_start", "First day on site", required=True)
+        end = self.clean_date_parts("onsite_end", "Last day on site", required=True)
+        if start and end and end < start:
+            self.add_error("onsite_end_day", "The last day on site cannot be before the first")
+        elif start and end:
+            self.instance.onsite_start, self.instance.onsite_end = start, end
         if not cleaned.get("slug") and cleaned.get("title"):
             base = slugify(f"{self.council.slug} {cleaned['title']}")[:70] or self.council.slug
             slug, n = base, 2
@@ -91,6 +103,13 @@ class ChallengeForm(forms.ModelForm):
             cleaned["slug"] = slug
             self.instance.slug = slug
         return cleaned
+
+    def _post_clean(self) -> None:
+        if self.instance.onsite_start is None or self.instance.onsite_end is None:
+            # The dates were refused above: the model's own checks would only repeat it.
+            self._validate_unique = False
+            return
+        super()._post_clean()
 
 
 @login_required
@@ -141,8 +160,16 @@ def recommendations_import(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "recommendations/import_recommendations.html", context)
 
     title_errors: dict[int, str] = {}
+    picked = request.POST.get("picked") == "1"
+    included = {r.number for r in result.recommendations
+                if not picked or request.POST.get(f"include_{r.number}") == "1"}
+    pick_error = ""
     if request.POST.get("step") == "confirm":
+        if not included:
+            pick_error = "Tick at least one recommendation to import"
         for recommendation in result.recommendations:
+            if recommendation.number not in included:
+                continue
             title = " ".join(request.POST.get(f"title_{recommendation.number}", "").split())
             if not title:
                 title_errors[recommendation.number] = (
@@ -152,9 +179,10 @@ def recommendations_import(request: HttpRequest, slug: str) -> HttpResponse:
                     f"The title of recommendation {recommendation.number} must be "
                     f"{parsing.TITLE_MAX_LENGTH} characters or fewer")
             recommendation.title = title or recommendation.title
-        if not title_errors:
+        if not title_errors and not pick_error:
             outcomes = imports.apply_recommendations(
-                challenge=challenge, recommendations=result.recommendations)
+                challenge=challenge,
+                recommendations=[r for r in result.recommendations if r.number in included])
             created = sum(1 for outcome in outcomes if outcome.kind == "new")
             changed = sum(1 for outcome in outcomes if outcome.kind == "changed")
             if created or changed:
@@ -162,16 +190,21 @@ def recommendations_import(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, "Nothing changed: the recommendations were already "
                                           "as pasted.")
-            return redirect(challenge)
+            return redirect(_next_page(challenge))
     outcomes = imports.plan_recommendations(challenge=challenge,
                                             recommendations=result.recommendations)
     context.update({
         "rows": [
             {"recommendation": recommendation, "outcome": outcome,
-             "error": title_errors.get(recommendation.number, "")}
+             "error": title_errors.get(recommendation.number, ""),
+             "included": recommendation.number in included}
             for recommendation, outcome in zip(result.recommendations, outcomes, strict=True)
         ],
         "warnings": result.warnings,
+        "skipped": result.skipped,
+        "stated_count": result.stated_count,
+        "found_under": result.found_under,
+        "pick_error": pick_error,
         "title_errors": title_errors,
         "created": sum(1 for outcome in outcomes if outcome.kind == "new"),
         "changed": sum(1 for outcome in outcomes if outcome.kind == "changed"),
@@ -201,34 +234,136 @@ class UploadForm(forms.Form):
         return upload
 
 
+def _layout_fields(plan: imports.ActionPlanImport, layout: imports.Layout | None) -> list[tuple[str, str]]:
+    """Returns the hidden fields that carry the mapping from the mapping page to the confirmation."""
+    read = plan.layout
+    if read is None:
+        return []
+    fields = [("sheet", read.sheet if len(read.sheet_names) > 1 else "")]
+    fields += [(f"col_{index}", key) for index, key in enumerate(read.mapping)]
+    if layout is not None:
+        posted = dict(layout.statuses)
+        for index, word in enumerate(sorted(read.statuses)):
+            rating = posted.get(import_values.status_key(word))
+            if rating is None:
+                guessed = import_values.guess_status(word)
+                rating = guessed if guessed is not None else ""
+            fields += [(f"status_word_{index}", word), (f"status_{index}", rating)]
+    return fields
+
+
 def _preview(request: HttpRequest, challenge: PeerChallenge, plan: imports.ActionPlanImport,
-             token: str = "", notice: str = "") -> HttpResponse:
+             token: str = "", notice: str = "", layout: imports.Layout | None = None) -> HttpResponse:
     return render(request, "recommendations/import_action_plan_preview.html", {
         "challenge": challenge, "plan": plan, "token": token, "notice": notice,
+        "layout_fields": _layout_fields(plan, layout),
         "counts": {"new": plan.count("new"), "changed": plan.count("changed"),
                    "unchanged": plan.count("unchanged")},
     })
 
 
+def _remembered(council: Council) -> imports.Layout:
+    """Returns the council's remembered column and status mappings as a starting layout."""
+    rows = ImportColumnMapping.objects.filter(council=council).values_list("kind", "source",
+                                                                          "target")
+    columns = tuple((source, target) for kind, source, target in rows
+                    if kind == ImportColumnMapping.Kind.COLUMN)
+    statuses = tuple((source, target) for kind, source, target in rows
+                     if kind == ImportColumnMapping.Kind.STATUS)
+    return imports.Layout(remembered=columns, statuses=statuses)
+
+
+def _layout_from(request: HttpRequest, council: Council) -> tuple[imports.Layout, list[str]]:
+    """Returns the layout the mapping page (or a hidden copy of it) posted, and its problems.
+
+    Nothing posted is trusted: a field that is not one of the choices is refused with a
+    message, never used.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    problems: list[str] = []
+    valid_fields = {key for key, _label in spreadsheets.FIELD_CHOICES}
+    valid_ratings = {key for key, _label in import_values.RATING_CHOICES}
+    mapping: list[str] | None = None
+    if "col_0" in data:
+        mapping = []
+        for index in range(spreadsheets.MAX_COLUMNS):
+            key = f"col_{index}"
+            if key not in data:
+                break
+            value = data.get(key, "")
+            if value not in valid_fields:
+                problems.append(f"Choose what column {index + 1} holds from the list")
+                value = import_values.NOT_IMPORTED
+            mapping.append(value)
+    statuses = list(_remembered(council).statuses)
+    for index in range(200):
+        word = data.get(f"status_word_{index}")
+        if word is None:
+            break
+        rating = data.get(f"status_{index}", "")
+        if rating not in valid_ratings:
+            problems.append(f"Choose a rating for the status “{word[:40]}” from the list")
+            continue
+        statuses.append((import_values.status_key(word), rating))
+    sheet = (data.get("sheet") or "").strip()[:100] or None
+    remembered = _remembered(council).remembered
+    return imports.Layout(sheet=sheet, mapping=tuple(mapping) if mapping is not None else None,
+                          statuses=tuple(statuses), remembered=remembered), problems
+
+
+def _needs_mapping(plan: imports.ActionPlanImport) -> bool:
+    """True unless every column's header is one of the template's own names (then the
+    guess is certain and the mapping page would only slow the coordinator down)."""
+    layout = plan.layout
+    if layout is None:
+        return False
+    known = {spreadsheets._normalise_header(column.header) for column in spreadsheets.COLUMNS}
+    return (len(layout.sheet_names) > 1 or bool(layout.statuses)
+            or any(spreadsheets._normalise_header(h) not in known for h in layout.headers))
+
+
+def _mapping_page(request: HttpRequest, challenge: PeerChallenge, plan: imports.ActionPlanImport,
+                  token: str, problems: list[str] | None = None) -> HttpResponse:
+    layout = plan.layout
+    assert layout is not None
+    statuses = []
+    remembered = dict(_remembered(challenge.council).statuses)
+    for index, (word, count) in enumerate(sorted(layout.statuses.items())):
+        key = import_values.status_key(word)
+        guessed = remembered.get(key, import_values.guess_status(word))
+        statuses.append({"index": index, "word": word, "count": count,
+                         "rating": guessed if guessed is not None else "",
+                         "unknown": guessed is None})
+    columns = [{"index": index, "header": header, "field": layout.mapping[index],
+                "samples": layout.samples[index] if index < len(layout.samples) else []}
+               for index, header in enumerate(layout.headers)]
+    return render(request, "recommendations/import_action_plan_mapping.html", {
+        "challenge": challenge, "plan": plan, "layout": layout, "token": token,
+        "columns": columns, "statuses": statuses, "field_choices": spreadsheets.FIELD_CHOICES,
+        "rating_choices": import_values.RATING_CHOICES, "problems": problems or [],
+    }, status=400 if problems else 200)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_plan_import(request: SignedInRequest, slug: str) -> HttpResponse:
-    """Upload an action plan spreadsheet and see, row by row, what importing it would do."""
+    """Upload an action plan spreadsheet; map its columns if they are the council's own; see,
+    row by row, what importing it would do."""
     challenge = _coordinated_challenge(request, slug)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            plan = imports.read_and_plan(challenge=challenge, data=data, filename=upload.name)
+            plan = imports.read_and_plan(challenge=challenge, data=data, filename=upload.name,
+                                         layout=_remembered(challenge.council))
         except spreadsheets.SpreadsheetError as problem:
             form.add_error("file", str(problem).rstrip("."))
         else:
-            token = ""
-            if plan.ok:
-                token = imports.UploadStore().save(data=data, filename=upload.name,
-                                                   user_id=request.user.pk,
-                                                   challenge_id=challenge.pk)
+            token = imports.UploadStore().save(data=data, filename=upload.name,
+                                               user_id=request.user.pk, challenge_id=challenge.pk)
+            if _needs_mapping(plan):
+                return _mapping_page(request, challenge, plan, token)
             return _preview(request, challenge, plan, token)
     return render(request, "recommendations/import_action_plan.html",
                   {"challenge": challenge, "form": form,
@@ -248,38 +383,143 @@ def action_plan_import_confirm(request: SignedInRequest, slug: str) -> HttpRespo
         messages.error(request, "That upload could not be found or has expired. Nothing was "
                                 "imported: upload the spreadsheet again.")
         return redirect("action_plan_import", challenge.slug)
+    layout, problems = _layout_from(request, challenge.council)
+    if problems:
+        messages.error(request, "Nothing was imported: " + "; ".join(problems[:3]) + ".")
+        return redirect("action_plan_import", challenge.slug)
+    good_rows_only = request.POST.get("rows") == "good"
     try:
         plan = imports.apply_action_plan(
             challenge=challenge, data=data, filename=filename, by=request.user,
-            expected_fingerprint=request.POST.get("fingerprint", ""),
+            expected_fingerprint=request.POST.get("fingerprint", ""), layout=layout,
+            good_rows_only=good_rows_only,
         )
     except imports.PlanChanged:
-        plan = imports.read_and_plan(challenge=challenge, data=data, filename=filename)
-        return _preview(request, challenge, plan, token if plan.ok else "",
+        plan = imports.read_and_plan(challenge=challenge, data=data, filename=filename,
+                                     layout=layout)
+        return _preview(request, challenge, plan, token,
                         notice="The action plan changed after you saw the preview, so nothing "
-                               "was imported. Check the rows below again before confirming.")
+                               "was imported. Check the rows below again before confirming.",
+                        layout=layout)
     except (imports.ImportRejected, spreadsheets.SpreadsheetError, IntegrityError, InvalidTransition):
         # Rolled back: a file error, or a write the database refused (a race with another edit).
         plan = None
     if plan is None:
         try:
-            replanned = imports.read_and_plan(challenge=challenge, data=data, filename=filename)
+            replanned = imports.read_and_plan(challenge=challenge, data=data, filename=filename,
+                                              layout=layout)
         except spreadsheets.SpreadsheetError as problem:
             messages.error(request, f"Nothing was imported: {problem}")
             return redirect("action_plan_import", challenge.slug)
-        return _preview(request, challenge, replanned, "",
-                        notice="Nothing was imported: the spreadsheet has the errors below.")
-    store.discard(token)
+        return _preview(request, challenge, replanned, token,
+                        notice="Nothing was imported: the spreadsheet has the errors below.",
+                        layout=layout)
+    _remember(challenge.council, plan, layout)
+    left_out = len(plan.bad_rows) if good_rows_only else 0
+    if not left_out:
+        store.discard(token)
     if plan.changes_anything:
         messages.success(request, (
             f"The action plan was imported: {plan.count('new')} new, {plan.count('changed')} "
             f"changed and {plan.count('unchanged')} unchanged actions; "
             f"{plan.progress_updates} progress updates recorded."
+            + (f" {left_out} row{'s' if left_out != 1 else ''} with problems "
+               f"{'were' if left_out != 1 else 'was'} left out." if left_out else "")
         ))
     else:
         messages.success(request, "Nothing changed: the action plan already matched the "
                                   "spreadsheet.")
-    return redirect(challenge)
+    return redirect(_next_page(challenge))
+
+
+def _next_page(challenge: PeerChallenge) -> str:
+    """Returns the set-up pages when they exist (another part of issue 17's work), else the
+    challenge."""
+    try:
+        return reverse("challenge_setup", kwargs={"slug": challenge.slug})
+    except NoReverseMatch:
+        return challenge.get_absolute_url()
+
+
+def _remember(council: Council, plan: imports.ActionPlanImport, layout: imports.Layout) -> None:
+    """Keeps the column and status mappings of a successful import for the council's next one."""
+    read = plan.layout
+    if read is None:
+        return
+    now = timezone.now()
+    pairs = [(ImportColumnMapping.Kind.COLUMN, import_values.normalise_header(header), key)
+             for header, key in zip(read.headers, read.mapping, strict=True)
+             if import_values.normalise_header(header)]
+    chosen = dict(layout.statuses)
+    for word in read.statuses:
+        rating = chosen.get(import_values.status_key(word), import_values.guess_status(word))
+        pairs.append((ImportColumnMapping.Kind.STATUS, import_values.status_key(word),
+                      rating or ""))
+    for kind, source, target in pairs[:400]:
+        ImportColumnMapping.objects.update_or_create(
+            council=council, kind=kind, source=source[:200],
+            defaults={"target": target, "updated_at": now})
+
+
+@login_required
+@require_http_methods(["POST"])
+def action_plan_import_mapping(request: SignedInRequest, slug: str) -> HttpResponse:
+    """Reads the upload again with the columns and status words mapped as the coordinator chose."""
+    challenge = _coordinated_challenge(request, slug)
+    token = request.POST.get("token", "")
+    try:
+        data, filename = imports.UploadStore().load(token=token, user_id=request.user.pk,
+                                                    challenge_id=challenge.pk)
+    except imports.UploadExpired:
+        messages.error(request, "That upload could not be found or has expired. Upload the "
+                                "spreadsheet again.")
+        return redirect("action_plan_import", challenge.slug)
+    layout, problems = _layout_from(request, challenge.council)
+    try:
+        plan = imports.read_and_plan(challenge=challenge, data=data, filename=filename,
+                                     layout=layout)
+    except spreadsheets.SpreadsheetError as problem:
+        # The mapping is not usable (a field chosen twice, no Action column): show it again.
+        try:
+            guessed = imports.read_and_plan(
+                challenge=challenge, data=data, filename=filename,
+                layout=imports.Layout(sheet=layout.sheet, remembered=layout.remembered))
+        except spreadsheets.SpreadsheetError:
+            messages.error(request, f"Nothing was imported: {problem}")
+            return redirect("action_plan_import", challenge.slug)
+        if guessed.layout is not None and layout.mapping is not None:
+            guessed.layout.mapping = list(layout.mapping)[:len(guessed.layout.headers)]
+        return _mapping_page(request, challenge, guessed, token,
+                             problems=[str(problem).rstrip(".")])
+    if problems:
+        return _mapping_page(request, challenge, plan, token, problems=problems)
+    return _preview(request, challenge, plan, token, layout=layout)
+
+
+@login_required
+@require_GET
+def action_plan_import_problems(request: SignedInRequest, slug: str) -> HttpResponse:
+    """Downloads the rows with problems, as they were, with a "Problems" column, to fix and
+    import again."""
+    challenge = _coordinated_challenge(request, slug)
+    token = request.GET.get("token", "")
+    try:
+        data, filename = imports.UploadStore().load(token=token, user_id=request.user.pk,
+                                                    challenge_id=challenge.pk)
+    except imports.UploadExpired:
+        messages.error(request, "That upload could not be found or has expired. Upload the "
+                                "spreadsheet again.")
+        return redirect("action_plan_import", challenge.slug)
+    layout, problems = _layout_from(request, challenge.council)
+    try:
+        plan = imports.read_and_plan(challenge=challenge, data=data, filename=filename,
+                                     layout=layout)
+    except spreadsheets.SpreadsheetError as problem:
+        messages.error(request, f"The rows with problems could not be made: {problem}")
+        return redirect("action_plan_import", challenge.slug)
+    assert plan.layout is not None
+    content = spreadsheets.build_bad_rows(result=plan.layout, errors=plan.errors)
+    return _xlsx_response(content, f"{challenge.slug}-rows-to-fix.xlsx")
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -311,3 +551,87 @@ def action_plan_export(request: HttpRequest, slug: str) -> HttpResponse:
     today: dt.date = timezone.localdate()
     return _xlsx_response(content, f"{challenge.slug}-action-plan-{today:%Y-%m-%d}.xlsx")
 
+
+
+# --- the council's response table ------------------------------------------------------
+
+
+class ResponseTableForm(forms.Form):
+    text = forms.CharField(
+        label="Paste the response table", required=False, strip=False, widget=forms.Textarea,
+        help_text="Copy the table from Word or Excel, header row included, and paste it here.",
+    )
+    file = forms.FileField(label="Or upload it", required=False,
+                           help_text="A Word document (.docx), an Excel workbook (.xlsx) or CSV.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        text, upload = cleaned.get("text") or "", cleaned.get("file")
+        if upload is not None and upload.size > spreadsheets.MAX_UPLOAD_BYTES:
+            self.add_error("file", f"The file is {upload.size / (1024 * 1024):.1f} MB; the most "
+                                   f"peertrack accepts is "
+                                   f"{spreadsheets.MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        elif len(text) > import_responses.MAX_TEXT:
+            self.add_error("text", f"The text is {len(text):,} characters long; paste only the "
+                                   f"response table (up to {import_responses.MAX_TEXT:,})")
+        elif not text.strip() and upload is None:
+            self.add_error("text", "Paste the council's response table, or choose the file that "
+                                   "holds it")
+        return cleaned
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_table_import(request: SignedInRequest, slug: str) -> HttpResponse:
+    """Paste or upload the council's response table -> preview per recommendation -> confirm:
+    records each response and adds its actions, in one transaction."""
+    challenge = _coordinated_challenge(request, slug)
+    store = imports.UploadStore()
+    step = request.POST.get("step", "")
+    form = ResponseTableForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"challenge": challenge, "form": form}
+    if request.method == "GET" or step == "edit":
+        return render(request, "recommendations/import_response_table.html", context)
+    text, data, filename, token = "", b"", "", request.POST.get("token", "")
+    if step == "confirm" and token:
+        try:
+            data, filename = store.load(token=token, user_id=request.user.pk,
+                                        challenge_id=challenge.pk)
+        except imports.UploadExpired:
+            messages.error(request, "That upload could not be found or has expired. Nothing was "
+                                    "imported: upload the response table again.")
+            return redirect("response_table_import", challenge.slug)
+    elif not form.is_valid():
+        return render(request, "recommendations/import_response_table.html", context, status=400)
+    elif form.cleaned_data.get("file") is not None:
+        upload = form.cleaned_data["file"]
+        data, filename = upload.read(), inputs.clean_text(upload.name, multiline=False)
+    else:
+        text = form.cleaned_data.get("text") or ""
+    if step == "confirm" and not token:
+        text = request.POST.get("text", "")
+    try:
+        entries, warnings = import_responses.read_response_table(text=text, data=data,
+                                                                  filename=filename)
+    except import_responses.ResponseTableError as problem:
+        form.add_error("file" if data else "text", str(problem).rstrip("."))
+        return render(request, "recommendations/import_response_table.html", context, status=400)
+    if step == "confirm":
+        updated, added = import_responses.apply_responses(challenge=challenge, entries=entries,
+                                                          by=request.user)
+        if token:
+            store.discard(token)
+        messages.success(request, f"The response table was imported: {updated} "
+                                  f"recommendation{'s' if updated != 1 else ''} updated and "
+                                  f"{added} action{'s' if added != 1 else ''} added.")
+        return redirect(_next_page(challenge))
+    import_responses.plan_responses(challenge=challenge, entries=entries)
+    if data:
+        token = store.save(data=data, filename=filename, user_id=request.user.pk,
+                           challenge_id=challenge.pk)
+    return render(request, "recommendations/import_response_table_preview.html", {
+        "challenge": challenge, "entries": entries, "warnings": warnings, "text": text,
+        "token": token, "filename": filename,
+        "good": sum(1 for entry in entries if entry.recommendation and not entry.problems),
+        "has_response_fields": import_responses._has_field("response_narrative"),
+    })

@@ -7,6 +7,7 @@ image reference in user text can never make the server fetch anything.
 
 from __future__ import annotations
 
+import base64
 import logging
 import mimetypes
 from dataclasses import dataclass
@@ -21,13 +22,14 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from peertrack import inputs
+from peertrack.pdf import PDF_VARIANT, write_pdf_ua
 
 logger = logging.getLogger(__name__)
 
 # The document's own address: relative URLs in the pack resolve against it and the
 # fetcher recognises it. ".invalid" is reserved, so it can never reach a real host.
 BASE_URL = "https://peertrack.invalid/"
-PDF_VARIANT = "pdf/ua-1"
+DATA_IMAGE_PREFIXES = ("data:image/png;base64,", "data:image/svg+xml;base64,")
 
 
 class RefusedURL(ValueError):
@@ -47,6 +49,15 @@ class StaticOnlyFetcher(URLFetcher):
         self._static_prefix = urlsplit(BASE_URL + settings.STATIC_URL.lstrip("/")).path
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith(DATA_IMAGE_PREFIXES):
+            # The council's logo, inlined by the template after branding.py checked and sanitised
+            # it: decoded here, nothing is fetched.
+            content_type, _, data = url.removeprefix("data:").partition(";base64,")
+            try:
+                body = base64.b64decode(data, validate=True)
+            except ValueError:
+                return self._refuse(url)
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
         parts = urlsplit(url)
         path = unquote(parts.path)
         if (
@@ -80,9 +91,9 @@ class RenderedPack:
     refused_urls: tuple[str, ...]
 
 
-def render_html(snapshot: dict[str, Any]) -> str:
-    """Returns the pack's HTML, rendered from the snapshot alone."""
-    return render_to_string("reviews/pdf/pack.html", {"pack": snapshot, "for_print": True})
+def render_html(snapshot: dict[str, Any], *, draft: bool = False) -> str:
+    """Returns the pack's HTML, rendered from the snapshot alone; `draft` adds the DRAFT watermark."""
+    return render_to_string("reviews/pdf/pack.html", {"pack": snapshot, "for_print": True, "draft": draft})
 
 
 def html_to_pdf(html: str) -> RenderedPack:
@@ -96,10 +107,10 @@ def html_to_pdf(html: str) -> RenderedPack:
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
         pdf_variant=PDF_VARIANT
     )
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    pdf = write_pdf_ua(document)  # WeasyPrint's tags finished to PDF/UA-1 (ADR 0025)
     return RenderedPack(pdf=pdf, page_count=len(document.pages), refused_urls=tuple(fetcher.refused))
 
 
-def render_pdf(snapshot: dict[str, Any]) -> RenderedPack:
-    """Returns the committee pack PDF for `snapshot`."""
-    return html_to_pdf(render_html(snapshot))
+def render_pdf(snapshot: dict[str, Any], *, draft: bool = False) -> RenderedPack:
+    """Returns the committee pack PDF for `snapshot` (watermarked DRAFT when `draft`)."""
+    return html_to_pdf(render_html(snapshot, draft=draft))

@@ -12,7 +12,9 @@ dashboards, the action plan and its exports show, so a pack never says something
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -20,12 +22,15 @@ from typing import Any
 from django.utils import timezone
 
 from recommendations import rag as rag_rules
-from recommendations.asof import moment_of, plan_as_at
+from recommendations.asof import Plan, RecommendationThen, moment_of, plan_as_at
 from recommendations.models import Action, EvidenceFile, PeerChallenge, ProgressUpdate
 from recommendations.periods import ReportingPeriod
 from reviews.models import CommitteeReport, IssuedPack
 
-SNAPSHOT_VERSION = 1
+# 2: the short report (summaries, chosen risks, council look and words, position statement; ADR 0023).
+SNAPSHOT_VERSION = 2
+SUMMARY_LIMIT = 900
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def _person(user: Any) -> str:
@@ -99,6 +104,75 @@ def previous_pack(challenge: PeerChallenge, as_of: dt.date) -> IssuedPack | None
     )
 
 
+def _first_sentence(text: str, limit: int = 240) -> str:
+    sentence = _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def prefill_summary(item: RecommendationThen) -> str:
+    """Returns a draft summary of one recommendation's progress for the coordinator to edit.
+
+    A count of its actions by state, then the first sentence of each open action's latest
+    narrative (the officers' own words), within `SUMMARY_LIMIT` characters.
+    """
+    actions = sorted(item.actions, key=lambda then: then.action.reference)
+    if not actions:
+        return "No actions have been recorded for this recommendation yet."
+    done = sum(1 for then in actions if then.status == Action.Status.COMPLETE)
+    counted = f"{done} of {len(actions)} action{'s' if len(actions) != 1 else ''} complete."
+    sentences = [counted]
+    for then in actions:
+        if then.latest_update is not None and then.status != Action.Status.COMPLETE and then.latest_update.narrative:
+            sentences.append(_first_sentence(then.latest_update.narrative))
+    text = ""
+    for sentence in sentences:
+        if len(text) + len(sentence) + 1 > SUMMARY_LIMIT:
+            break
+        text = f"{text} {sentence}".strip()
+    return text
+
+
+def risk_candidates(plan: Plan) -> list[dict[str, Any]]:
+    """Returns the open actions a coordinator may choose as key risks: Red and overdue first.
+
+    Each row says whether it is pre-selected (Red or overdue); Amber actions follow, unselected.
+    """
+    rows = []
+    for item in plan.recommendations:
+        for then in item.actions:
+            if then.status in (Action.Status.COMPLETE, Action.Status.CLOSED):
+                continue
+            if then.rating not in (rag_rules.Rag.RED, rag_rules.Rag.AMBER) and not then.overdue:
+                continue
+            rows.append({
+                "id": then.action.pk,
+                "recommendation": item.recommendation.number,
+                "reference": then.action.reference,
+                "description": then.description,
+                "lead_officer": _person(then.action.lead_officer),
+                "due_date": then.due_date.isoformat() if then.due_date else None,
+                "rag": then.rating,
+                "overdue": then.overdue,
+                "from_progress_review": then.action.origin == Action.Origin.PROGRESS_REVIEW,
+                "preselected": then.rating == rag_rules.Rag.RED or then.overdue,
+            })
+    rows.sort(key=lambda row: (not row["preselected"], row["rag"] != rag_rules.Rag.RED,
+                               row["recommendation"], row["reference"]))
+    return rows
+
+
+def council_data(challenge: PeerChallenge) -> dict[str, Any]:
+    """Returns the council's name, logo (base64, as stored after sanitising) and RAG wording."""
+    council = challenge.council
+    logo = bytes(council.logo or b"")
+    return {
+        "name": council.name,
+        "logo": {"content_type": council.logo_content_type,
+                 "data": base64.b64encode(logo).decode("ascii")} if logo else None,
+        "rag_wording": {value: council.rag_meaning(value) for value in rag_rules.ORDER},
+    }
+
+
 def report_data(report: CommitteeReport) -> dict[str, Any]:
     return {
         "committee": report.committee,
@@ -112,6 +186,8 @@ def report_data(report: CommitteeReport) -> dict[str, Any]:
         "committee_recommendations": report.committee_recommendations(),
         "key_risks": report.key_risks,
         "next_steps": report.next_steps,
+        "include_position_statement": report.include_position_statement,
+        "is_demo": report.is_demo,
     }
 
 
@@ -135,6 +211,9 @@ def build_snapshot(
 
     files = evidence_files((then.action.pk for item in plan.recommendations for then in item.actions),
                            figures_date)
+    council = council_data(challenge)
+    meaning = council["rag_wording"]
+    summaries = report.recommendation_summaries or {}
     rec_rows: list[dict[str, Any]] = []
     overdue_rows = []
     file_rows = []
@@ -180,8 +259,11 @@ def build_snapshot(
             "previous_rag": before.get(recommendation.number),
             "movement": movement(item.rating, before.get(recommendation.number),
                                  compared=previous is not None),
+            "summary": (summaries.get(str(recommendation.number)) or "").strip() or prefill_summary(item),
             "actions": action_rows,
         })
+    chosen = {int(pk) for pk in report.chosen_risks or [] if str(pk).isdigit()}
+    risks = [row for row in risk_candidates(plan) if row["id"] in chosen]
 
     counts = Counter(r["rag"] for r in rec_rows)
     total = len(rec_rows)
@@ -198,15 +280,19 @@ def build_snapshot(
             "as_of": previous.as_of.isoformat(),
         },
         "rag_counts": [
-            {"rag": value, "label": rag_rules.label(value), "meaning": rag_rules.MEANINGS[value],
+            {"rag": value, "label": rag_rules.label(value), "meaning": meaning[value],
              "count": counts.get(value, 0),
              "percent": round(100 * counts.get(value, 0) / total) if total else 0}
             for value in rag_rules.ORDER
         ],
         "rag_key": [
-            {"rag": value, "label": rag_rules.label(value), "meaning": rag_rules.MEANINGS[value]}
+            {"rag": value, "label": rag_rules.label(value), "meaning": meaning[value]}
             for value in rag_rules.ORDER
         ],
+        "council": council,
+        "chosen_risks": risks,
+        "position_statement": _position_statement(challenge, figures_date)
+        if report.include_position_statement else None,
         "rag_rule": rag_rules.RULE_TEXT,
         # Packs stored before this key existed lack it; the template then leaves it out.
         "action_rule": rag_rules.ACTION_RULE_TEXT,
@@ -246,4 +332,21 @@ def _challenge_data(challenge: PeerChallenge) -> dict[str, Any]:
             {"name": p.name, "role": p.role, "organisation": p.organisation}
             for p in challenge.peer_team.all()
         ],
+    }
+
+
+def _position_statement(challenge: PeerChallenge, day: dt.date) -> dict[str, Any] | None:
+    """Returns the latest progress review's position statement on or before `day`, as plain data."""
+    from reviews.progress.services import statement_content
+
+    review = challenge.progress_reviews.filter(review_date__lte=day).order_by("-review_date").first()
+    if review is None:
+        return None
+    content = statement_content(review)
+    return {
+        "review_date": review.review_date.isoformat(),
+        "approved": review.is_statement_approved,
+        "introduction": content.get("introduction", ""),
+        "entries": [{"number": e["number"], "title": e["title"], "text": e["text"]}
+                    for e in content.get("entries", [])],
     }

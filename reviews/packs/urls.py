@@ -18,4 +18,10 @@ urlpatterns = [
          name="committee_report_preview"),
     path("challenges/<slug:slug>/reports/<id:pk>/issue/", views.report_issue,
          name="committee_report_issue"),
+    path("challenges/<slug:slug>/reports/<id:pk>/preview/draft.pdf", views.report_preview_pdf,
+         name="committee_report_preview_pdf"),
+    path("challenges/<slug:slug>/packs/<id:sequence>/download/word/", views.pack_download_docx,
+         name="pack_download_docx"),
+    path("challenges/<slug:slug>/packs/<id:sequence>/withdraw/", views.pack_withdraw, name="pack_withdraw"),
+    path("challenges/<slug:slug>/packs/council-look/", views.council_look, name="council_look"),
 ]

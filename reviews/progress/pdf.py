@@ -1,8 +1,9 @@
 """Renders the position statement PDF with the committee packs' pipeline and house style.
 
 The HTML comes from templates/reviews/pdf/position_statement.html, which includes
-the packs' stylesheet; `reviews.packs.pdf.html_to_pdf` turns it into a tagged PDF,
-fetching nothing but the project's own static files.
+the packs' stylesheet; `reviews.packs.pdf.html_to_pdf` turns it into a PDF/UA-1 file
+(WeasyPrint's tags finished by `peertrack.pdf`, ADR 0025), fetching nothing but the project's
+own static files.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -25,6 +24,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from peertrack import tasks
+from peertrack.absolute_urls import absolute_url, current_origin
 from recommendations import rag as rag_rules
 from recommendations.asof import ActionThen, plan_as_at
 from recommendations.models import (
@@ -343,11 +343,7 @@ def approve_statement(*, review: ProgressReview, by: Any) -> ProgressReview:
 
 def next_reference(recommendation: Recommendation) -> str:
     """Returns the next free reference under a recommendation: "3.4" after 3.1 to 3.3."""
-    taken = set(Action.objects.filter(recommendation=recommendation).values_list("reference", flat=True))
-    n = 1
-    while f"{recommendation.number}.{n}" in taken:
-        n += 1
-    return f"{recommendation.number}.{n}"
+    return recommendation.next_action_reference()
 
 
 @transaction.atomic
@@ -391,12 +387,14 @@ def _guest_username(email: str) -> str:
 
 @transaction.atomic
 def invite_guest(*, challenge: PeerChallenge, peer: PeerTeamMember, email: str, expires_on: dt.date,
-                 by: Any, today: dt.date | None = None) -> tuple[GuestAccess, bool]:
+                 by: Any, today: dt.date | None = None, origin: str = "") -> tuple[GuestAccess, bool]:
     """Gives a returning peer read-only access to `challenge` until the end of `expires_on`.
 
     Creates their sign-in (no password: the email carries a link to set one) unless
     one with that email exists, and never a council Membership. Inviting again
     changes the end date. Returns the access and whether a new sign-in was made.
+    The email's link starts with `absolute_urls.email_origin(origin)`: `origin` is the inviting
+    request's address (`request_origin(request)`).
     """
     today = today or timezone.localdate()
     if peer.challenge_id != challenge.pk:
@@ -428,21 +426,21 @@ def invite_guest(*, challenge: PeerChallenge, peer: PeerTeamMember, email: str, 
     access._history_user = by  # type: ignore[union-attr]
     access.save()
     if not user.has_usable_password():
-        transaction.on_commit(lambda: _send_invitation(access))
+        transaction.on_commit(lambda: _send_invitation(access, origin=origin or current_origin()))
     return access, created
 
 
-def _send_invitation(access: GuestAccess) -> None:
+def _send_invitation(access: GuestAccess, *, origin: str) -> None:
     user = access.user
-    path = reverse("guest_set_password", args=[urlsafe_base64_encode(force_bytes(user.pk)),
-                                               default_token_generator.make_token(user)])
-    base = getattr(settings, "PEERTRACK_BASE_URL", "http://localhost:8000").rstrip("/")
+    link = absolute_url(reverse("guest_set_password", args=[urlsafe_base64_encode(force_bytes(user.pk)),
+                                                            default_token_generator.make_token(user)]),
+                        origin=origin)
     tasks.send_email.enqueue(
         subject=f"Your access to {access.challenge.council}'s peer challenge action plan",
         body=(
             f"You have been invited, as a returning member of the peer team, to read "
             f"{access.challenge.council}'s action plan for its {access.challenge.title}.\n\n"
-            f"Your username is {user.get_username()}. Choose a password here:\n{base}{path}\n\n"
+            f"Your username is {user.get_username()}. Choose a password here:\n{link}\n\n"
             f"Your access is read-only and ends after {access.expires_on:%-d %B %Y}."
         ),
         to=[user.email],

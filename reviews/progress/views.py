@@ -20,6 +20,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peertrack.absolute_urls import request_origin
 from recommendations import access
 from recommendations import rag as rag_rules
 from recommendations.asof import plan_as_at
@@ -152,12 +153,14 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "reviews/review_schedule.html", context, status=400 if form.errors else 200)
 
 
-def _rag_maps(review: ProgressReview) -> dict[str, dict[int, str]]:
-    """Returns each recommendation's RAG at the challenge, at the position statement and now, from one picture."""
+def _rag_maps(review: ProgressReview) -> dict[str, dict[int, tuple[str, str]]]:
+    """Returns each recommendation's RAG at the challenge, at the position statement and now, from
+    one picture, each with why it had none ("" when it had one; `RecommendationThen.why_not_rated`)."""
     now = plan_as_at(review.challenge, timeline=True)
-    return {"challenge": now.earlier(review.challenge.onsite_end).ratings(),
-            "statement": now.earlier(review.statement_date).ratings(),
-            "now": now.ratings()}
+    plans = {"challenge": now.earlier(review.challenge.onsite_end), "statement": now.earlier(review.statement_date),
+             "now": now}
+    return {column: {then.pk: (then.rating, then.why_not_rated) for then in plan.recommendations}
+            for column, plan in plans.items()}
 
 
 @login_required
@@ -180,10 +183,13 @@ def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
     def row(rec: Recommendation) -> dict[str, Any]:
+        unknown = (rag_rules.NOT_RATED, "No action had been recorded for it by then.")
+        (rag_challenge, why_challenge), (rag_statement, why_statement), (rag_now, why_now) = (
+            rags[column].get(rec.pk, unknown) for column in ("challenge", "statement", "now"))
         return {"recommendation": rec, "entry": entries.get(rec.pk),
-                "rag_challenge": rags["challenge"].get(rec.pk, rag_rules.NOT_RATED),
-                "rag_statement": rags["statement"].get(rec.pk, rag_rules.NOT_RATED),
-                "rag_now": rags["now"].get(rec.pk, rag_rules.NOT_RATED)}
+                "rag_challenge": rag_challenge, "why_challenge": why_challenge,
+                "rag_statement": rag_statement, "why_statement": why_statement,
+                "rag_now": rag_now, "why_now": why_now}
 
     mapped: set[int] = set()
     theme_rows = []
@@ -364,8 +370,11 @@ def statement_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect(review.get_absolute_url())
     content = services.statement_content(review)
     missing = [entry for entry in content["entries"] if not entry["text"].strip()]
+    today = timezone.localdate()
     context = {"challenge": review.challenge, "review": review, "content": content, "missing": missing,
-               "error_message": error_message}
+               "error_message": error_message, "today": today,
+               # Approving after the review is allowed (a late record), but the coordinator is told.
+               "after_review": review.review_date < today}
     return render(request, "reviews/review_approve.html", context, status=400 if error_message else 200)
 
 
@@ -418,7 +427,8 @@ def guest_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             guest, created = services.invite_guest(challenge=challenge, peer=data["peer"], email=data["email"],
-                                                   expires_on=data["expires_on"], by=request.user)
+                                                   expires_on=data["expires_on"], by=request.user,
+                                                   origin=request_origin(request))
         except ValidationError as error:
             _apply_errors(form, error, {"expires_on": "expires_on_day"})
         else:

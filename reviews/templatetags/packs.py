@@ -75,3 +75,18 @@ def rag_label_text(value: str | None) -> str:
     from recommendations.rag import label
 
     return label(value)
+
+
+@register.filter
+def letter(value: int) -> str:
+    """Returns the lower-case letter for a 1-based position (1 is "a", 27 is "aa"), as committee
+    reports letter their sub-paragraphs."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return ""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("a") + remainder) + letters
+    return letters

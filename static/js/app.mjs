@@ -6,6 +6,68 @@ import { initAll } from "/static/govuk/govuk-frontend.min.js";
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 
+const ERROR_PREFIX = "Error: ";
+
+// The title says "Error: " exactly while the page shows an error summary (GOV.UK pattern), also
+// after htmx swapped one in or out.
+function titleFollowsErrors() {
+  const hasErrors = document.querySelector("main .govuk-error-summary") !== null;
+  const title = document.title.startsWith(ERROR_PREFIX) ? document.title.slice(ERROR_PREFIX.length) : document.title;
+  document.title = hasErrors ? ERROR_PREFIX + title : title;
+}
+
+// After a swap into a region marked data-pt-swap-focus, focus goes to its error summary, else to
+// its element marked data-pt-focus (a heading or results summary); and the text of its
+// data-pt-announce element is read out by the page's polite live region (data-pt-live). Elsewhere,
+// focus left on <body> by a swap goes to the region's error summary or first heading.
+function afterSwap(region) {
+  titleFollowsErrors();
+  if (!(region instanceof HTMLElement) || !region.isConnected) return;
+  const owned = region.matches("[data-pt-swap-focus]");
+  const lost = document.activeElement === null || document.activeElement === document.body;
+  if (!owned && !lost) return;
+  const summary = region.querySelector(".govuk-error-summary");
+  const target = summary || region.querySelector("[data-pt-focus]") || region.querySelector("h1, h2, h3");
+  if (target) {
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+  const announce = owned && region.querySelector("[data-pt-announce]");
+  const live = document.querySelector("[data-pt-live]");
+  if (announce && live) {
+    // Emptied first so the same words twice ("25 actions.") are read twice.
+    live.textContent = "";
+    window.setTimeout(() => { live.textContent = announce.textContent.replace(/\s+/g, " ").trim(); }, 50);
+  }
+}
+
 document.body.addEventListener("htmx:afterSettle", (event) => {
-  initAll({ scope: event.target });
+  // An outerHTML swap replaces its target: find the new element by the same id.
+  const target = event.detail && event.detail.target;
+  const region = target && !target.isConnected && target.id ? document.getElementById(target.id) : target;
+  initAll({ scope: region && region.isConnected ? region : event.target });
+  afterSwap(region);
+});
+
+// A 400 or 422 from htmx carries a page fragment with an error summary: show it, do not drop it.
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  const status = event.detail.xhr.status;
+  if (status === 400 || status === 422) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
+// The action plan's filters fold away on a phone unless some are applied.
+const PHONE = window.matchMedia("(max-width: 40.0525em)");
+document.querySelectorAll("details[data-pt-collapse-on-phone]").forEach((panel) => {
+  const applied = new URLSearchParams(window.location.search);
+  const filtered = [...applied.keys()].some((key) => !["as_of", "sort", "page", "show"].includes(key));
+  if (PHONE.matches && !filtered) panel.open = false;
+});
+
+// "Print this plan": the button appears only with JavaScript; the page prints without it too.
+document.querySelectorAll(".pt-print-button").forEach((button) => {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
 });

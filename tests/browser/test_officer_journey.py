@@ -126,7 +126,7 @@ def test_coordinator_signs_off_edits_and_meets_a_conflict(page, demo):
     # Someone else saves first; our submission must not overwrite it.
     action = Action.objects.get(recommendation__challenge__slug="coventry-2024", reference="2.2")
     action.edit(expected_version=action.version, by=None, description="Changed elsewhere.")
-    page.get_by_label("Reason for changing the due date").fill("Consultation extended.")
+    page.get_by_label("Why is the due date changing?").fill("Consultation extended.")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("Someone else changed this action while you were editing")).to_be_visible()
     assert_accessible(page, "action-edit-conflict")

@@ -1,7 +1,9 @@
-"""Every page that reads the plan as at a date, for each person who lands on it, at 1280 and 320 px.
+"""Every page that reads the plan as at a date, for each person who lands on it, at 1280, 390 (a
+phone) and 320 px.
 
-axe-core (WCAG 2.2 AA) finds nothing, the page does not scroll sideways at 320 px, and a screenshot
-is kept for a person to look at (screenshots/pages-<name>-<width>.png).
+axe-core (WCAG 2.2 AA) finds nothing, the page does not scroll sideways, and a screenshot is kept
+for a person to look at (screenshots/pages-<name>-<width>.png). tests/browser/test_crawl.py checks
+every other page; this one keeps the pictures of these at a phone's width.
 """
 
 from __future__ import annotations
@@ -45,10 +47,13 @@ def _pages(person: str) -> dict[str, str]:
 
 def _overflowing(page, width: int) -> list[str]:
     """Names the innermost elements that reach past the right edge, for the failure message."""
-    return page.evaluate("""(width) => [...document.querySelectorAll('body *')]
+    return page.evaluate(
+        """(width) => [...document.querySelectorAll('body *')]
         .filter(e => e.getBoundingClientRect().right > width + 1
                      && ![...e.children].some(c => c.getBoundingClientRect().right > width + 1))
-        .slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}#${e.id}`)""", width)
+        .slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}#${e.id}`)""",
+        width,
+    )
 
 
 @pytest.mark.parametrize("person", ["officer", "scrutiny"])
@@ -57,7 +62,7 @@ def test_pages_pass_axe_and_fit_a_phone(page, demo, person):
     landed = page.url
     for name, url in _pages(person).items():
         page.goto(url)
-        for width in (1280, 320):
+        for width in (1280, 390, 320):
             page.set_viewport_size({"width": width, "height": 900})
             assert_accessible(page, f"pages-{person}-{name}-{width}")
             wide = page.evaluate("document.documentElement.scrollWidth")

@@ -39,3 +39,13 @@ def csv_bytes(rows: list[list[Any]], headers: list[str] | None = None, encoding:
 
 def upload(data: bytes, name: str = "plan.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data)
+
+
+def after_import_url(challenge) -> str:
+    """Returns where a successful import hands over: the set-up pages, else the challenge."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("challenge_setup", kwargs={"slug": challenge.slug})
+    except NoReverseMatch:
+        return challenge.get_absolute_url()

@@ -11,8 +11,14 @@ from recommendations.models import PeerChallenge
 
 pytestmark = pytest.mark.django_db
 
+def _date(name, day):
+    return {f"{name}_day": str(day.day), f"{name}_month": str(day.month),
+            f"{name}_year": str(day.year)}
+
+
 VALID = {"title": "Corporate Peer Challenge 2026", "kind": "corporate_peer_challenge",
-         "onsite_start": "12/01/2026", "onsite_end": "15/01/2026", "slug": ""}
+         **_date("onsite_start", dt.date(2026, 1, 12)), **_date("onsite_end", dt.date(2026, 1, 15)),
+         "slug": ""}
 
 
 def _url(council_slug="northtown"):
@@ -51,9 +57,13 @@ def test_generated_slugs_do_not_collide(client, alice, northtown):
 
 @pytest.mark.parametrize(("change", "message"), [
     ({"title": ""}, "Enter the challenge&#x27;s title"),
-    ({"onsite_start": "2026-13-45"}, "Enter the first day on site as a date"),
-    ({"onsite_end": ""}, "Enter the last day the peer team was on site"),
-    ({"onsite_end": "01/01/2026"}, "The last day on site cannot be before the first."),
+    ({"onsite_start_month": "13", "onsite_start_day": "45"},
+     "First day on site must be a real date"),
+    ({"onsite_end_day": "", "onsite_end_month": "", "onsite_end_year": ""},
+     "Enter the last day on site"),
+    ({"onsite_start_year": "9999"}, "Year must be between"),
+    ({"onsite_start_year": "٢٠٢٦"}, "First day on site must be a real date"),
+    (_date("onsite_end", dt.date(2026, 1, 1)), "The last day on site cannot be before the first"),
     ({"slug": "not a slug!"}, "Use only letters, numbers and hyphens"),
 ])
 def test_bad_input_shows_a_message_and_creates_nothing(client, alice, northtown, change, message):

@@ -216,7 +216,7 @@ def test_timetable_states_met_due_and_no_date_recorded(client, carol, challenge,
     assertContains(response, '<strong class="govuk-tag govuk-tag--grey">No date recorded</strong>',
                    count=1, html=True)
     assert ("No date recorded: it was due by 18 June 2024. If it has happened, a coordinator can "
-            "record the date in the admin, under Peer challenges, as “Action plan published on”.") in body
+            "record the date on the challenge’s Set up pages, under Challenge details, as “Action plan published”.") in body
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from recommendations.models import Action
 from tests import factories
-from tests.recommendations.import_helpers import upload, xlsx_bytes
+from tests.recommendations.import_helpers import after_import_url, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_confirming_imports_every_row_and_shows_the_plan(client, alice, bob, pla
     client.force_login(alice)
     form = _preview(client, plan)
     response = client.post(_url(plan), form, follow=True)
-    assert response.redirect_chain[-1][0] == plan.get_absolute_url()
+    assert response.redirect_chain[-1][0] == after_import_url(plan)
     assert "The action plan was imported: 2 new, 0 changed and 0 unchanged actions; 1 progress " \
            "updates recorded." in response.content.decode()
     actions = {a.reference: a for a in Action.objects.all()}

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from recommendations.models import Recommendation
 from tests import factories
+from tests.recommendations.import_helpers import after_import_url
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_coordinator_previews_then_saves_the_2024_recommendations(client, alice,
     titles["title_1"] = "  City centre   masterplan "
     response = client.post(_url(challenge), {"step": "confirm", "text": TEXT_2024, **titles})
     assert response.status_code == 302
-    assert response.url == challenge.get_absolute_url()
+    assert response.url == after_import_url(challenge)
     saved = list(Recommendation.objects.filter(challenge=challenge).order_by("number"))
     assert [r.number for r in saved] == list(range(1, 11))
     assert saved[0].title == "City centre masterplan"

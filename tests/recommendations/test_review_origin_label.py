@@ -214,7 +214,7 @@ def test_exports_have_an_origin_column_in_words_after_the_original_columns(clien
     challenge = plan["plan"].recommendation.challenge
     client.force_login(carol)
     # New columns go at the end, so the ones people read by position stay where they were.
-    assert HEADERS[11:] == ["Origin", "Status"]
+    assert HEADERS[11:13] == ["Origin", "Status"]
     for rows in (_csv_rows(client, challenge), _xlsx_rows(client, challenge)):
         assert rows[0] == HEADERS
         assert [(row[0], row[11]) for row in rows[1:]] == [("1.1", "Action plan"), ("1.2", LABEL)]
@@ -318,8 +318,11 @@ def test_pack_snapshot_says_which_actions_arose_from_the_review(report, plan):
 
 @pytest.mark.django_db
 def test_pack_marks_the_review_action_in_words_in_the_action_tables(report, plan, tmp_path):
-    # Make the review action overdue, so it is listed twice: under its recommendation and in Table 2.
+    # Make the review action overdue and a chosen key risk, so it is listed twice: under its
+    # recommendation (Appendix A) and in Table 2.
     Action.objects.filter(pk=plan["review"].pk).update(due_date=dt.date(2024, 6, 30))
+    report.chosen_risks = [plan["review"].pk]
+    report.save()
     words = _pdf_words(render_pdf(build_snapshot(report=report)).pdf, tmp_path)
     marked = "Hold a residents' panel on the masterplan. (arising from the progress review)"
     assert words.count(marked) == 2
@@ -347,10 +350,11 @@ def test_a_snapshot_stored_before_origins_renders_without_the_mark(report, plan)
 
 
 @pytest.mark.django_db
-def test_pack_preview_marks_the_review_action(client, alice, report, plan):
-    client.force_login(alice)
-    response = client.get(reverse("committee_report_preview", args=[report.challenge.slug, report.pk]))
-    assertContains(response, '<span class="origin">(arising from the progress review)</span>', count=1, html=True)
+def test_pack_preview_marks_the_review_action(report, plan):
+    # The preview is the pack's own PDF (issue 19), rendered from the same HTML with DRAFT on it.
+    snapshot = build_snapshot(report=report)
+    html = render_html(snapshot, draft=True)
+    assert html.count('<span class="origin">(arising from the progress review)</span>') == 1
 
 
 @pytest.mark.django_db

@@ -73,9 +73,9 @@ def test_wrong_date_format_names_row_and_column():
     result = read_action_plan(xlsx_bytes([row]), "plan.xlsx")
     assert [str(error) for error in result.errors] == [
         "Row 2, column “Start date”: “2024-31-12” is not a date. Write it as day/month/year, "
-        "like 31/07/2024.",
+        "like 31/07/2024, or as a month such as March 2025.",
         "Row 2, column “Due date”: “next spring” is not a date. Write it as day/month/year, like "
-        "31/07/2024.",
+        "31/07/2024, or as a month such as March 2025.",
     ]
     assert result.rows == []
 
@@ -169,7 +169,7 @@ def test_rag_must_be_a_rating_and_needs_a_narrative():
 
 
 def test_empty_action_and_recommendation_number_are_errors():
-    rows = [["1.1", "", "", "Bob", *[""] * 6], ["1.2", "seven", "Two", *[""] * 7]]
+    rows = [["1.1", "", "", "Bob", *[""] * 6], ["1.2", "0", "Two", *[""] * 7]]
     result = read_action_plan(xlsx_bytes(rows), "plan.xlsx")
     assert [(e.row, e.column) for e in result.errors] == [
         (2, "Recommendation number"), (2, "Action"), (3, "Recommendation number")]

@@ -21,7 +21,8 @@ from tests import factories
 
 
 def _challenge(**dates):
-    values = {"onsite_end": dt.date(2024, 1, 18), "feedback_report_date": None, "action_plan_published_on": None}
+    values = {"onsite_end": dt.date(2024, 1, 18), "feedback_report_date": None,
+              "feedback_report_published_on": None, "action_plan_published_on": None}
     values.update(dates)
     return SimpleNamespace(**values)
 
@@ -150,7 +151,7 @@ def test_no_date_recorded_is_not_missed_and_says_where_a_coordinator_records_it(
     assert plan.days_late is None and plan.days_left is None and plan.done_on is None
     assert plan.explanation == (
         "No date recorded: it was due by 18 June 2024. If it has happened, a coordinator can "
-        "record the date in the admin, under Peer challenges, as “Action plan published on”."
+        "record the date on the challenge’s Set up pages, under Challenge details, as “Action plan published”."
     )
     assert "Missed" not in plan.explanation
 
@@ -174,8 +175,8 @@ def test_each_milestone_without_a_date_names_where_its_date_is_recorded():
     where = {key: m.explanation.split("a coordinator can record the date ")[1]
              for key, m in milestones.items()}
     assert where == {
-        "feedback_report": "in the admin, under Peer challenges, as “Feedback report received”.",
-        "action_plan": "in the admin, under Peer challenges, as “Action plan published on”.",
+        "feedback_report": "on the challenge’s Set up pages, under Challenge details, as “Feedback report published”.",
+        "action_plan": "on the challenge’s Set up pages, under Challenge details, as “Action plan published”.",
         "progress_review": "on the challenge's Progress review page.",
         "progress_review_report": "with the peers' feedback on the challenge's Progress review page.",
         "next_challenge": "by creating the next challenge (“Create a challenge” on the home page).",

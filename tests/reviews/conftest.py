@@ -40,7 +40,7 @@ def make_report(*, challenge: Any, by: Any = None, **extra: Any) -> CommitteeRep
 
 
 def make_pack(*, report: CommitteeReport, content: bytes = b"%PDF-1.7 stored pack",
-              sequence: int | None = None, **extra: Any) -> IssuedPack:
+              sequence: int | None = None, docx_content: bytes | None = None, **extra: Any) -> IssuedPack:
     """Stores a pack without rendering it, for tests about listing and downloading."""
     sequence = sequence or (report.challenge.packs.count() + 1)
     pack = IssuedPack(
@@ -51,6 +51,10 @@ def make_pack(*, report: CommitteeReport, content: bytes = b"%PDF-1.7 stored pac
         snapshot=extra.pop("snapshot", {"recommendations": []}), **extra,
     )
     pack.file.save(f"test-pack-{next(_sequence)}.pdf", ContentFile(content), save=False)
+    if docx_content is not None:
+        pack.docx_sha256 = hashlib.sha256(docx_content).hexdigest()
+        pack.docx_size = len(docx_content)
+        pack.docx.save(f"test-pack-{next(_sequence)}.docx", ContentFile(docx_content), save=False)
     pack.save()
     return pack
 

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+
+from reviews.models import PackWithdrawal
 
 from tests.reviews.conftest import make_pack, make_report
 
@@ -79,10 +85,10 @@ def test_more_packs_than_a_page_are_paginated_with_bounded_queries(
     with django_assert_max_num_queries(10):
         response = client.get(_url(challenge))
     body = response.content.decode()
-    assert body.count("Download PDF") == 25
+    assert body.count("Check this pack is unchanged<") == 25
     assert "Page 1 of 2" in body
     second = client.get(_url(challenge) + "?page=2").content.decode()
-    assert second.count("Download PDF") == 5
+    assert second.count("Check this pack is unchanged<") == 5
 
 
 @pytest.mark.django_db
@@ -90,3 +96,44 @@ def test_challenge_page_links_to_its_packs(client, carol, challenge):
     client.force_login(carol)
     body = client.get(reverse("challenge", args=[challenge.slug])).content.decode()
     assert _url(challenge) in body
+
+
+@pytest.mark.django_db
+def test_the_hash_sits_behind_check_this_pack_is_unchanged_not_in_a_column(client, carol, report):
+    pack = make_pack(report=report)
+    client.force_login(carol)
+    html = client.get(_url(report.challenge)).content.decode()
+    headers = re.findall(r'<th scope="col" class="govuk-table__header">(.*?)</th>', html)
+    assert not any("SHA" in header for header in headers)
+    details = re.search(r'<details class="govuk-details[^"]*">(.*?)</details>', html, re.S)
+    assert details is not None
+    assert "Check this pack is unchanged" in details.group(1)
+    assert pack.sha256 in details.group(1)
+    assert html.count(pack.sha256) == 1
+
+
+@pytest.mark.django_db
+def test_the_list_shows_which_pack_superseded_or_withdrew_which_and_why(client, carol, alice, report):
+    first = make_pack(report=report)
+    second = make_pack(report=report)
+    third = make_pack(report=report)
+    PackWithdrawal.objects.create(pack=first, replacement=second, reason="the figures were a month old.",
+                                  withdrawn_at=timezone.make_aware(dt.datetime(2024, 10, 3, 9)), withdrawn_by=alice)
+    PackWithdrawal.objects.create(pack=third, reason="it went to the wrong committee.", withdrawn_by=alice)
+    client.force_login(carol)
+    html = client.get(_url(report.challenge)).content.decode()
+    assert "Superseded by pack 2 on 3 October 2024, because the figures were a month old." in html
+    assert "Replaces pack 1." in html
+    assert "because it went to the wrong committee." in html
+    for pack in (first, second, third):
+        assert pack.get_download_url() in html  # never deleted: all still downloadable
+    assert reverse("pack_withdraw", args=[report.challenge.slug, 1]) not in html  # carol cannot withdraw
+
+
+@pytest.mark.django_db
+def test_a_pack_with_a_word_version_offers_it_beside_the_pdf(client, carol, report):
+    pack = make_pack(report=report, docx_content=b"PK word file")
+    client.force_login(carol)
+    html = client.get(_url(report.challenge)).content.decode()
+    assert pack.get_docx_download_url() in html
+    assert pack.docx_sha256 in html

@@ -12,11 +12,15 @@ def _url(challenge):
     return reverse("committee_report_new", args=[challenge.slug])
 
 
+def _date(name, day, month, year):
+    return {f"{name}_day": day, f"{name}_month": month, f"{name}_year": year}
+
+
 def _valid(**changes):
     data = {
-        "committee": "Cabinet", "meeting_date": "11/6/2024", "subject": "Peer Challenge progress",
+        "committee": "Cabinet", **_date("meeting_date", "11", "6", "2024"), "subject": "Peer Challenge progress",
         "author_name": "Alice Coordinator", "author_job_title": "", "author_service_area": "",
-        "author_contact": "", "figures_as_of": "", "purpose": "Why this note.",
+        "author_contact": "", **_date("figures_as_of", "", "", ""), "purpose": "Why this note.",
         "recommendations_to_committee": "Note the progress", "key_risks": "Capacity.",
         "next_steps": "Report again.",
     }
@@ -74,9 +78,12 @@ def test_coordinator_saves_a_draft(client, alice, challenge):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("changes", "message"), [
     ({"committee": ""}, "Enter the committee the report goes to"),
-    ({"meeting_date": "31/2/2024"}, "Enter the meeting date as a real date, for example 29/1/2025"),
-    ({"meeting_date": "1/1/2020"}, "The meeting date must be on or after the challenge began"),
-    ({"figures_as_of": "1/1/2099"}, "The figures cannot be as at a date in the future"),
+    (_date("meeting_date", "31", "2", "2024"), "Meeting date must be a real date"),
+    (_date("meeting_date", "", "", ""), "Enter the meeting date"),
+    (_date("meeting_date", "1", "", "2024"), "Meeting date must include a month"),
+    (_date("meeting_date", "1", "1", "9999"), "year"),
+    (_date("meeting_date", "1", "1", "2020"), "The meeting date must be on or after the challenge began"),
+    (_date("figures_as_of", "1", "1", "2099"), "The figures cannot be as at a date in the future"),
     ({"recommendations_to_committee": "  \n  "}, "Enter at least one recommendation to the committee"),
     ({"purpose": ""}, "Enter the purpose of the report"),
 ])

@@ -14,8 +14,9 @@ def _data(report, **changes):
     data = {name: getattr(report, name) for name in (
         "committee", "subject", "author_name", "author_job_title", "author_service_area",
         "author_contact", "purpose", "recommendations_to_committee", "key_risks", "next_steps")}
-    data["meeting_date"] = report.meeting_date.strftime("%d/%m/%Y")
-    data["figures_as_of"] = ""
+    day = report.meeting_date
+    data.update({"meeting_date_day": day.day, "meeting_date_month": day.month, "meeting_date_year": day.year,
+                 "figures_as_of_day": "", "figures_as_of_month": "", "figures_as_of_year": ""})
     data.update(changes)
     return data
 
@@ -65,9 +66,9 @@ def test_editing_after_issue_leaves_the_issued_pack_as_it_was(client, alice, rep
 @pytest.mark.django_db
 def test_bad_input_changes_nothing(client, alice, report):
     client.force_login(alice)
-    response = client.post(_url(report), _data(report, committee="Council", meeting_date="soon"))
+    response = client.post(_url(report), _data(report, committee="Council", meeting_date_day="soon"))
     assert response.status_code == 200
-    assert "Enter the meeting date as a real date" in response.content.decode()
+    assert "Meeting date must be a real date" in response.content.decode()
     report.refresh_from_db()
     assert report.committee == "Scrutiny Co-ordination Committee"
 

@@ -9,8 +9,9 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
-from reviews.models import IssuedPack
+from reviews.models import IssuedPack, PackJob, PackWithdrawal
 from reviews.packs import services
+from reviews.packs.tasks import run_pack_job
 from tests import factories
 
 
@@ -46,28 +47,42 @@ def test_another_councils_user_gets_404(client, mallory, report):
 def test_get_asks_for_confirmation_and_issues_nothing(client, alice, report):
     client.force_login(alice)
     body = client.get(_url(report)).content.decode()
-    assert "cannot be changed or deleted" in body
+    assert "never changed or deleted" in body
     assert not IssuedPack.objects.exists()
+
+
+def _issue(client, report, data=None, *, run, capture):
+    """POSTs the issue form; with `run` the queued task runs as the transaction commits."""
+    if not run:
+        return client.post(_url(report), data or {})
+    with capture(execute=True):
+        return client.post(_url(report), data or {})
 
 
 @pytest.mark.django_db
 def test_coordinator_issues_a_stored_hashed_pack_and_issuing_again_makes_a_new_one(
-    client, alice, report, action
+    client, alice, report, action, django_capture_on_commit_callbacks
 ):
     factories.make_update(action=action, rag="red")
     client.force_login(alice)
-    response = client.post(_url(report))
+    response = _issue(client, report, run=True, capture=django_capture_on_commit_callbacks)
     assert response.status_code == 302
-    assert response.url == reverse("pack_list", args=[report.challenge.slug])
+    assert response.url == _url(report)
     pack = IssuedPack.objects.get()
     stored = pack.file.read()
     assert stored.startswith(b"%PDF-1.7")
     assert hashlib.sha256(stored).hexdigest() == pack.sha256
+    word = pack.docx.read()
+    assert word.startswith(b"PK")
+    assert hashlib.sha256(word).hexdigest() == pack.docx_sha256 and pack.docx_size == len(word)
     assert pack.issued_by == alice
     assert pack.snapshot["recommendations"][0]["rag"] == "red"
+    page = client.get(_url(report)).content.decode()
+    assert "Pack 1 has been issued" in page
+    assert reverse("pack_download_docx", args=[report.challenge.slug, 1]) in page
 
     factories.make_update(action=action, rag="green")
-    client.post(_url(report))
+    _issue(client, report, _issue_form(client, report), run=True, capture=django_capture_on_commit_callbacks)
     second = IssuedPack.objects.get(sequence=2)
     assert second.sha256 != pack.sha256
     assert second.snapshot["recommendations"][0]["movement"]["text"] == "Improved from Red"
@@ -76,16 +91,49 @@ def test_coordinator_issues_a_stored_hashed_pack_and_issuing_again_makes_a_new_o
 
 
 @pytest.mark.django_db
-def test_a_rendering_failure_issues_nothing_and_says_so(client, alice, report, monkeypatch):
-    def fail(snapshot):
+def test_issuing_is_queued_and_the_page_follows_it_until_the_pack_is_made(client, alice, report):
+    client.force_login(alice)
+    with_queue = client.post(_url(report), {})  # not committed in this test: the task waits
+    assert with_queue.status_code == 302
+    job = PackJob.objects.get()
+    assert (job.kind, job.status) == ("issue", "queued")
+    assert not IssuedPack.objects.exists()
+
+    page = client.get(_url(report)).content.decode()
+    assert "The pack is being issued: waiting to start." in page
+    assert 'hx-trigger="every 2s"' in page and 'aria-live="polite"' in page
+    assert f'href="{_url(report)}">Check again</a>' in page  # without JavaScript: a plain reload
+    poll = client.get(_url(report), headers={"HX-Request": "true"})
+    assert poll.status_code == 200
+    assert "<html" not in poll.content.decode() and 'id="job-status"' in poll.content.decode()
+
+    assert client.post(_url(report), {}).status_code == 302  # a second click while it waits
+    assert PackJob.objects.count() == 1
+
+    run_pack_job.call(job_id=job.pk, council_id=report.challenge.council_id)
+    done = client.get(_url(report), headers={"HX-Request": "true"})
+    assert done.status_code == 286  # htmx stops polling
+    assert "Pack 1 has been issued" in done.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_rendering_failure_issues_nothing_shows_why_and_can_be_tried_again(
+        client, alice, report, monkeypatch, django_capture_on_commit_callbacks):
+    def fail(snapshot, **kwargs):
         raise services.PackRenderingError("no")
 
     monkeypatch.setattr(services, "render_pdf", fail)
     client.force_login(alice)
-    response = client.post(_url(report))
-    assert response.status_code == 503
-    assert "nothing was issued" in response.content.decode()
+    _issue(client, report, run=True, capture=django_capture_on_commit_callbacks)
+    assert PackJob.objects.get().status == "failed"
+    page = client.get(_url(report)).content.decode()
+    assert "The pack was not issued" in page and "nothing was issued" in page
+    assert "Try again" in page
     assert not IssuedPack.objects.exists()
+
+    monkeypatch.undo()
+    _issue(client, report, _issue_form(client, report), run=True, capture=django_capture_on_commit_callbacks)
+    assert IssuedPack.objects.count() == 1
 
 
 def _issue_form(client, report) -> dict[str, str]:
@@ -95,38 +143,82 @@ def _issue_form(client, report) -> dict[str, str]:
 
 
 @pytest.mark.django_db
-def test_the_confirmation_sent_again_with_another_key_makes_no_second_pack(client, alice, report):
+def test_the_confirmation_sent_again_with_another_key_makes_no_second_pack(
+        client, alice, report, django_capture_on_commit_callbacks):
     # Two tabs, or a form re-sent by the browser without its key: the report's state decides.
     client.force_login(alice)
     form = _issue_form(client, report)
     assert form["packs_seen"] == "0"
-    assert client.post(_url(report), {**form, "submission_key": "a" * 24}).status_code == 302
-    response = client.post(_url(report), {**form, "submission_key": "b" * 24}, follow=True)
+    capture = django_capture_on_commit_callbacks
+    assert _issue(client, report, {**form, "submission_key": "a" * 24}, run=True, capture=capture).status_code == 302
+    _issue(client, report, {**form, "submission_key": "b" * 24}, run=True, capture=capture)
     assert IssuedPack.objects.count() == 1
-    html = response.content.decode()
+    html = client.get(_url(report)).content.decode()
     assert "Pack 1 was issued from this report by Alice Coordinator at" in html
     assert "so no second pack was made" in html
 
 
 @pytest.mark.django_db
-def test_a_double_click_on_issue_makes_one_pack_and_says_so(client, alice, report):
+def test_a_double_click_on_issue_makes_one_pack_and_says_so(client, alice, report, django_capture_on_commit_callbacks):
     client.force_login(alice)
     form = _issue_form(client, report)
-    first = client.post(_url(report), form)
-    second = client.post(_url(report), form)
+    first = _issue(client, report, form, run=True, capture=django_capture_on_commit_callbacks)
+    second = _issue(client, report, form, run=True, capture=django_capture_on_commit_callbacks)
     assert IssuedPack.objects.count() == 1
-    assert second.url == first.url == reverse("pack_list", args=[report.challenge.slug])
+    assert PackJob.objects.count() == 1
+    assert second.url == first.url
     assert "You sent this twice" in client.get(second.url).content.decode()
 
 
 @pytest.mark.django_db
-def test_issuing_again_from_a_fresh_confirmation_makes_the_next_pack(client, alice, report):
+def test_issuing_again_from_a_fresh_confirmation_makes_the_next_pack(client, alice, report,
+                                                                      django_capture_on_commit_callbacks):
     client.force_login(alice)
-    client.post(_url(report), _issue_form(client, report))
+    _issue(client, report, _issue_form(client, report), run=True, capture=django_capture_on_commit_callbacks)
     form = _issue_form(client, report)
     assert form["packs_seen"] == "1"
-    client.post(_url(report), form)
+    _issue(client, report, form, run=True, capture=django_capture_on_commit_callbacks)
     assert sorted(IssuedPack.objects.values_list("sequence", flat=True)) == [1, 2]
+
+
+@pytest.mark.django_db
+def test_a_replacement_supersedes_the_old_pack_which_stays_downloadable(
+        client, alice, report, django_capture_on_commit_callbacks):
+    client.force_login(alice)
+    capture = django_capture_on_commit_callbacks
+    _issue(client, report, _issue_form(client, report), run=True, capture=capture)
+    old = IssuedPack.objects.get()
+    refused = client.post(_url(report), {**_issue_form(client, report), "replaces": str(old.pk), "reason": ""})
+    assert refused.status_code == 400 and "Say why the pack is being replaced" in refused.content.decode()
+
+    form = {**_issue_form(client, report), "replaces": str(old.pk), "reason": "the date of the meeting was wrong."}
+    _issue(client, report, form, run=True, capture=capture)
+    new = IssuedPack.objects.get(sequence=2)
+    withdrawal = PackWithdrawal.objects.get()
+    assert (withdrawal.pack, withdrawal.replacement) == (old, new)
+    assert new.snapshot["issued"]["supersedes"] == {"sequence": 1, "reason": "the date of the meeting was wrong."}
+    listing = client.get(reverse("pack_list", args=[report.challenge.slug])).content.decode()
+    assert "Superseded by pack 2 on" in listing and "because the date of the meeting was wrong." in listing
+    download = client.get(old.get_download_url())
+    assert download.status_code == 200
+    assert hashlib.sha256(download.content).hexdigest() == old.sha256
+
+    again = client.post(_url(report), {**_issue_form(client, report), "replaces": str(old.pk), "reason": "x"})
+    assert again.status_code == 400  # a pack is superseded once; it is no longer offered
+    assert IssuedPack.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_pack_of_another_challenge_cannot_be_named_as_replaced(client, alice, report, mallory):
+    from tests.reviews.conftest import make_pack, make_report
+
+    other = make_pack(report=make_report(challenge=factories.make_challenge(council=factories.make_council(
+        name="Elsewhere Council", slug="elsewhere"))))
+    client.force_login(alice)
+    response = client.post(_url(report), {**_issue_form(client, report), "replaces": str(other.pk), "reason": "x"})
+    assert response.status_code == 400
+    assert "Choose a pack from the list" in response.content.decode()
+    assert not PackJob.objects.exists()
 
 
 def _at_once(work, count: int = 2) -> list:
@@ -161,7 +253,7 @@ def test_two_issue_clicks_at_once_make_one_pack(alice, report):
     responses = _at_once(lambda index: clients[index].post(_url(report), forms[index]))
     assert [response.status_code for response in responses] == [302, 302], responses
     assert IssuedPack.objects.count() == 1
-    assert {response.url for response in responses} == {reverse("pack_list", args=[report.challenge.slug])}
+    assert {response.url for response in responses} == {_url(report)}
 
 
 @pytest.mark.postgres

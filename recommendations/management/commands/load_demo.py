@@ -7,7 +7,29 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from peertrack.absolute_urls import configured_origin
 from recommendations.demo import DemoDataError, load_demo
+
+# The day the demo's story ends: the LGA progress review of the 2024 challenge.
+DEMO_STORY_ENDS = "2024-11-22"
+
+
+def where_to_start(origin: str) -> str:
+    """Returns what the demo data covers, why "today" shows it overdue, and the pages to open first."""
+    return "\n".join(
+        [
+            "Where to start:",
+            "  The demo is Coventry City Council's 2024 peer challenge (on site 15-18 January 2024), its",
+            "  action plan and progress updates up to the LGA progress review of 22 November 2024, and the",
+            "  2018 challenge (archived: read-only). No progress was recorded after November 2024, so pages",
+            "  that show the plan as it is today list most open actions as overdue or without an update:",
+            "  that is the demo's age, not the council's record. Dashboards can show any earlier day.",
+            f"  The plan at the progress review (sign in as scrutiny): "
+            f"{origin}/challenges/coventry-2024/dashboard/?as_of={DEMO_STORY_ENDS}",
+            f"  An officer's actions today (sign in as officer): {origin}/my-actions/",
+            f"  Needs your attention (sign in as coordinator): {origin}/inbox/",
+        ]
+    )
 
 
 class Command(BaseCommand):
@@ -46,3 +68,5 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins:")
         for username, password, role, council in report.logins:
             self.stdout.write(f"  {username:<14} {password:<24} {role}, {council}")
+        self.stdout.write("")
+        self.stdout.write(where_to_start(configured_origin() or "http://127.0.0.1:8000"))

@@ -1,0 +1,99 @@
+"""Inline editing of one part of a set-up page, with htmx or without JavaScript (ADR 0020).
+
+A set-up page is a list of sections (`Section`): each shows what is recorded and a
+"Change" link. The link's `href` opens the section's own page with the form in place
+(no JavaScript); htmx fetches the same address and swaps the form into the section.
+Saving answers htmx with the section showing its new values (and a status message for
+screen readers), and a plain POST with a redirect back to the page, at the section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from peertrack import idempotency
+from recommendations.setup import services
+
+FRAGMENT = "recommendations/setup/_section.html"
+
+
+@dataclass
+class Section:
+    """One editable part of a page: its rows as they stand, and its form when it is being changed."""
+
+    key: str  # the HTML id of the section, and the anchor a plain save returns to
+    title: str
+    rows: list[tuple[str, Any]]
+    edit_url: str  # GET: the form (page or htmx fragment); POST: save
+    page_url: str  # the page the section belongs to
+    form: Any = None
+    layout: tuple[tuple[str, ...], ...] = ()  # ("field", name[, hint]) or ("date", name, label)
+    note: str = ""  # what was just saved, shown in the section
+    level: int = 2  # heading level
+    change_label: str = "Change"
+    extra: str = ""  # a template with further controls (reorder, remove), given `section` and `item`
+    item: Any = None
+    caption: str = ""
+
+
+@dataclass
+class Editor:
+    """How one section is edited: building its form, saving it, and drawing it afresh."""
+
+    title: str  # what the section holds, in words ("the feedback report")
+    make_form: Callable[[Any], Any]  # data (or None) -> a bound or unbound form
+    save: Callable[[Any], bool]  # a valid form -> whether anything changed
+    section: Callable[[Any, str], Section]  # (form or None, note) -> the section as it now stands
+    page: Callable[[Section], HttpResponse]  # the whole page with this section open
+    challenge: Any = None  # for the fragment's links
+    refresh: Callable[[], None] = lambda: None  # re-reads the edited objects after a conflict
+    hidden: tuple[str, ...] = field(default=("loaded",))
+
+
+def edit(request: HttpRequest, editor: Editor) -> HttpResponse:
+    """GET shows the section's form; POST saves it. htmx gets the section, a plain request the page."""
+    if request.method == "POST":
+        form = editor.make_form(request.POST)
+        if form.is_valid():
+            try:
+                changed = editor.save(form)
+            except services.SectionChanged:
+                editor.refresh()
+                fresh = editor.make_form(None)
+                data = request.POST.copy()
+                for name in editor.hidden:
+                    if name in fresh.fields:
+                        data[name] = fresh[name].value()
+                form = editor.make_form(data)
+                form.is_valid()
+                form.add_error(
+                    None,
+                    f"Someone else changed {editor.title} while you were editing, so nothing "
+                    "was saved. The page now shows their change; your entries are still in "
+                    "the form. Check them, then save again.",
+                )
+            except services.NotSaved as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                note = f"Saved {editor.title}." if changed else f"Nothing was changed in {editor.title}."
+                section = editor.section(None, note)
+                location = f"{section.page_url}#{section.key}"
+                if request.htmx:
+                    idempotency.finished(request, location)
+                    return render(
+                        request, FRAGMENT, {"section": section, "status": note, "challenge": editor.challenge}
+                    )
+                messages.success(request, note)
+                return redirect(location)
+    else:
+        form = editor.make_form(None)
+    section = editor.section(form, "")
+    if request.htmx:
+        return render(request, FRAGMENT, {"section": section, "challenge": editor.challenge})
+    return editor.page(section)
