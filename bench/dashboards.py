@@ -203,12 +203,21 @@ def main() -> None:
     parser = arguments(__doc__, database_url="sqlite:////tmp/peertrack-bench-dashboards.sqlite3", runs=15)
     parser.add_argument("--scales", type=whole_numbers, default=[4, 35, 350],
                         help="council counts to measure at, growing one data set (default 4,35,350)")
+    parser.add_argument("--existing", action="store_true",
+                        help="measure the data set an earlier run left in --database-url (PostgreSQL), at its size")
     args = parser.parse_args()
-    setup_django(args.database_url)
+    if args.existing:
+        _setup_existing(args.database_url)
+    else:
+        setup_django(args.database_url)
 
     from django.db import connection
 
-    built = 0
+    from recommendations.models import Council
+
+    built = Council.objects.filter(slug__startswith="bench-").count() if args.existing else 0
+    if args.existing:
+        args.scales = [built]
     people: dict[str, Any] = {}
     summary: dict[str, list[tuple[float, float]]] = {}
     for councils in sorted(args.scales):
@@ -235,6 +244,48 @@ def main() -> None:
         print("\nScaling: x trivial (warm / cold) at " + ", ".join(f"{n} councils" for n in sorted(args.scales)))
         for name, ratios in summary.items():
             print(f"{name:52} " + "   ".join(f"{warm:5.1f} / {cold:5.1f}" for warm, cold in ratios))
+    export_rows(args.runs)
+
+
+def _setup_existing(url: str) -> None:
+    """Sets Django up on a benchmark database an earlier run built, migrating it to this code."""
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peertrack.settings")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-of-sufficient-length-0123456789")
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def export_rows(runs: int) -> None:
+    """Times the action plan's XLSX and CSV exports of a 4,000-action challenge, each request
+    right after a write (nothing cached)."""
+    from django.contrib.auth import get_user_model
+
+    from bench.common import member, peer_challenge, signed_in, time_request
+    from peertrack import caching
+    from recommendations.models import Council, Membership, PeerChallenge
+
+    challenge = PeerChallenge.objects.filter(slug="export-2024").first()
+    if challenge is None:
+        council = Council.objects.create(name="Export Council", slug="export")
+        officer = member(council=council, role=Membership.Role.OFFICER, username="export-officer")
+        member(council=council, role=Membership.Role.SCRUTINY, username="export-reader")
+        challenge = peer_challenge(council=council, slug="export-2024")
+        populate_challenge(challenge=challenge, officers=[officer], recommendations=1000,
+                           actions_per_recommendation=4, updates_per_action=1)
+    reader = get_user_model().objects.get(username="export-reader")
+    client = signed_in(reader)
+    bump = lambda: caching.bump(PeerChallenge.objects.filter(pk=challenge.pk))  # noqa: E731
+    print(f"\nExports of a 4,000-action plan, median of {min(runs, 5)} (before: {_load()}):")
+    for kind in ("xlsx", "csv"):
+        median, queries = time_request(client, f"/challenges/{challenge.slug}/plan/export.{kind}", min(runs, 5),
+                                       before_each=bump)
+        print(f"  {kind.upper():5} {median:8.0f} ms, {queries} queries")
 
 
 if __name__ == "__main__":

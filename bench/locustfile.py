@@ -40,7 +40,10 @@ def _write_result(environment: object, **kwargs: object) -> None:
         json.dump({"status": STATUS, "posted": POSTED}, handle)
 
 
-class Officer(HttpUser):
+class _SignedIn(HttpUser):
+    """Signs in as the next officer of the plan before its first task."""
+
+    abstract = True
     wait_time = WAIT
 
     def on_start(self) -> None:
@@ -53,6 +56,10 @@ class Officer(HttpUser):
         })
         if response.status_code != 302:
             raise RuntimeError(f"Could not sign in as {self.officer['username']}: {response.status_code}")
+
+
+class Officer(_SignedIn):
+    """The mix: 80% reads of the officer's challenge, 20% progress updates posted."""
 
     @task(4)
     def dashboard(self) -> None:
@@ -90,3 +97,12 @@ class Trivial(HttpUser):
     @task
     def healthz(self) -> None:
         self.client.get("/healthz", name="healthz")
+
+
+class SignedInTrivial(_SignedIn):
+    """The signed-in trivial page (the accessibility statement: session, user, middleware and base
+    template, no plan data), what issue 20 measures every page and the mix against."""
+
+    @task
+    def accessibility(self) -> None:
+        self.client.get("/accessibility/", name="signed-in trivial")

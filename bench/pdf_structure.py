@@ -43,7 +43,7 @@ def main() -> None:
     from reviews.packs.pdf import BASE_URL, StaticOnlyFetcher, render_html
     from reviews.packs.snapshot import build_snapshot
 
-    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    sys.stdout.reconfigure(line_buffering=True)
     load_demo(with_logins=False)
     challenge = PeerChallenge.objects.get(slug="coventry-2024")
     report = CommitteeReport.objects.filter(challenge=challenge).order_by("-updated_at", "-pk").first()

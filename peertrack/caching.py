@@ -76,10 +76,10 @@ _NOT_SHOWN = {"notifications", "sessions", "admin", "contenttypes", "django_task
 def _owner_paths(model: type[Any]) -> list[tuple[str, ...]]:
     """Returns the foreign key paths from `model` to PeerChallenge or Council, shortest first
     (one per first field), e.g. ("action", "recommendation", "challenge")."""
-    return list(_paths_for(model))
+    return list(_paths_for(model))  # type: ignore[arg-type]  # a model class is hashable
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _paths_for(model: type[Any]) -> tuple[tuple[str, ...], ...]:
     if model.__name__.startswith("Historical") or model._meta.app_label in _NOT_SHOWN:
         return ()  # a history record is written beside the row it records, which bumps

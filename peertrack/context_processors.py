@@ -61,7 +61,7 @@ class Account:
                     .values_list("council__name", "role", "awaiting", "acts", "unread", "council__slug"))
         # The unread count rides on the same query (each row carries it), so it costs nothing more.
         self._unread = rows[0][4] if rows else None
-        return [Place(*row[:4], slug=row[5]) for row in rows]
+        return [Place(row[0], row[1], row[2], row[3], slug=row[5]) for row in rows]
 
     @cached_property
     def unread_notifications(self) -> int:

@@ -111,8 +111,9 @@ def provider() -> Provider:
         userinfo_endpoint=pick("OIDC_OP_USER_ENDPOINT", "userinfo_endpoint"),
         end_session_endpoint=pick("PEERTRACK_OIDC_END_SESSION_ENDPOINT", "end_session_endpoint"),
     )
-    missing = [name for name in ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
-               if not getattr(found, name)]
+    missing = [
+        name for name in ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri") if not getattr(found, name)
+    ]
     if missing:
         raise ProviderUnavailable(f"The provider's configuration has no {', '.join(missing)}.")
     return found
@@ -174,8 +175,11 @@ class Backend(OIDCAuthenticationBackend):
         """Returns the ID token's claims, with the userinfo endpoint's (same subject) when there is one."""
         claims = dict(payload)
         if self.OIDC_OP_USER_ENDPOINT:
-            response = requests.get(self.OIDC_OP_USER_ENDPOINT, headers={"Authorization": f"Bearer {access_token}"},
-                                    timeout=settings.OIDC_TIMEOUT)
+            response = requests.get(
+                self.OIDC_OP_USER_ENDPOINT,
+                headers={"Authorization": f"Bearer {access_token}"},
+                timeout=settings.OIDC_TIMEOUT,
+            )
             response.raise_for_status()
             info = response.json() if "json" in response.headers.get("content-type", "") else {}
             if info.get("sub") != payload.get("sub"):
@@ -205,8 +209,7 @@ class Backend(OIDCAuthenticationBackend):
 MESSAGES = {
     "unknown": "There is no peertrack account for this email address, so you were not signed in.",
     "ambiguous": "More than one peertrack account uses this email address, so you were not signed in.",
-    "unverified": "Your identity provider did not confirm that this email address is yours, so you were "
-                  "not signed in.",
+    "unverified": "Your identity provider did not confirm that this email address is yours, so you were not signed in.",
     "no-email": "Your identity provider did not send an email address, so you were not signed in.",
     "unconfirmed": "We could not confirm your sign-in with your identity provider, so you were not signed in.",
     "replayed": "This sign-in link has already been used or has expired, so you were not signed in.",
@@ -221,11 +224,18 @@ def refused(request: HttpRequest, refusal: Refusal, *, status: int = 403) -> Htt
 
     if request.user.is_authenticated:
         auth.logout(request)
-    ask = (services.administrators_for(refusal.email)
-           if refusal.email and refusal.reason in ("unknown", "ambiguous") else [])
-    context = {"reason": refusal.reason, "message": MESSAGES.get(refusal.reason, MESSAGES["unconfirmed"]),
-               "email": refusal.email if refusal.reason != "unconfirmed" else "", "ask": ask,
-               "label": settings.PEERTRACK_OIDC_LABEL}
+    ask = (
+        services.administrators_for(refusal.email)
+        if refusal.email and refusal.reason in ("unknown", "ambiguous")
+        else []
+    )
+    context = {
+        "reason": refusal.reason,
+        "message": MESSAGES.get(refusal.reason, MESSAGES["unconfirmed"]),
+        "email": refusal.email if refusal.reason != "unconfirmed" else "",
+        "ask": ask,
+        "label": settings.PEERTRACK_OIDC_LABEL,
+    }
     return render(request, "registration/sso_refused.html", context, status=status)
 
 
@@ -237,7 +247,7 @@ class StartView(OIDCAuthenticationRequestView):
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
         self.OIDC_OP_AUTH_ENDPOINT = ""
 
-    def get(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+    def get(self, request: HttpRequest) -> HttpResponse:
         if not enabled():
             raise Http404("Single sign-on is not configured.")
         try:
@@ -251,7 +261,7 @@ class StartView(OIDCAuthenticationRequestView):
 class CallbackView(OIDCAuthenticationCallbackView):
     """Where the provider sends the browser back: signs the person in, or says why not."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+    def get(self, request: HttpRequest) -> HttpResponse:
         if not enabled():
             raise Http404("Single sign-on is not configured.")
         if request.GET.get("error"):
@@ -262,8 +272,14 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return refused(request, Refusal("replayed"), status=400)
         try:
             return super().get(request)
-        except (SuspiciousOperation, requests.RequestException, jwt.PyJWTError, ProviderUnavailable,
-                ValueError, KeyError) as error:
+        except (
+            SuspiciousOperation,
+            requests.RequestException,
+            jwt.PyJWTError,
+            ProviderUnavailable,
+            ValueError,
+            KeyError,
+        ) as error:
             logger.warning("Single sign-on refused: %s", error)
             return refused(request, Refusal("unconfirmed"), status=400)
 
@@ -286,8 +302,12 @@ def sign_out(request: HttpRequest) -> HttpResponse:
         if end_session:
             # A link, not a redirect: the page the sign-out form was on allows forms to post only to
             # peertrack (CSP form-action 'self'), which a browser applies to the redirect too.
-            params = {"id_token_hint": id_token, "client_id": settings.OIDC_RP_CLIENT_ID,
-                      "post_logout_redirect_uri": absolute_url(target, origin=request_origin(request))}
-            return render(request, "registration/signed_out_sso.html",
-                          {"end_session": f"{end_session}?{urlencode(params)}"})
+            params = {
+                "id_token_hint": id_token,
+                "client_id": settings.OIDC_RP_CLIENT_ID,
+                "post_logout_redirect_uri": absolute_url(target, origin=request_origin(request)),
+            }
+            return render(
+                request, "registration/signed_out_sso.html", {"end_session": f"{end_session}?{urlencode(params)}"}
+            )
     return redirect(target)

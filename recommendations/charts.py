@@ -50,10 +50,18 @@ WIDE_SEGMENT = 44
 LETTER_SEGMENT = 16
 
 
+MAX_LABEL_WIDTH = 170
+
+
 def _label_width(labels: Sequence[str]) -> int:
-    """Returns the room the longest label needs at FONT_SIZE (Arial averages about 0.55 em)."""
+    """Returns the room the longest label needs at FONT_SIZE (Arial averages under 0.55 em); the
+    plot gives up what the labels take, so the chart stays WIDTH wide and its text legible."""
     longest = max((len(label) for label in labels), default=0)
-    return max(LABEL_WIDTH, min(200, round(longest * FONT_SIZE * 0.55) + 12))
+    return max(LABEL_WIDTH, min(MAX_LABEL_WIDTH, round(longest * FONT_SIZE * 0.55) + 12))
+
+
+def _plot_width(label_width: int) -> int:
+    return WIDTH - label_width - COUNT_WIDTH
 
 
 def _row_y(index: int) -> int:
@@ -106,10 +114,11 @@ def bar_chart(*, id: str, title: str, subject: str, counts: Sequence[dict[str, A
     """Returns a bar chart of `counts` (`{value, label, count}` rows); `subject` names what is counted."""
     largest = max((item["count"] for item in counts), default=0) or 1
     label_width = _label_width([item["label"] for item in counts])
+    plot_width = _plot_width(label_width)
     bars = []
     for index, item in enumerate(counts):
         y = _row_y(index)
-        width = PLOT_WIDTH * item["count"] / largest
+        width = plot_width * item["count"] / largest
         bars.append(
             Bar(
                 label=item["label"],
@@ -132,7 +141,7 @@ def bar_chart(*, id: str, title: str, subject: str, counts: Sequence[dict[str, A
         bars=bars,
         height=_height(len(counts)),
         label_width=label_width,
-        width=label_width + PLOT_WIDTH + COUNT_WIDTH,
+        width=WIDTH,
     )
 
 
@@ -187,6 +196,7 @@ def stacked_chart(
     """Returns a stacked bar chart; `rows` are `(label, counts)` with counts as in `bar_chart`."""
     largest = max((sum(item["count"] for item in counts) for _label, counts in rows), default=0) or 1
     label_width = _label_width([label for label, _counts in rows])
+    plot_width = _plot_width(label_width)
     drawn = []
     sentences = []
     for index, (label, counts) in enumerate(rows):
@@ -196,7 +206,7 @@ def stacked_chart(
         for item in counts:
             if not item["count"]:
                 continue
-            width = PLOT_WIDTH * item["count"] / largest
+            width = plot_width * item["count"] / largest
             letter = LETTER[item["value"]]
             text = f"{letter} {item['count']}" if width >= WIDE_SEGMENT else letter if width >= LETTER_SEGMENT else ""
             segments.append(
@@ -225,8 +235,8 @@ def stacked_chart(
         rows=drawn,
         height=_height(len(rows)),
         label_width=label_width,
-        width=label_width + PLOT_WIDTH + COUNT_WIDTH,
-        total_x=label_width + PLOT_WIDTH + 6,
+        width=WIDTH,
+        total_x=label_width + plot_width + 6,
     )
 
 

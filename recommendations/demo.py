@@ -343,8 +343,12 @@ def _administrator_permissions() -> list[Permission]:
     return _permissions(ADMINISTRATOR_PERMISSIONS)
 
 
-def load_demo(*, with_logins: bool, paths: list[Path] | None = None) -> LoadReport:
-    """Loads every fixture file in one transaction and returns what it created or changed."""
+def load_demo(*, with_logins: bool, paths: list[Path] | None = None, with_pack: bool = False) -> LoadReport:
+    """Loads every fixture file in one transaction and returns what it created or changed.
+
+    `with_pack` (what `manage.py load_demo` asks for) then issues the demo's committee pack for the
+    29 January 2025 "Peer Review Progress Update", once (reviews.packs.services.issue_demo_packs).
+    """
     loader = _Loader(with_logins=with_logins)
     with transaction.atomic():
         for path in paths or FIXTURES:
@@ -355,4 +359,11 @@ def load_demo(*, with_logins: bool, paths: list[Path] | None = None) -> LoadRepo
             except json.JSONDecodeError as error:
                 raise DemoDataError(f"{path.name} is not valid JSON: {error}") from None
             loader.load(document)
+    if with_pack:
+        # Imported here: the packs' rendering (WeasyPrint, python-docx) is not needed to load data.
+        from reviews.packs.services import issue_demo_packs
+
+        issued = issue_demo_packs()
+        if issued:
+            loader.report.created["committee packs"] += issued
     return loader.report

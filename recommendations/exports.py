@@ -68,7 +68,8 @@ def plan_rows(actions: Iterable[ActionThen]) -> list[list[Any]]:
     latest = _latest_texts(actions)
     council = None
     if actions:
-        council = Council.objects.defer("logo").filter(challenges__recommendations__actions=actions[0].action.pk).first()
+        council = (Council.objects.defer("logo")
+                   .filter(challenges__recommendations__actions=actions[0].action.pk).first())
     for then in actions:
         action = then.action
         recommendation = action.recommendation
@@ -108,13 +109,22 @@ def to_csv(rows: Iterable[list[Any]]) -> bytes:
 
 
 def _cell(sheet: Any, value: Any, *, font: Font | None = None) -> Any:
-    """Returns a write-only cell: text always as text, dates shown as dates."""
-    cell = WriteOnlyCell(sheet, value=value)
+    """Returns what to append for `value`: text always as text, dates shown as dates.
+
+    Plain values need no cell object (openpyxl writes them as they are, and a cell object per
+    value doubled the export's time); only formatting, and text openpyxl would take for a
+    formula, get one.
+    """
     # openpyxl itself turns a string starting with "=" into a formula; safe_text has already
-    # quoted those, and marking every text cell as a string makes sure.
-    if isinstance(value, str):
+    # quoted those, and marking such a cell as a string makes sure.
+    formula_like = isinstance(value, str) and value.startswith("=")
+    dated = isinstance(value, dt.date)
+    if not (formula_like or dated or font is not None):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    if formula_like:
         cell.data_type = "s"
-    elif isinstance(value, dt.date):
+    elif dated:
         cell.number_format = "d mmm yyyy"
     if font is not None:
         cell.font = font

@@ -127,8 +127,9 @@ def _rows_from_text(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     as many cells as the header. A line break inside a cell (a cell of several lines or
     bullets) continues that cell."""
     if len(text) > MAX_TEXT:
-        raise ResponseTableError(f"The text is {len(text):,} characters long; paste only the "
-                                 f"response table (up to {MAX_TEXT:,} characters).")
+        raise ResponseTableError(
+            f"The text is {len(text):,} characters long; paste only the response table (up to {MAX_TEXT:,} characters)."
+        )
     text = inputs.clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
@@ -163,7 +164,8 @@ def _rows_from_text(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise ResponseTableError(
             "No header row was found. Paste the table with its header row (such as "
             "“Recommendation”, “Council response”, “Actions”, “Lead”, “Timescale”), copied from "
-            "Word or Excel so that its cells are separated by tabs.")
+            "Word or Excel so that its cells are separated by tabs."
+        )
     return header, rows
 
 
@@ -174,29 +176,36 @@ def _rows_from_docx(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if any(name.lower().endswith("vbaproject.bin") for name in archive.namelist()):
-                raise ResponseTableError("The document contains macros, which peertrack does "
-                                         "not accept. Save it as a Word Document (.docx).")
+                raise ResponseTableError(
+                    "The document contains macros, which peertrack does not accept. Save it as a Word Document (.docx)."
+                )
             if sum(info.file_size for info in archive.infolist()) > 100 * 1024 * 1024:
-                raise ResponseTableError("The document is too large when opened. Copy the "
-                                         "response table into a new document and upload that.")
+                raise ResponseTableError(
+                    "The document is too large when opened. Copy the "
+                    "response table into a new document and upload that."
+                )
         document = docx.Document(io.BytesIO(data))
     except ResponseTableError:
         raise
     except Exception:  # python-docx raises many types for a damaged or foreign file
-        raise ResponseTableError("The file could not be opened as a Word document (.docx). Save "
-                                 "it as .docx and upload it again.") from None
+        raise ResponseTableError(
+            "The file could not be opened as a Word document (.docx). Save it as .docx and upload it again."
+        ) from None
     for table in document.tables:
-        grid = [[cell.text.strip() for cell in row.cells] for row in table.rows[:MAX_ROWS + 5]]
+        grid = [[cell.text.strip() for cell in row.cells] for row in table.rows[: MAX_ROWS + 5]]
         for index, cells in enumerate(grid[:5]):
             if _score(cells):
-                rows = [(number, cells) for number, cells in enumerate(grid[index + 1:], start=index + 2)]
+                rows = [(number, cells) for number, cells in enumerate(grid[index + 1 :], start=index + 2)]
                 return cells, rows
-    raise ResponseTableError("No table with a header row naming the recommendation (such as "
-                             "“Recommendation” and “Council response”) was found in the document.")
+    raise ResponseTableError(
+        "No table with a header row naming the recommendation (such as "
+        "“Recommendation” and “Council response”) was found in the document."
+    )
 
 
-def read_response_table(*, text: str = "", data: bytes = b"",
-                        filename: str = "") -> tuple[list[ResponseEntry], list[str]]:
+def read_response_table(
+    *, text: str = "", data: bytes = b"", filename: str = ""
+) -> tuple[list[ResponseEntry], list[str]]:
     """Returns the table's entries, one per recommendation, and warnings about what it left out.
 
     Raises ResponseTableError when nothing can be read.
@@ -212,18 +221,18 @@ def read_response_table(*, text: str = "", data: bytes = b"",
             except spreadsheets.SpreadsheetError as problem:
                 raise ResponseTableError(str(problem)) from None
         else:
-            raise ResponseTableError("Upload the response table as a Word document (.docx), an "
-                                     "Excel workbook (.xlsx) or a CSV file, or paste it.")
+            raise ResponseTableError(
+                "Upload the response table as a Word document (.docx), an "
+                "Excel workbook (.xlsx) or a CSV file, or paste it."
+            )
     elif text.strip():
         headers, rows = _rows_from_text(text)
     else:
-        raise ResponseTableError("Paste the council's response table, or choose the file that "
-                                 "holds it")
+        raise ResponseTableError("Paste the council's response table, or choose the file that holds it")
     roles = _roles(headers)
     if "recommendation" not in roles:
         raise ResponseTableError("The table has no column for the recommendation.")
-    unused = [header for index, header in enumerate(headers)
-              if header and index not in roles.values()]
+    unused = [header for index, header in enumerate(headers) if header and index not in roles.values()]
     if unused:
         warnings.append("These columns were not read: " + ", ".join(f"“{h}”" for h in unused) + ".")
 
@@ -241,10 +250,10 @@ def read_response_table(*, text: str = "", data: bytes = b"",
         same = current is not None and (
             (reference.numbers and reference.numbers == current.numbers)
             or (key_text and key_text == current.text)
-            or (not reference.numbers and not key_text and not reference.problem))
+            or (not reference.numbers and not key_text and not reference.problem)
+        )
         if not same:
-            current = ResponseEntry(row_number=row_number, numbers=reference.numbers,
-                                    text=key_text)
+            current = ResponseEntry(row_number=row_number, numbers=reference.numbers, text=key_text)
             if reference.problem:
                 current.problems.append(reference.problem)
             entries.append(current)
@@ -261,8 +270,9 @@ def read_response_table(*, text: str = "", data: bytes = b"",
         for index, description in enumerate(actions):
             lead = leads[index] if len(leads) == len(actions) else cell(cells, "lead")
             timescale = times[index] if len(times) == len(actions) else cell(cells, "timescale")
-            action = ResponseAction(description=description[:5000], lead=" ".join(lead.split()),
-                                    timescale=" ".join(timescale.split()))
+            action = ResponseAction(
+                description=description[:5000], lead=" ".join(lead.split()), timescale=" ".join(timescale.split())
+            )
             _read_timescale(action)
             current.actions.append(action)
     if not entries:
@@ -297,8 +307,9 @@ def plan_responses(*, challenge: PeerChallenge, entries: list[ResponseEntry]) ->
     text) and counts the actions it would add. Writes nothing."""
     recommendations = {r.number: r for r in Recommendation.objects.filter(challenge=challenge)}
     existing: dict[int, set[str]] = {}
-    for recommendation_id, description in Action.objects.filter(
-            recommendation__challenge=challenge).values_list("recommendation_id", "description"):
+    for recommendation_id, description in Action.objects.filter(recommendation__challenge=challenge).values_list(
+        "recommendation_id", "description"
+    ):
         existing.setdefault(recommendation_id, set()).add(values.squash(description))
     for entry in entries:
         entry.recommendation = None
@@ -306,18 +317,25 @@ def plan_responses(*, challenge: PeerChallenge, entries: list[ResponseEntry]) ->
             entry.recommendation = recommendations.get(entry.numbers[0])
         elif entry.text:
             key = values.squash(entry.text)
-            found = [r for r in recommendations.values()
-                     if key and (values.squash(r.title) == key or values.squash(r.text) == key
-                                 or (len(key) >= 12 and values.squash(r.text).startswith(key)))]
+            found = [
+                r
+                for r in recommendations.values()
+                if key
+                and (
+                    values.squash(r.title) == key
+                    or values.squash(r.text) == key
+                    or (len(key) >= 12 and values.squash(r.text).startswith(key))
+                )
+            ]
             entry.recommendation = found[0] if len(found) == 1 else None
         if entry.recommendation is None and not entry.problems:
-            what = (f"recommendation {entry.numbers[0]}" if entry.numbers
-                    else f"“{entry.text[:60]}”")
+            what = f"recommendation {entry.numbers[0]}" if entry.numbers else f"“{entry.text[:60]}”"
             entry.problems.append(f"{what} is not a recommendation of this challenge")
         if entry.recommendation is not None:
             seen = existing.get(entry.recommendation.pk, set())
-            entry.new_actions = len({values.squash(a.description) for a in entry.actions
-                                     if values.squash(a.description) not in seen})
+            entry.new_actions = len(
+                {values.squash(a.description) for a in entry.actions if values.squash(a.description) not in seen}
+            )
     return entries
 
 
@@ -325,8 +343,7 @@ def _has_field(name: str) -> bool:
     return any(f.name == name for f in Recommendation._meta.get_fields())
 
 
-def apply_responses(*, challenge: PeerChallenge, entries: list[ResponseEntry],
-                    by: Any) -> tuple[int, int]:
+def apply_responses(*, challenge: PeerChallenge, entries: list[ResponseEntry], by: Any) -> tuple[int, int]:
     """Writes each matched entry's response and new actions, all in one transaction.
 
     Returns (recommendations updated, actions added). Entries with problems are left out.
@@ -342,26 +359,30 @@ def apply_responses(*, challenge: PeerChallenge, entries: list[ResponseEntry],
                 continue
             recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
             changed: list[str] = []
-            if entry.narrative and _has_field("response_narrative") and (
-                    recommendation.response_narrative != entry.narrative):
+            if (
+                entry.narrative
+                and _has_field("response_narrative")
+                and (recommendation.response_narrative != entry.narrative)
+            ):
                 recommendation.response_narrative = entry.narrative
                 changed.append("response_narrative")
             if entry.decision and _has_field("response") and recommendation.response != entry.decision:
                 recommendation.response = entry.decision
                 changed.append("response")
-                if entry.decision != "accepted" and _has_field("response_reasons") and not (
-                        recommendation.response_reasons):
+                if (
+                    entry.decision != "accepted"
+                    and _has_field("response_reasons")
+                    and not (recommendation.response_reasons)
+                ):
                     recommendation.response_reasons = entry.narrative or "As the response table says."
                     changed.append("response_reasons")
             if changed:
-                recommendation._history_user = by  # type: ignore[attr-defined]
+                recommendation._history_user = by
                 recommendation.full_clean()
                 recommendation.save(update_fields=changed)
                 updated += 1
-            existing = {values.squash(d) for d in recommendation.actions.values_list(
-                "description", flat=True)}
-            taken = set(Action.objects.filter(recommendation__challenge=challenge)
-                        .values_list("reference", flat=True))
+            existing = {values.squash(d) for d in recommendation.actions.values_list("description", flat=True)}
+            taken = set(Action.objects.filter(recommendation__challenge=challenge).values_list("reference", flat=True))
             for item in entry.actions:
                 key = values.squash(item.description)
                 if not key or key in existing:
@@ -378,9 +399,14 @@ def apply_responses(*, challenge: PeerChallenge, entries: list[ResponseEntry],
                     index += 1
                 reference = f"{recommendation.number}.{index}"
                 taken.add(reference)
-                action = Action(recommendation=recommendation, reference=reference,
-                                description=item.description, lead_officer=officer,
-                                due_date=item.due_date, source="\n".join(notes)[:5000])
+                action = Action(
+                    recommendation=recommendation,
+                    reference=reference,
+                    description=item.description,
+                    lead_officer=officer,
+                    due_date=item.due_date,
+                    source="\n".join(notes)[:5000],
+                )
                 action.clean_fields(exclude=["recommendation", "lead_officer"])
                 action._history_user = by  # type: ignore[attr-defined]
                 action.save()

@@ -34,15 +34,13 @@ _GUESSES: tuple[tuple[str, str], ...] = (
     (r"\b(?:cabinet|portfolio|lead member)\b", "cabinet_member"),
     (r"\b(?:directorate|service area|department|service)\b", "directorate"),
     (r"\b(?:start)\b", "start_date"),
-    (r"\b(?:due|deadline|timescales?|target date|by when|completion date|end date|target)\b",
-     "due_date"),
+    (r"\b(?:due|deadline|timescales?|target date|by when|completion date|end date|target)\b", "due_date"),
     (r"\b(?:rag|brag)\b", "rag"),
     (r"\b(?:status)\b", STATUS),
     (r"\b(?:lead|owner|responsible|accountable|officer)", "lead_officer"),
     (r"\b(?:progress|update|commentary|comments?|narrative)\b", "narrative"),
     (r"\b(?:rec|recommendations?)\b", "recommendation"),
-    (r"\b(?:actions?|what we will do|activity|activities|deliverables?|description)\b",
-     "description"),
+    (r"\b(?:actions?|what we will do|activity|activities|deliverables?|description)\b", "description"),
     (r"^(?:ref|reference|no|number|id|#|action ref|action no)$", "reference"),
 )
 # Columns the reader writes itself: never imported again (the bad rows' "Problems" column).
@@ -72,8 +70,7 @@ def guess_field(header: str, known: dict[str, str]) -> str:
     return NOT_IMPORTED
 
 
-def guess_mapping(headers: list[str], known: dict[str, str],
-                  remembered: dict[str, str] | None = None) -> list[str]:
+def guess_mapping(headers: list[str], known: dict[str, str], remembered: dict[str, str] | None = None) -> list[str]:
     """Returns a field for each column: what was remembered for this council, else a guess.
 
     A field is given to one column only (later columns get NOT_IMPORTED, shown as such);
@@ -87,14 +84,16 @@ def guess_mapping(headers: list[str], known: dict[str, str],
         name = normalise_header(header)
         mapping.append(remembered.get(name, guess_field(header, known)) if name else NOT_IMPORTED)
     names = [normalise_header(header) for header in headers]
-    numbers = [i for i, key in enumerate(mapping) if key == "reference"
-               and names[i] in ("no", "number", "#", "rec no")]
+    numbers = [i for i, key in enumerate(mapping) if key == "reference" and names[i] in ("no", "number", "#", "rec no")]
     if "recommendation" not in mapping and numbers:
         # A plan whose only number column is "No.": it numbers the recommendations.
         mapping[numbers[0]] = "recommendation"
     elif mapping.count("recommendation") > 1:
-        numbered = [i for i, key in enumerate(mapping) if key == "recommendation"
-                    and re.search(r"\b(?:no|number|ref|reference|#)\b", names[i])]
+        numbered = [
+            i
+            for i, key in enumerate(mapping)
+            if key == "recommendation" and re.search(r"\b(?:no|number|ref|reference|#)\b", names[i])
+        ]
         if numbered:
             for index, key in enumerate(mapping):
                 if key == "recommendation" and index != numbered[0]:
@@ -113,11 +112,11 @@ def guess_mapping(headers: list[str], known: dict[str, str],
 
 _WORD_REFERENCE = re.compile(
     r"^(?:key\s+)?(?:recommendation|rec\.?|r|no\.?|number)\s*(?:no\.?\s*)?(?P<num>[0-9]{1,4})\b\s*[.):\-–—]?\s*"
-    r"(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
-_SEVERAL = re.compile(r"^(?P<nums>[0-9]{1,4}(?:\s*(?:&|and|,|/|\+)\s*[0-9]{1,4})+)\s*$",
-                      re.IGNORECASE)
-_NUMBER_FIRST = re.compile(r"^(?P<num>[0-9]{1,4})(?:\s*[.):\-–—]\s*|\s+)?(?P<rest>(?:[^0-9\s].*)?)$",
-                           re.DOTALL)
+    r"(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_SEVERAL = re.compile(r"^(?P<nums>[0-9]{1,4}(?:\s*(?:&|and|,|/|\+)\s*[0-9]{1,4})+)\s*$", re.IGNORECASE)
+_NUMBER_FIRST = re.compile(r"^(?P<num>[0-9]{1,4})(?:\s*[.):\-–—]\s*|\s+)?(?P<rest>(?:[^0-9\s].*)?)$", re.DOTALL)
 
 
 @dataclass
@@ -143,18 +142,21 @@ def read_reference(value: object) -> Reference:
             return Reference([int(value)])
         return Reference(problem=f"“{value:g}” is not a recommendation number")
     if isinstance(value, int) and not isinstance(value, bool):
-        return Reference([value]) if 1 <= value <= 32767 else Reference(
-            problem=f"“{value}” is not a recommendation number")
+        return (
+            Reference([value])
+            if 1 <= value <= 32767
+            else Reference(problem=f"“{value}” is not a recommendation number")
+        )
     text = inputs.clean_text(str(value)).strip()
     if not text:
         return Reference()
     if inputs.has_other_digits(text):
         return Reference(problem=f"“{text[:20]}” is not a recommendation number")
     if re.match(r"^[0-9]+\.[0-9]+", text):
-        return Reference(problem=f"“{text[:20]}” is not a recommendation number (it looks like "
-                                 "an action's reference)")
-    bare = re.sub(r"^(?:key\s+)?(?:recommendations?|recs?\.?|r|no\.?|numbers?)\s*(?=[0-9])", "",
-                  text, flags=re.IGNORECASE)
+        return Reference(problem=f"“{text[:20]}” is not a recommendation number (it looks like an action's reference)")
+    bare = re.sub(
+        r"^(?:key\s+)?(?:recommendations?|recs?\.?|r|no\.?|numbers?)\s*(?=[0-9])", "", text, flags=re.IGNORECASE
+    )
     several = _SEVERAL.match(bare)
     if several:
         numbers = [int(n) for n in re.findall(r"[0-9]+", several["nums"])]
@@ -185,14 +187,36 @@ _MONTHS.update({name.lower(): index for index, name in enumerate(calendar.month_
 _MONTHS["sept"] = 9
 _MONTH_YEAR = re.compile(
     r"^(?:(?:by|end\s+of|the\s+end\s+of|by\s+the\s+end\s+of|by\s+end\s+of)\s+)?"
-    r"(?P<month>[a-z]{3,9})\.?[\s\-/]*(?P<year>[0-9]{4}|[0-9]{2})$", re.IGNORECASE)
+    r"(?P<month>[a-z]{3,9})\.?[\s\-/]*(?P<year>[0-9]{4}|[0-9]{2})$",
+    re.IGNORECASE,
+)
 _QUARTER = re.compile(
     r"^(?:(?:by|end\s+of)\s+)?(?:q(?P<q1>[1-4])\s*(?P<fy1>[0-9]{4}|[0-9]{2})\s*[/\-]\s*"
     r"(?P<fy1b>[0-9]{2,4})|(?P<fy2>[0-9]{4}|[0-9]{2})\s*[/\-]\s*(?P<fy2b>[0-9]{2,4})\s*q(?P<q2>[1-4]))$",
-    re.IGNORECASE)
-NO_DATE_WORDS = {"ongoing", "on going", "on-going", "tbc", "tba", "tbd", "to be confirmed",
-                 "to be agreed", "continuous", "n/a", "na", "none", "various", "rolling",
-                 "business as usual", "bau", "annual", "annually", "quarterly", "monthly"}
+    re.IGNORECASE,
+)
+NO_DATE_WORDS = {
+    "ongoing",
+    "on going",
+    "on-going",
+    "tbc",
+    "tba",
+    "tbd",
+    "to be confirmed",
+    "to be agreed",
+    "continuous",
+    "n/a",
+    "na",
+    "none",
+    "various",
+    "rolling",
+    "business as usual",
+    "bau",
+    "annual",
+    "annually",
+    "quarterly",
+    "monthly",
+}
 
 
 @dataclass
@@ -235,8 +259,7 @@ def read_written_date(text: str) -> DateReading:
         if not 1990 <= first <= 2100:
             return DateReading(problem=inputs.YEAR_MESSAGE)
         period = ReportingPeriod(first, quarter)
-        return DateReading(period.end, f"“{clean}” read as {period.end:%d/%m/%Y}, the end of "
-                                       f"{period}")
+        return DateReading(period.end, f"“{clean}” read as {period.end:%d/%m/%Y}, the end of {period}")
     return DateReading()
 
 
@@ -244,19 +267,46 @@ def read_written_date(text: str) -> DateReading:
 
 # A status word as a rating: "" is no rating (nothing recorded). Editable on the mapping page.
 STATUS_RATINGS: dict[str, str] = {
-    "complete": "blue", "completed": "blue", "done": "blue", "achieved": "blue",
-    "delivered": "blue", "closed": "blue", "blue": "blue",
-    "on track": "green", "in progress": "green", "on target": "green", "green": "green",
-    "progressing": "green", "started": "green",
-    "some slippage": "amber", "slippage": "amber", "at risk": "amber", "delayed": "amber",
-    "minor delay": "amber", "amber": "amber", "behind schedule": "amber",
-    "off track": "red", "not on track": "red", "significant delay": "red", "red": "red",
-    "overdue": "red", "stalled": "red",
-    "not started": "", "not yet started": "", "planned": "", "not due": "", "not yet due": "",
+    "complete": "blue",
+    "completed": "blue",
+    "done": "blue",
+    "achieved": "blue",
+    "delivered": "blue",
+    "closed": "blue",
+    "blue": "blue",
+    "on track": "green",
+    "in progress": "green",
+    "on target": "green",
+    "green": "green",
+    "progressing": "green",
+    "started": "green",
+    "some slippage": "amber",
+    "slippage": "amber",
+    "at risk": "amber",
+    "delayed": "amber",
+    "minor delay": "amber",
+    "amber": "amber",
+    "behind schedule": "amber",
+    "off track": "red",
+    "not on track": "red",
+    "significant delay": "red",
+    "red": "red",
+    "overdue": "red",
+    "stalled": "red",
+    "not started": "",
+    "not yet started": "",
+    "planned": "",
+    "not due": "",
+    "not yet due": "",
     "": "",
 }
-RATING_CHOICES = (("", "No rating"), ("blue", "Blue (complete)"), ("green", "Green (on track)"),
-                  ("amber", "Amber (some slippage)"), ("red", "Red (off track)"))
+RATING_CHOICES = (
+    ("", "No rating"),
+    ("blue", "Blue (complete)"),
+    ("green", "Green (on track)"),
+    ("amber", "Amber (some slippage)"),
+    ("red", "Red (off track)"),
+)
 
 
 def status_key(word: str) -> str:

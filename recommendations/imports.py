@@ -68,8 +68,9 @@ class RecommendationOutcome:
     changes: list[str] = field(default_factory=list)
 
 
-def plan_recommendations(*, challenge: PeerChallenge,
-                         recommendations: Sequence[ParsedRecommendation]) -> list[RecommendationOutcome]:
+def plan_recommendations(
+    *, challenge: PeerChallenge, recommendations: Sequence[ParsedRecommendation]
+) -> list[RecommendationOutcome]:
     """Returns what importing `recommendations` would do to the challenge, one per number."""
     existing = {r.number: r for r in Recommendation.objects.filter(challenge=challenge)}
     outcomes = []
@@ -78,18 +79,24 @@ def plan_recommendations(*, challenge: PeerChallenge,
         if current is None:
             outcomes.append(RecommendationOutcome(parsed.number, parsed.title, "new"))
             continue
-        changes = [label for label, old, new in (
-            ("title", current.title, parsed.title),
-            ("text", current.text, parsed.text),
-            ("sub-points", list(current.sub_points or []), list(parsed.sub_points)),
-        ) if old != new]
-        outcomes.append(RecommendationOutcome(parsed.number, parsed.title,
-                                              "changed" if changes else "unchanged", changes))
+        changes = [
+            label
+            for label, old, new in (
+                ("title", current.title, parsed.title),
+                ("text", current.text, parsed.text),
+                ("sub-points", list(current.sub_points or []), list(parsed.sub_points)),
+            )
+            if old != new
+        ]
+        outcomes.append(
+            RecommendationOutcome(parsed.number, parsed.title, "changed" if changes else "unchanged", changes)
+        )
     return outcomes
 
 
-def apply_recommendations(*, challenge: PeerChallenge,
-                          recommendations: Sequence[ParsedRecommendation]) -> list[RecommendationOutcome]:
+def apply_recommendations(
+    *, challenge: PeerChallenge, recommendations: Sequence[ParsedRecommendation]
+) -> list[RecommendationOutcome]:
     """Creates or updates the challenge's recommendations by number, all or nothing.
 
     Recommendations of the challenge that are not in `recommendations` are left as
@@ -102,8 +109,11 @@ def apply_recommendations(*, challenge: PeerChallenge,
         for parsed, outcome in zip(recommendations, outcomes, strict=True):
             if outcome.kind == "new":
                 recommendation = Recommendation(
-                    challenge=challenge, number=parsed.number, title=parsed.title,
-                    text=parsed.text, sub_points=list(parsed.sub_points),
+                    challenge=challenge,
+                    number=parsed.number,
+                    title=parsed.title,
+                    text=parsed.text,
+                    sub_points=list(parsed.sub_points),
                 )
                 recommendation.full_clean()
                 recommendation.save()
@@ -269,11 +279,9 @@ def _next_reference(number: int, taken: set[str]) -> str:
     return reference
 
 
-def plan_action_plan(*, challenge: PeerChallenge, sheet: ReadResult,
-                     filename: str) -> ActionPlanImport:
+def plan_action_plan(*, challenge: PeerChallenge, sheet: ReadResult, filename: str) -> ActionPlanImport:
     """Returns what importing the rows of `sheet` into the challenge would do. Writes nothing."""
-    plan = ActionPlanImport(filename=filename, errors=list(sheet.errors),
-                            warnings=list(sheet.warnings))
+    plan = ActionPlanImport(filename=filename, errors=list(sheet.errors), warnings=list(sheet.warnings))
     recommendations = {r.number: r for r in Recommendation.objects.filter(challenge=challenge)}
     latest = ProgressUpdate.objects.order_by("-created_at", "-pk")
     actions = list(
@@ -291,7 +299,7 @@ def plan_action_plan(*, challenge: PeerChallenge, sheet: ReadResult,
     matched_ids: set[int] = set()
     unmatched: dict[str, str] = {}
     numbers = sorted(recommendations)
-    by_text = {}
+    by_text: dict[str, list[Recommendation]] = {}
     for candidate in recommendations.values():
         for text in (candidate.title, candidate.text):
             if text.strip():
@@ -301,30 +309,42 @@ def plan_action_plan(*, challenge: PeerChallenge, sheet: ReadResult,
         if recommendation is None and not row.recommendation and row.recommendation_text:
             recommendation = _by_text(row.recommendation_text, by_text, recommendations)
             if recommendation is None:
-                plan.errors.append(CellError(
-                    row.row_number, "Recommendation",
-                    f"“{row.recommendation_text[:60]}” matches no recommendation's title or text "
-                    "in this challenge. Write its number instead.",
-                ))
+                plan.errors.append(
+                    CellError(
+                        row.row_number,
+                        "Recommendation",
+                        f"“{row.recommendation_text[:60]}” matches no recommendation's title or text "
+                        "in this challenge. Write its number instead.",
+                    )
+                )
                 continue
             row.recommendation = recommendation.number
             row.interpretations.append(
-                f"recommendation found by its wording: {recommendation.number}. "
-                f"{recommendation.title}")
+                f"recommendation found by its wording: {recommendation.number}. {recommendation.title}"
+            )
         if recommendation is None:
-            known = (f"it has recommendations {numbers[0]} to {numbers[-1]}" if numbers
-                     else "it has no recommendations yet: add them first")
-            plan.errors.append(CellError(
-                row.row_number, "Recommendation number",
-                f"there is no recommendation {row.recommendation} in this challenge ({known}).",
-            ))
+            known = (
+                f"it has recommendations {numbers[0]} to {numbers[-1]}"
+                if numbers
+                else "it has no recommendations yet: add them first"
+            )
+            plan.errors.append(
+                CellError(
+                    row.row_number,
+                    "Recommendation number",
+                    f"there is no recommendation {row.recommendation} in this challenge ({known}).",
+                )
+            )
             continue
         action = _match(row, recommendation, by_reference, actions)
         if action is not None and action.pk in matched_ids:
-            plan.errors.append(CellError(
-                row.row_number, "Reference",
-                f"this row and an earlier one both describe action {action.reference}.",
-            ))
+            plan.errors.append(
+                CellError(
+                    row.row_number,
+                    "Reference",
+                    f"this row and an earlier one both describe action {action.reference}.",
+                )
+            )
             continue
         officer, problem = (None, "")
         notes = list(row.notes)
@@ -342,10 +362,19 @@ def plan_action_plan(*, challenge: PeerChallenge, sheet: ReadResult,
                 unmatched.setdefault(row.lead_officer, problem)
             if problem or len(people) > 1:
                 notes.append(f"Lead officer(s) in the imported plan: {row.lead_officer}")
-        outcome = RowOutcome(row.row_number, row.reference, row.recommendation, row.description,
-                             "new", lead_officer=_format(officer) if officer else row.lead_officer,
-                             lead_officer_problem=problem, rag=row.rag, narrative=row.narrative,
-                             interpretations=list(row.interpretations), status=row.status)
+        outcome = RowOutcome(
+            row.row_number,
+            row.reference,
+            row.recommendation,
+            row.description,
+            "new",
+            lead_officer=_format(officer) if officer else row.lead_officer,
+            lead_officer_problem=problem,
+            rag=row.rag,
+            narrative=row.narrative,
+            interpretations=list(row.interpretations),
+            status=row.status,
+        )
         values: dict[str, Any] = {
             "recommendation": recommendation,
             "description": row.description,
@@ -378,40 +407,43 @@ def plan_action_plan(*, challenge: PeerChallenge, sheet: ReadResult,
                 if not same:
                     shown_old = old.number if key == "recommendation" else old
                     shown_new = new.number if key == "recommendation" else new
-                    outcome.changes.append(
-                        f"{FIELD_LABELS.get(key, key)}: {_format(shown_old)} → {_format(shown_new)}"
-                    )
+                    outcome.changes.append(f"{FIELD_LABELS.get(key, key)}: {_format(shown_old)} → {_format(shown_new)}")
             outcome.kind = "changed" if outcome.changes else "unchanged"
             if row.rag:
                 current = action.latest_updates[0] if action.latest_updates else None
-                differs = current is None or current.rag != row.rag or (
-                    current.narrative.strip() != row.narrative.strip())
+                differs = (
+                    current is None or current.rag != row.rag or (current.narrative.strip() != row.narrative.strip())
+                )
                 if differs and not action.is_open:
-                    plan.errors.append(CellError(
-                        row.row_number, "Current RAG",
-                        f"action {action.reference} is {action.get_status_display().lower()} and "
-                        "takes no more progress updates. Put back its last RAG and narrative, or "
-                        "leave both empty.",
-                    ))
+                    plan.errors.append(
+                        CellError(
+                            row.row_number,
+                            "Current RAG",
+                            f"action {action.reference} is {action.get_status_display().lower()} and "
+                            "takes no more progress updates. Put back its last RAG and narrative, or "
+                            "leave both empty.",
+                        )
+                    )
                     continue
                 if current is None:
                     outcome.progress = f"First update: {rag_label(row.rag)}"
                 elif current.rag != row.rag or current.narrative.strip() != row.narrative.strip():
                     outcome.progress = (
                         f"New update: {rag_label(current.rag)} → {rag_label(row.rag)}"
-                        if current.rag != row.rag else
-                        f"New update: {rag_label(row.rag)}, narrative changed"
+                        if current.rag != row.rag
+                        else f"New update: {rag_label(row.rag)}, narrative changed"
                     )
         outcome.values = values
         plan.outcomes.append(outcome)
     plan.unmatched_officers = sorted(unmatched.items(), key=lambda item: item[0].lower())
     plan.not_in_file = len([a for a in actions if a.pk not in matched_ids])
-    plan.errors.sort(key=lambda error: (error.row or 0))
+    plan.errors.sort(key=lambda error: error.row or 0)
     return plan
 
 
-def _by_text(text: str, by_text: dict[str, list[Recommendation]],
-             recommendations: dict[int, Recommendation]) -> Recommendation | None:
+def _by_text(
+    text: str, by_text: dict[str, list[Recommendation]], recommendations: dict[int, Recommendation]
+) -> Recommendation | None:
     """Returns the one recommendation whose title or text is `text` (or begins it), or None."""
     key = plan_values.squash(text)
     if not key:
@@ -420,16 +452,21 @@ def _by_text(text: str, by_text: dict[str, list[Recommendation]],
     if len(found) == 1:
         return found[0]
     if len(key) >= 12:
-        starts = {r.pk: r for r in recommendations.values()
-                  if plan_values.squash(r.text).startswith(key)
-                  or key.startswith(plan_values.squash(r.title)) and len(r.title) >= 8}
+        starts = {
+            r.pk: r
+            for r in recommendations.values()
+            if plan_values.squash(r.text).startswith(key)
+            or key.startswith(plan_values.squash(r.title))
+            and len(r.title) >= 8
+        }
         if len(starts) == 1:
             return next(iter(starts.values()))
     return None
 
 
-def _match(row: PlanRow, recommendation: Recommendation, by_reference: dict[str, list[Action]],
-           actions: list[Action]) -> Action | None:
+def _match(
+    row: PlanRow, recommendation: Recommendation, by_reference: dict[str, list[Action]], actions: list[Action]
+) -> Action | None:
     if row.reference:
         candidates = by_reference.get(row.reference.lower(), [])
         same_recommendation = [a for a in candidates if a.recommendation_id == recommendation.pk]
@@ -472,15 +509,20 @@ class Layout:
     remembered: tuple[tuple[str, str], ...] = ()
 
 
-def read_and_plan(*, challenge: PeerChallenge, data: bytes, filename: str,
-                  layout: Layout | None = None) -> ActionPlanImport:
+def read_and_plan(
+    *, challenge: PeerChallenge, data: bytes, filename: str, layout: Layout | None = None
+) -> ActionPlanImport:
     """Reads the spreadsheet and plans its import (raises SpreadsheetError for a bad file)."""
     layout = layout or Layout()
     filename = inputs.clean_text(filename, multiline=False)
     sheet = read_action_plan(
-        data, filename, sheet=layout.sheet,
+        data,
+        filename,
+        sheet=layout.sheet,
         mapping=list(layout.mapping) if layout.mapping is not None else None,
-        statuses=dict(layout.statuses), remembered=dict(layout.remembered))
+        statuses=dict(layout.statuses),
+        remembered=dict(layout.remembered),
+    )
     plan = plan_action_plan(challenge=challenge, sheet=clean_rows(sheet), filename=filename)
     plan.layout = sheet
     return plan
@@ -493,10 +535,17 @@ def _check(action: Action) -> None:
     action.clean()
 
 
-def apply_action_plan(*, challenge: PeerChallenge, data: bytes, filename: str, by: Any,
-                      expected_fingerprint: str | None = None,
-                      period: ReportingPeriod | None = None, layout: Layout | None = None,
-                      good_rows_only: bool = False) -> ActionPlanImport:
+def apply_action_plan(
+    *,
+    challenge: PeerChallenge,
+    data: bytes,
+    filename: str,
+    by: Any,
+    expected_fingerprint: str | None = None,
+    period: ReportingPeriod | None = None,
+    layout: Layout | None = None,
+    good_rows_only: bool = False,
+) -> ActionPlanImport:
     """Imports the spreadsheet into the challenge in one transaction, or not at all.
 
     Re-reads and re-plans inside the transaction. Raises PlanChanged when the result
@@ -516,8 +565,12 @@ def apply_action_plan(*, challenge: PeerChallenge, data: bytes, filename: str, b
         if expected_fingerprint is not None and plan.fingerprint != expected_fingerprint:
             raise PlanChanged("The action plan changed after your preview.")
         # Locked, so the version bumped below cannot race an edit saved meanwhile.
-        actions = {a.pk: a for a in Action.objects.select_for_update().filter(
-            pk__in=[o.action_id for o in plan.outcomes if o.action_id])}
+        actions = {
+            a.pk: a
+            for a in Action.objects.select_for_update().filter(
+                pk__in=[o.action_id for o in plan.outcomes if o.action_id]
+            )
+        }
         for outcome in plan.outcomes:
             if outcome.kind == "new":
                 action = Action(reference=outcome.reference, **outcome.values)
@@ -527,8 +580,7 @@ def apply_action_plan(*, challenge: PeerChallenge, data: bytes, filename: str, b
             else:
                 action = actions[outcome.action_id]
                 if outcome.kind == "changed":
-                    changed = [key for key, value in outcome.values.items()
-                               if getattr(action, key) != value]
+                    changed = [key for key, value in outcome.values.items() if getattr(action, key) != value]
                     old_due = action.due_date
                     for key in changed:
                         setattr(action, key, outcome.values[key])
@@ -539,13 +591,14 @@ def apply_action_plan(*, challenge: PeerChallenge, data: bytes, filename: str, b
                     if "due_date" in changed and old_due is not None:
                         # A moved due date is kept with its reason, as an edit by hand would be.
                         DueDateChange.objects.create(
-                            action=action, old_due_date=old_due, new_due_date=action.due_date,
+                            action=action,
+                            old_due_date=old_due,
+                            new_due_date=action.due_date,
                             reason=f"Changed by importing the spreadsheet {filename}"[:500],
                             changed_by=by,
                         )
             if outcome.progress:
-                action.record_progress(rag=outcome.rag, period=period,
-                                       narrative=outcome.narrative, by=by)
+                action.record_progress(rag=outcome.rag, period=period, narrative=outcome.narrative, by=by)
     return plan
 
 
@@ -561,21 +614,28 @@ def export_rows(challenge: PeerChallenge) -> list[dict[str, Any]]:
     rows = []
     for action in actions:
         update = action.latest_updates[0] if action.latest_updates else None
-        rows.append({
-            "reference": action.reference,
-            "recommendation": action.recommendation.number,
-            "description": action.description,
-            "lead_officer": describe_officer(action.lead_officer),
-            "cabinet_member": action.cabinet_member,
-            "directorate": action.directorate,
-            "start_date": action.start_date,
-            "due_date": action.due_date,
-            "rag": rag_label(update.rag) if update else "",
-            "narrative": update.narrative if update else "",
-        })
+        rows.append(
+            {
+                "reference": action.reference,
+                "recommendation": action.recommendation.number,
+                "description": action.description,
+                "lead_officer": describe_officer(action.lead_officer),
+                "cabinet_member": action.cabinet_member,
+                "directorate": action.directorate,
+                "start_date": action.start_date,
+                "due_date": action.due_date,
+                "rag": rag_label(update.rag) if update else "",
+                "narrative": update.narrative if update else "",
+            }
+        )
     # Text stored before input was cleaned at the edge may hold what XLSX cannot (issue 12).
-    return [{key: inputs.xml_safe(inputs.clean_text(value)) if isinstance(value, str) else value
-             for key, value in row.items()} for row in rows]
+    return [
+        {
+            key: inputs.xml_safe(inputs.clean_text(value)) if isinstance(value, str) else value
+            for key, value in row.items()
+        }
+        for row in rows
+    ]
 
 
 # --- uploads waiting for confirmation --------------------------------------------------
@@ -611,9 +671,16 @@ class UploadStore:
         token = secrets.token_urlsafe(32)
         data_path, note_path = self._paths(token)
         data_path.write_bytes(data)
-        note_path.write_text(json.dumps({
-            "filename": filename, "user": user_id, "challenge": challenge_id, "saved": time.time(),
-        }))
+        note_path.write_text(
+            json.dumps(
+                {
+                    "filename": filename,
+                    "user": user_id,
+                    "challenge": challenge_id,
+                    "saved": time.time(),
+                }
+            )
+        )
         return token
 
     def load(self, *, token: str, user_id: int, challenge_id: int) -> tuple[bytes, str]:

@@ -167,7 +167,7 @@ def leads_to_reassign(inbox: Inbox) -> list[LeadToReassign]:
         if action.lead_officer is None or membership_pk is None:
             continue
         council = action.recommendation.challenge.council
-        key = (council.pk, action.lead_officer_id)
+        key = (council.pk, action.lead_officer.pk)
         seen = found.get(key)
         found[key] = LeadToReassign(council, action.lead_officer, membership_pk, (seen.count if seen else 0) + 1)
     return list(found.values())

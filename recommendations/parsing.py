@@ -67,9 +67,7 @@ class ParseResult:
 # --- line classification -------------------------------------------------------------
 
 _BULLET = re.compile(r"^(?P<indent>\s*)(?P<mark>[-•●▪◦*–·‣○■□➢►o])\s+(?P<rest>\S.*)$")
-_LETTER_POINT = re.compile(
-    r"^\s*\(?(?P<letter>[a-h])\)\s*(?P<rest>\S.*)$|^\s*(?P<letter2>[a-h])\.\s+(?P<rest2>\S.*)$"
-)
+_LETTER_POINT = re.compile(r"^\s*\(?(?P<letter>[a-h])\)\s*(?P<rest>\S.*)$|^\s*(?P<letter2>[a-h])\.\s+(?P<rest2>\S.*)$")
 _LOWER_ROMAN_POINT = re.compile(r"^\s*\((?P<roman>[ivx]+)\)\s*(?P<rest>\S.*)$")
 # Numbers are ASCII digits, a few of them: \d would read "٣" as 3, and int() of
 # thousands of digits raises.
@@ -114,8 +112,7 @@ def roman_to_int(numeral: str) -> int | None:
 
 
 def _int_to_roman(value: int) -> str:
-    parts = [(100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
-             (4, "iv"), (1, "i")]
+    parts = [(100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
     out = []
     for amount, letters in parts:
         while value >= amount:
@@ -145,8 +142,7 @@ def _marker(line: str) -> _Marker | None:
             return _Marker("word", number, match["rest"].strip())
     match = _SECTION_NUMBER.match(line)
     if match:
-        return _Marker("section", int(match["num"]), (match["rest"] or "").strip(),
-                       section=match["section"])
+        return _Marker("section", int(match["num"]), (match["rest"] or "").strip(), section=match["section"])
     match = _PLAIN_NUMBER.match(line)
     if match and int(match["num"]) > 0:
         rest = (match["rest"] or "").strip()
@@ -286,8 +282,13 @@ def _finish(item: _Item, style: str) -> ParsedRecommendation:
         text = f"{heading} {body}".strip() if body else heading
     if not title and not body and not item.sub_points and _looks_like_title(heading):
         # A list of headings without text: the heading is the title, and stands in for the text.
-        return ParsedRecommendation(number=item.number, title=heading[:TITLE_MAX_LENGTH],
-                                    text=heading, title_derived=False, text_from_title=True)
+        return ParsedRecommendation(
+            number=item.number,
+            title=heading[:TITLE_MAX_LENGTH],
+            text=heading,
+            title_derived=False,
+            text_from_title=True,
+        )
     derived = not title
     if derived:
         title = derive_title(text or (item.sub_points[0] if item.sub_points else ""))
@@ -315,9 +316,26 @@ _LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
 }
 _STATED_COUNT = re.compile(
     r"\b(?P<n>[0-9]{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s+(?:key\s+|main\s+|headline\s+|"
@@ -326,29 +344,60 @@ _STATED_COUNT = re.compile(
 )
 # The five core components of a CPC (2024 and the older wording), which head report sections.
 CORE_COMPONENTS = (
-    "local priorities and outcomes", "organisational and place leadership",
-    "governance and culture", "financial planning and management", "capacity for improvement",
-    "understanding of the local place and priority setting", "leadership of place",
-    "organisational leadership and governance", "financial planning and viability",
+    "local priorities and outcomes",
+    "organisational and place leadership",
+    "governance and culture",
+    "financial planning and management",
+    "capacity for improvement",
+    "understanding of the local place and priority setting",
+    "leadership of place",
+    "organisational leadership and governance",
+    "financial planning and viability",
     "capacity to deliver",
 )
 REPORT_SECTIONS = (
-    "introduction", "executive summary", "key recommendations", "recommendations",
-    "summary of the peer challenge approach", "summary of the peer challenge", "feedback",
-    "next steps", "background", "contact details", "contact", "appendix", "appendices",
-    "contents", "purpose", "purpose of the peer challenge", "scope and focus", "the peer team",
-    "approach", "summary", "conclusion", "conclusions", "context", "foreword", "methodology",
-    "findings", "detailed findings", "feedback report", "the peer challenge process",
-    "final thoughts and next steps", "progress review", "the progress review",
-    "summary of the progress review approach", "progress against recommendations",
-    "council's response", "action plan",
+    "introduction",
+    "executive summary",
+    "key recommendations",
+    "recommendations",
+    "summary of the peer challenge approach",
+    "summary of the peer challenge",
+    "feedback",
+    "next steps",
+    "background",
+    "contact details",
+    "contact",
+    "appendix",
+    "appendices",
+    "contents",
+    "purpose",
+    "purpose of the peer challenge",
+    "scope and focus",
+    "the peer team",
+    "approach",
+    "summary",
+    "conclusion",
+    "conclusions",
+    "context",
+    "foreword",
+    "methodology",
+    "findings",
+    "detailed findings",
+    "feedback report",
+    "the peer challenge process",
+    "final thoughts and next steps",
+    "progress review",
+    "the progress review",
+    "summary of the progress review approach",
+    "progress against recommendations",
+    "council's response",
+    "action plan",
 )
 
 
 def _plain(text: str) -> str:
     """Returns a heading without its leading number, trailing page number or dot leaders."""
-    text = re.sub(r"^\s*(?:[0-9]{1,2}(?:\.[0-9]{1,2})*\.?|[a-z][).]|[ivx]+[.)])\s+", "",
-                  text.lower())
+    text = re.sub(r"^\s*(?:[0-9]{1,2}(?:\.[0-9]{1,2})*\.?|[a-z][).]|[ivx]+[.)])\s+", "", text.lower())
     text = re.sub(r"[\s.·…_]*[0-9]{1,3}\s*$", "", text)
     return " ".join(re.sub(r"[^a-z' ]+", " ", text).split())
 
@@ -371,7 +420,7 @@ def _prose_follows(lines: list[str], index: int, style: str, expected: int, inde
     """Returns True when no further item of the list follows the line at `index` (within a few
     lines): the line then closes the list rather than continuing its last item."""
     seen = 0
-    for line in lines[index + 1:]:
+    for line in lines[index + 1 :]:
         if not line.strip():
             continue
         seen += 1
@@ -422,8 +471,11 @@ def _read_list(lines: list[str], start: int, anchor: str) -> _Candidate:
             continue
         marker = _marker(line)
         current = items[-1] if items else None
-        if _SECTION_HEADING.match(line) and len(line.split()) <= 12 and not (
-                current and marker and _continues(marker, style, section, current.number + 1)):
+        if (
+            _SECTION_HEADING.match(line)
+            and len(line.split()) <= 12
+            and not (current and marker and _continues(marker, style, section, current.number + 1))
+        ):
             # (A heading that continues the numbering is an entry of a contents list.)
             if style:
                 warnings.append(f"Ignored the heading {_quote(line)} (line {number}).")
@@ -470,8 +522,11 @@ def _read_list(lines: list[str], start: int, anchor: str) -> _Candidate:
             elif blank_before:
                 stopped_at, end = line, index
                 break
-            elif (_SENTENCE_END.search(previous) and line.strip()[:1].isupper()
-                  and _prose_follows(lines, index, style, len(items) + 1, bullet_indent)):
+            elif (
+                _SENTENCE_END.search(previous)
+                and line.strip()[:1].isupper()
+                and _prose_follows(lines, index, style, len(items) + 1, bullet_indent)
+            ):
                 # "- Last item.\nWe look forward to ...": a closing sentence, not the item's text.
                 stopped_at, end = line, index
                 break
@@ -484,23 +539,27 @@ def _read_list(lines: list[str], start: int, anchor: str) -> _Candidate:
         # Numbered layouts.
         if marker and _continues(marker, style, section, current.number + 1):
             if pending_heading:
-                warnings.append(
-                    f"Ignored the heading {_quote(pending_heading[1])} (line {pending_heading[0]})."
-                )
+                warnings.append(f"Ignored the heading {_quote(pending_heading[1])} (line {pending_heading[0]}).")
                 pending_heading = None
             items.append(_Item(number=marker.number, heading=marker.rest))
             blank_before = False
             previous = line
             continue
-        if marker and marker.style in ("plain", "section", "word") and (
-            marker.punct or (blank_before and _looks_like_title(marker.rest))
+        if (
+            marker
+            and marker.style in ("plain", "section", "word")
+            and (marker.punct or (blank_before and _looks_like_title(marker.rest)))
         ):
             # A numbered line that breaks the sequence starts the report's next section.
             stopped_at, end = line, index
             break
-        if (not any(item.paragraphs or item.sub_points for item in items) and len(items) > 1
-                and not _looks_like_title(line) and marker is None
-                and _prose_follows(lines, index, style, current.number + 1, 0)):
+        if (
+            not any(item.paragraphs or item.sub_points for item in items)
+            and len(items) > 1
+            and not _looks_like_title(line)
+            and marker is None
+            and _prose_follows(lines, index, style, current.number + 1, 0)
+        ):
             # Numbered headings with no text, then a sentence: the sentence closes the list.
             stopped_at, end = line, index
             break
@@ -514,8 +573,12 @@ def _read_list(lines: list[str], start: int, anchor: str) -> _Candidate:
             current.add_sub_point(marker.rest)
         elif sub_point is not None:
             current.add_sub_point(sub_point)
-        elif (blank_before and (current.paragraphs or current.sub_points)
-              and _looks_like_title(line) and line.strip()[:1].isupper()):
+        elif (
+            blank_before
+            and (current.paragraphs or current.sub_points)
+            and _looks_like_title(line)
+            and line.strip()[:1].isupper()
+        ):
             # A short line on its own after the text: a heading if the next number follows.
             pending_heading = (number, line.strip())
         else:
@@ -525,14 +588,16 @@ def _read_list(lines: list[str], start: int, anchor: str) -> _Candidate:
 
     if pending_heading and items:
         items[-1].add_text(pending_heading[1], new_paragraph=True)
-    return _Candidate(start=first, end=end, anchor=anchor, style=style, items=items,
-                      warnings=warnings, stopped_at=stopped_at)
+    return _Candidate(
+        start=first, end=end, anchor=anchor, style=style, items=items, warnings=warnings, stopped_at=stopped_at
+    )
 
 
 def _judge(candidate: _Candidate, text_mentions_review: bool) -> str:
     """Returns why the list is probably not the recommendations, or ""."""
-    titles = [_plain(item.heading or " ".join(item.paragraphs[0] if item.paragraphs else []))
-              for item in candidate.items]
+    titles = [
+        _plain(item.heading or " ".join(item.paragraphs[0] if item.paragraphs else [])) for item in candidate.items
+    ]
     if len(titles) < 2:
         return ""
     core = sum(1 for title in titles if any(title.startswith(name) for name in CORE_COMPONENTS))
@@ -572,9 +637,7 @@ def parse_recommendations(text: str) -> ParseResult:
     `text` is empty or has no recognisable recommendation.
     """
     if not text or not text.strip():
-        raise RecommendationParseError(
-            "Paste the “Key recommendations” section of the feedback report."
-        )
+        raise RecommendationParseError("Paste the “Key recommendations” section of the feedback report.")
     lines = _normalise(text)
     stated = None
     match = _STATED_COUNT.search(" ".join(lines))
@@ -591,7 +654,8 @@ def parse_recommendations(text: str) -> ParseResult:
         if not stripped:
             continue
         if (_SECTION_HEADING.match(line) and len(line.split()) <= 12) or (
-                _LEAD_IN.search(stripped) and _marker(line) is None and len(stripped) < 400):
+            _LEAD_IN.search(stripped) and _marker(line) is None and len(stripped) < 400
+        ):
             starts.append((index + 1, stripped))
             continue
         marker = _marker(line)
@@ -599,9 +663,11 @@ def parse_recommendations(text: str) -> ParseResult:
         before = next((lines[i] for i in range(index - 1, -1, -1) if lines[i].strip()), "")
         if list_starts >= MAX_CANDIDATES:
             continue  # headings and lead-ins are still looked for
-        if ((marker and marker.style == "bullet" and not _BULLET.match(before))
-                or (marker and marker.style != "bullet" and marker.number == 1)
-                or (letter and letter["letter"] == "a" and not _LETTER_ITEM.match(before))):
+        if (
+            (marker and marker.style == "bullet" and not _BULLET.match(before))
+            or (marker and marker.style != "bullet" and marker.number == 1)
+            or (letter and letter["letter"] == "a" and not _LETTER_ITEM.match(before))
+        ):
             starts.append((index, ""))
             list_starts += 1
 
@@ -627,23 +693,29 @@ def parse_recommendations(text: str) -> ParseResult:
 
     def score(candidate: _Candidate) -> tuple[int, int, int, int, int]:
         with_text = sum(1 for item in candidate.items if item.paragraphs or item.sub_points)
-        return (not candidate.looks_like, bool(candidate.anchor),
-                stated is None or len(candidate.items) == stated, with_text, len(candidate.items))
+        return (
+            not candidate.looks_like,
+            bool(candidate.anchor),
+            stated is None or len(candidate.items) == stated,
+            with_text,
+            len(candidate.items),
+        )
 
     # max() keeps the first of equals, so of two equal lists the earlier is taken.
     chosen = max(candidates, key=score)
     warnings = list(chosen.warnings)
     skipped: list[str] = []
-    if chosen.anchor and any(line.strip() for line in lines[:chosen.start]):
-        warnings.insert(0, f"Read the list under {_quote(chosen.anchor)}; the text before it "
-                           "was left out.")
+    if chosen.anchor and any(line.strip() for line in lines[: chosen.start]):
+        warnings.insert(0, f"Read the list under {_quote(chosen.anchor)}; the text before it was left out.")
     for other in candidates:
         if other is chosen or chosen.start <= other.start < chosen.end:
             continue
         kind = {"bullet": "bulleted", "letter": "lettered"}.get(other.style, "numbered")
         why = other.looks_like or (
             "the recommendations are the list under the heading or lead-in sentence"
-            if chosen.anchor else "the recommendations are the first list that looks like them")
+            if chosen.anchor
+            else "the recommendations are the first list that looks like them"
+        )
         skipped.append(
             f"A {kind} list of {len(other.items)} at line {other.start + 1} "
             f"({_quote(_first_line(other.items[0]), 40)}): {why}."
@@ -655,8 +727,9 @@ def parse_recommendations(text: str) -> ParseResult:
             "left out."
         )
     if chosen.looks_like:
-        warnings.append(f"Check this list before importing it: {chosen.looks_like}, not the "
-                        "peer team's recommendations.")
+        warnings.append(
+            f"Check this list before importing it: {chosen.looks_like}, not the peer team's recommendations."
+        )
     recommendations = [_finish(item, chosen.style) for item in chosen.items]
     if stated is not None and stated != len(recommendations):
         warnings.append(
@@ -676,5 +749,10 @@ def parse_recommendations(text: str) -> ParseResult:
             f"{_count_range(derived)} had no title, so one was made from the text: check "
             f"{'it' if len(derived) == 1 else 'them'}."
         )
-    return ParseResult(recommendations=recommendations, warnings=warnings, skipped=skipped,
-                       stated_count=stated, found_under=chosen.anchor)
+    return ParseResult(
+        recommendations=recommendations,
+        warnings=warnings,
+        skipped=skipped,
+        stated_count=stated,
+        found_under=chosen.anchor,
+    )

@@ -63,12 +63,30 @@ READ_SECONDS = 15.0  # wall-clock time for reading a file, well inside gunicorn'
 HEADER_SEARCH_ROWS = 20
 SHEET_NAME = "Action plan"
 DATE_FORMAT = "DD/MM/YYYY"
-RAG_VALUES = {"blue": "blue", "b": "blue", "green": "green", "g": "green", "amber": "amber",
-              "a": "amber", "red": "red", "r": "red"}
+RAG_VALUES = {
+    "blue": "blue",
+    "b": "blue",
+    "green": "green",
+    "g": "green",
+    "amber": "amber",
+    "a": "amber",
+    "red": "red",
+    "r": "red",
+}
 NOT_RATED_WORDS = {"", "not yet rated", "not rated", "n/a", "none", "-"}
 FORMULA_PREFIXES = ("=", "+", "-", "@")
-_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y",
-                 "%d %b %Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")
+_DATE_FORMATS = (
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%Y-%m-%d",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+)
 
 
 @dataclass(frozen=True)
@@ -84,53 +102,115 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("reference", "Reference", False,
-           "The action's short reference, unique in the plan, such as 3.2. Rows with a reference "
-           "that is already in the plan update that action; leave it empty for a new action and "
-           "peertrack gives it the next free reference.",
-           "3.2", ("ref", "action reference", "action ref", "action number", "action no", "id"),
-           max_length=20, width=12),
-    Column("recommendation", "Recommendation number", True,
-           "The number of the recommendation the action answers, such as 3.",
-           "3", ("recommendation", "recommendation no", "rec no", "rec", "rec number",
-                 "recommendation ref", "recommendation reference"), width=16),
-    Column("description", "Action", True,
-           "What the council will do, in a sentence or two.",
-           "Publish an action plan answering the workforce survey",
-           ("action description", "description", "actions", "what we will do"),
-           max_length=5000, width=60),
-    Column("lead_officer", "Lead officer", False,
-           "The officer who leads the action: their name or email address, or both as in "
-           "Jane Smith <jane.smith@council.gov.uk>. They must be a member of the council in "
-           "peertrack; names that match nobody are listed before you confirm.",
-           "Jane Smith <jane.smith@council.gov.uk>",
-           ("lead", "owner", "action owner", "responsible officer", "lead officer email"),
-           max_length=254, width=32),
-    Column("cabinet_member", "Cabinet member", False,
-           "The cabinet member (portfolio holder) for the action, if any.",
-           "Cllr A Example", ("portfolio holder", "cabinet lead", "lead member"),
-           max_length=200, width=24),
-    Column("directorate", "Directorate", False,
-           "The directorate or service that delivers the action.",
-           "Law and Governance", ("service", "service area", "department"),
-           max_length=200, width=24),
-    Column("start_date", "Start date", False,
-           "When work starts, as day/month/year (31/07/2024) or a date cell.",
-           "01/06/2024", ("start", "date started"), width=14),
-    Column("due_date", "Due date", False,
-           "When the action should be complete, as day/month/year or a date cell.",
-           "30/09/2024", ("due", "target date", "deadline", "completion date", "end date",
-                          "target completion date"), width=14),
-    Column("rag", "Current RAG", False,
-           "Optional: the action's RAG rating now (Blue, Green, Amber or Red). With a narrative, "
-           "it is recorded as a progress update when it differs from the latest one.",
-           "Green", ("rag", "rag rating", "rag status", "current rag rating", "brag"),
-           width=12),
-    Column("narrative", "Progress narrative", False,
-           "Optional: what has been done, to go with the current RAG.",
-           "Survey results shared with staff networks.",
-           ("narrative", "progress", "progress update", "latest progress", "update",
-            "commentary", "comments"), max_length=5000, width=60),
+    Column(
+        "reference",
+        "Reference",
+        False,
+        "The action's short reference, unique in the plan, such as 3.2. Rows with a reference "
+        "that is already in the plan update that action; leave it empty for a new action and "
+        "peertrack gives it the next free reference.",
+        "3.2",
+        ("ref", "action reference", "action ref", "action number", "action no", "id"),
+        max_length=20,
+        width=12,
+    ),
+    Column(
+        "recommendation",
+        "Recommendation number",
+        True,
+        "The number of the recommendation the action answers, such as 3.",
+        "3",
+        (
+            "recommendation",
+            "recommendation no",
+            "rec no",
+            "rec",
+            "rec number",
+            "recommendation ref",
+            "recommendation reference",
+        ),
+        width=16,
+    ),
+    Column(
+        "description",
+        "Action",
+        True,
+        "What the council will do, in a sentence or two.",
+        "Publish an action plan answering the workforce survey",
+        ("action description", "description", "actions", "what we will do"),
+        max_length=5000,
+        width=60,
+    ),
+    Column(
+        "lead_officer",
+        "Lead officer",
+        False,
+        "The officer who leads the action: their name or email address, or both as in "
+        "Jane Smith <jane.smith@council.gov.uk>. They must be a member of the council in "
+        "peertrack; names that match nobody are listed before you confirm.",
+        "Jane Smith <jane.smith@council.gov.uk>",
+        ("lead", "owner", "action owner", "responsible officer", "lead officer email"),
+        max_length=254,
+        width=32,
+    ),
+    Column(
+        "cabinet_member",
+        "Cabinet member",
+        False,
+        "The cabinet member (portfolio holder) for the action, if any.",
+        "Cllr A Example",
+        ("portfolio holder", "cabinet lead", "lead member"),
+        max_length=200,
+        width=24,
+    ),
+    Column(
+        "directorate",
+        "Directorate",
+        False,
+        "The directorate or service that delivers the action.",
+        "Law and Governance",
+        ("service", "service area", "department"),
+        max_length=200,
+        width=24,
+    ),
+    Column(
+        "start_date",
+        "Start date",
+        False,
+        "When work starts, as day/month/year (31/07/2024) or a date cell.",
+        "01/06/2024",
+        ("start", "date started"),
+        width=14,
+    ),
+    Column(
+        "due_date",
+        "Due date",
+        False,
+        "When the action should be complete, as day/month/year or a date cell.",
+        "30/09/2024",
+        ("due", "target date", "deadline", "completion date", "end date", "target completion date"),
+        width=14,
+    ),
+    Column(
+        "rag",
+        "Current RAG",
+        False,
+        "Optional: the action's RAG rating now (Blue, Green, Amber or Red). With a narrative, "
+        "it is recorded as a progress update when it differs from the latest one.",
+        "Green",
+        ("rag", "rag rating", "rag status", "current rag rating", "brag"),
+        width=12,
+    ),
+    Column(
+        "narrative",
+        "Progress narrative",
+        False,
+        "Optional: what has been done, to go with the current RAG.",
+        "Survey results shared with staff networks.",
+        ("narrative", "progress", "progress update", "latest progress", "update", "commentary", "comments"),
+        max_length=5000,
+        width=60,
+    ),
 )
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 
@@ -260,9 +340,14 @@ def _write_sheet(workbook: Workbook, rows: Iterable[dict[str, Any]]) -> None:
                 cell.data_type = "s"
     last = max(sheet.max_row, 500)
     rag_letter = get_column_letter(list(COLUMNS).index(COLUMNS_BY_KEY["rag"]) + 1)
-    validation = DataValidation(type="list", formula1='"Blue,Green,Amber,Red"', allow_blank=True,
-                                showErrorMessage=True, errorTitle="RAG rating",
-                                error="Choose Blue, Green, Amber or Red.")
+    validation = DataValidation(
+        type="list",
+        formula1='"Blue,Green,Amber,Red"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="RAG rating",
+        error="Choose Blue, Green, Amber or Red.",
+    )
     validation.add(f"{rag_letter}2:{rag_letter}{last}")
     sheet.add_data_validation(validation)
 
@@ -271,17 +356,20 @@ def _write_guidance(workbook: Workbook, recommendations: list[tuple[int, str]]) 
     sheet = workbook.create_sheet("Guidance")
     sheet.append(["How to fill in the action plan"])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(["One row per action, on the “Action plan” sheet. Keep the header row; columns "
-                  "are found by their header, so their order does not matter. Write values, not "
-                  "formulas. Save as .xlsx (not .xlsm) or .csv, up to 10 MB."])
+    sheet.append(
+        [
+            "One row per action, on the “Action plan” sheet. Keep the header row; columns "
+            "are found by their header, so their order does not matter. Write values, not "
+            "formulas. Save as .xlsx (not .xlsm) or .csv, up to 10 MB."
+        ]
+    )
     sheet.append([])
     sheet.append(["Column", "Required", "What to write", "Example"])
     for cell in sheet[4]:
         cell.font = Font(bold=True)
         cell.fill = _header_fill()
     for column in COLUMNS:
-        sheet.append([column.header, "Yes" if column.required else "No",
-                      column.explanation, safe_text(column.example)])
+        sheet.append([column.header, "Yes" if column.required else "No", column.explanation, safe_text(column.example)])
     if recommendations:
         sheet.append([])
         sheet.append(["The recommendations of this challenge"])
@@ -309,8 +397,7 @@ def build_template(*, recommendations: list[tuple[int, str]] | None = None) -> b
     return _save(workbook)
 
 
-def build_export(*, rows: Iterable[dict[str, Any]],
-                 recommendations: list[tuple[int, str]] | None = None) -> bytes:
+def build_export(*, rows: Iterable[dict[str, Any]], recommendations: list[tuple[int, str]] | None = None) -> bytes:
     """Returns a workbook of `rows` (dicts keyed by `Column.key`) in the template's layout."""
     workbook = Workbook()
     _write_sheet(workbook, rows)
@@ -355,15 +442,13 @@ def _detect_format(data: bytes, filename: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         if not name.endswith((".xlsx", ".xltx")):
             raise SpreadsheetError(
-                "The file is not an Excel workbook (.xlsx) or a CSV file. Upload the action plan "
-                "as .xlsx or .csv."
+                "The file is not an Excel workbook (.xlsx) or a CSV file. Upload the action plan as .xlsx or .csv."
             )
         return "xlsx"
     if name.endswith((".csv", ".txt")):
         return "csv"
     raise SpreadsheetError(
-        "The file is not an Excel workbook (.xlsx) or a CSV file. Upload the action plan as "
-        ".xlsx or .csv."
+        "The file is not an Excel workbook (.xlsx) or a CSV file. Upload the action plan as .xlsx or .csv."
     )
 
 
@@ -383,10 +468,11 @@ class _Deadline:
             )
 
 
-_DAMAGED = ("The file could not be opened as an Excel workbook: it may be damaged. Open it in "
-            "Excel, save it as .xlsx and upload it again.")
-_NEW_WORKBOOK = ("Copy the action plan sheet into a new workbook, save it as .xlsx and upload "
-                 "that.")
+_DAMAGED = (
+    "The file could not be opened as an Excel workbook: it may be damaged. Open it in "
+    "Excel, save it as .xlsx and upload it again."
+)
+_NEW_WORKBOOK = "Copy the action plan sheet into a new workbook, save it as .xlsx and upload that."
 _SMALLER = "copy the action plan sheet into a new workbook, and upload it again."
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _DIGITS = "0123456789"
@@ -422,18 +508,18 @@ def _check_zip_directory(data: bytes) -> None:
     list for as many bytes as the end record says, whatever count it gives.
     """
     end = len(data) - 22
-    if data[end:end + 4] != b"PK\x05\x06":
+    if data[end : end + 4] != b"PK\x05\x06":
         end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
     if end < 0 or len(data) < end + 22:
         raise SpreadsheetError(_DAMAGED)
-    entries, directory_bytes = struct.unpack("<HI", data[end + 10:end + 16])
+    entries, directory_bytes = struct.unpack("<HI", data[end + 10 : end + 16])
     locator = end - 20
-    if locator >= 0 and data[locator:locator + 4] == b"PK\x06\x07":
+    if locator >= 0 and data[locator : locator + 4] == b"PK\x06\x07":
         # A zip64 archive keeps the true figures in a second end record the locator points at.
-        (record,) = struct.unpack("<Q", data[locator + 8:locator + 16])
-        if data[record:record + 4] != b"PK\x06\x06" or len(data) < record + 56:
+        (record,) = struct.unpack("<Q", data[locator + 8 : locator + 16])
+        if data[record : record + 4] != b"PK\x06\x06" or len(data) < record + 56:
             raise SpreadsheetError(_DAMAGED)
-        entries, directory_bytes = struct.unpack("<QQ", data[record + 32:record + 48])
+        entries, directory_bytes = struct.unpack("<QQ", data[record + 32 : record + 48])
     if entries > MAX_ZIP_MEMBERS or directory_bytes > MAX_ZIP_DIRECTORY_BYTES:
         raise SpreadsheetError(
             f"The workbook holds more than {MAX_ZIP_MEMBERS:,} files inside it (an action plan "
@@ -457,8 +543,7 @@ def _check_zip_members(archive: zipfile.ZipFile) -> None:
     for member in members:
         if member.flag_bits & 0x1:
             raise SpreadsheetError(
-                "The workbook is password-protected. Remove the password, save it and upload it "
-                "again."
+                "The workbook is password-protected. Remove the password, save it and upload it again."
             )
         if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             # bzip2 and LZMA expand without a bound per read; Excel never uses them.
@@ -492,8 +577,10 @@ def _check_zip_members(archive: zipfile.ZipFile) -> None:
 
 _ROW, _CELL, _STRING, _VALUE, _FORMULA, _TEXT = range(1, 7)
 _MERGE_CELL = f"{_MAIN[1:]}mergeCell"
-_KINDS = {f"{_MAIN[1:]}{local}": kind for local, kind in (
-    ("row", _ROW), ("c", _CELL), ("si", _STRING), ("v", _VALUE), ("f", _FORMULA), ("t", _TEXT))}
+_KINDS = {
+    f"{_MAIN[1:]}{local}": kind
+    for local, kind in (("row", _ROW), ("c", _CELL), ("si", _STRING), ("v", _VALUE), ("f", _FORMULA), ("t", _TEXT))
+}
 
 
 @dataclass
@@ -578,8 +665,7 @@ class _PartScan:
                 self._end_cell()
         elif kind >= _VALUE:
             self._collecting = 0
-            if (kind == _VALUE and self._text > MAX_NUMBER_CHARS
-                    and self._cell_type in ("n", "s", "b")):
+            if kind == _VALUE and self._text > MAX_NUMBER_CHARS and self._cell_type in ("n", "s", "b"):
                 raise SpreadsheetError(
                     f"Cell {self._cell()} holds a number {self._text:,} characters long, which no "
                     "action plan needs. Correct it and upload the file again."
@@ -671,9 +757,11 @@ class _PartScan:
         return f"{_column_letters(self._column)}{self._row}"
 
     def _too_complex(self) -> str:
-        return (f"The workbook is too complex to read: at its part “{self.name[:80]}” it has "
-                f"more than {MAX_OTHER_ELEMENTS:,} formats, merged cells and other settings, or "
-                f"{MAX_ELEMENTS:,} XML elements in all. {_NEW_WORKBOOK}")
+        return (
+            f"The workbook is too complex to read: at its part “{self.name[:80]}” it has "
+            f"more than {MAX_OTHER_ELEMENTS:,} formats, merged cells and other settings, or "
+            f"{MAX_ELEMENTS:,} XML elements in all. {_NEW_WORKBOOK}"
+        )
 
 
 def _refuse_declarations(*_args: Any) -> None:
@@ -684,16 +772,14 @@ def _refuse_declarations(*_args: Any) -> None:
     )
 
 
-def _scan_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, deadline: _Deadline,
-               totals: _Totals) -> _PartScan:
+def _scan_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, deadline: _Deadline, totals: _Totals) -> _PartScan:
     """Streams one member through expat (as openpyxl's parser will) under the limits.
 
     Document type declarations are refused, so no entity is ever expanded. A member that
     is not XML (an image) stops the scan at its first bytes; openpyxl fails on it in the
     same place if it ever reads it.
     """
-    scan = _PartScan(member.filename, elements=totals.elements,
-                     other_elements=totals.other_elements)
+    scan = _PartScan(member.filename, elements=totals.elements, other_elements=totals.other_elements)
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
     parser.StartDoctypeDeclHandler = _refuse_declarations
@@ -734,8 +820,7 @@ def _merge_bounds(reference: str) -> tuple[int, int, int, int] | None:
     return (_column_number(match[1]), int(match[2]), _column_number(match[3]), int(match[4]))
 
 
-def _xlsx_sheets(data: bytes, deadline: _Deadline,
-                 wanted: str | None) -> tuple[list[str], list[_Sheet]]:
+def _xlsx_sheets(data: bytes, deadline: _Deadline, wanted: str | None) -> tuple[list[str], list[_Sheet]]:
     """Returns the names of the workbook's sheets and the sheet to read, read under the limits:
     `wanted`, else "Action plan", else the only sheet, else the one whose first rows hold
     the best header row.
@@ -760,33 +845,31 @@ def _xlsx_sheets(data: bytes, deadline: _Deadline,
             )
         if "xl/workbook.xml" not in names:
             raise SpreadsheetError(
-                "The file is not an Excel workbook (.xlsx) or a CSV file. Upload the action plan "
-                "as .xlsx or .csv."
+                "The file is not an Excel workbook (.xlsx) or a CSV file. Upload the action plan as .xlsx or .csv."
             )
         totals = _Totals()
-        scans = {member.filename: _scan_part(archive, member, deadline, totals)
-                 for member in archive.infolist()}
+        scans = {member.filename: _scan_part(archive, member, deadline, totals) for member in archive.infolist()}
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many types for a malformed package
         raise SpreadsheetError(_DAMAGED) from None
     try:
         worksheets = list(workbook.worksheets)
-        names = [str(sheet.title) for sheet in worksheets]
-        if wanted is not None or SHEET_NAME in names or len(worksheets) == 1:
+        sheet_names = [str(sheet.title) for sheet in worksheets]
+        if wanted is not None or SHEET_NAME in sheet_names or len(worksheets) == 1:
             # One sheet to look at: read it once, in full.
-            named = wanted if wanted is not None else (
-                SHEET_NAME if SHEET_NAME in names else names[0])
-            if named not in names:
-                raise SpreadsheetError(f"The workbook has no sheet called “{named[:60]}”. Choose "
-                                       "one of " + ", ".join(f"“{n}”" for n in names) + ".")
-            found = _read_xlsx_sheet(worksheets[names.index(named)], scans, deadline)
-            return names, [found]
+            named = wanted if wanted is not None else (SHEET_NAME if SHEET_NAME in sheet_names else sheet_names[0])
+            if named not in sheet_names:
+                raise SpreadsheetError(
+                    f"The workbook has no sheet called “{named[:60]}”. Choose "
+                    "one of " + ", ".join(f"“{n}”" for n in sheet_names) + "."
+                )
+            found = _read_xlsx_sheet(worksheets[sheet_names.index(named)], scans, deadline)
+            return sheet_names, [found]
         # Several: the first rows of each to find the header row, then the chosen one in full.
-        peeked = [_read_xlsx_sheet(sheet, scans, deadline, HEADER_SEARCH_ROWS)
-                  for sheet in worksheets]
+        peeked = [_read_xlsx_sheet(sheet, scans, deadline, HEADER_SEARCH_ROWS) for sheet in worksheets]
         best = max(peeked, key=lambda sheet: _find_header(sheet)[1])
-        return names, [_read_xlsx_sheet(worksheets[peeked.index(best)], scans, deadline)]
+        return sheet_names, [_read_xlsx_sheet(worksheets[peeked.index(best)], scans, deadline)]
     except SpreadsheetError:
         raise
     except Exception:  # a value openpyxl cannot convert (a shared string that is not there, ...)
@@ -795,8 +878,9 @@ def _xlsx_sheets(data: bytes, deadline: _Deadline,
         workbook.close()
 
 
-def _read_xlsx_sheet(sheet: Any, scans: dict[str, _PartScan], deadline: _Deadline,
-                     max_rows: int | None = None) -> _Sheet:
+def _read_xlsx_sheet(
+    sheet: Any, scans: dict[str, _PartScan], deadline: _Deadline, max_rows: int | None = None
+) -> _Sheet:
     # openpyxl keeps the sheet's part name privately; without it, the furthest of any sheet.
     scan = scans.get(str(getattr(sheet, "_worksheet_path", "")))
     chosen = [scan] if scan is not None else list(scans.values())
@@ -812,8 +896,7 @@ def _read_xlsx_sheet(sheet: Any, scans: dict[str, _PartScan], deadline: _Deadlin
         deadline.check()
         if all(cell.value is None for cell in row):
             continue
-        found.rows.append((row_number, [
-            _Cell(cell.value, getattr(cell, "data_type", None) == "f") for cell in row]))
+        found.rows.append((row_number, [_Cell(cell.value, getattr(cell, "data_type", None) == "f") for cell in row]))
     return found
 
 
@@ -822,7 +905,7 @@ def _csv_delimiter(text: str) -> str:
 
     csv.Sniffer is not used: its regular expressions take seconds on some short inputs.
     """
-    sample = text[:64 * 1024]
+    sample = text[: 64 * 1024]
     best, best_score = ",", 0
     for delimiter in (",", ";", "\t"):
         score = 0
@@ -831,8 +914,9 @@ def _csv_delimiter(text: str) -> str:
             for index, record in enumerate(records):
                 if index >= HEADER_SEARCH_ROWS:
                     break
-                score = max(score, sum(1 for value in record[:MAX_COLUMNS]
-                                       if _normalise_header(value) in _HEADER_LOOKUP))
+                score = max(
+                    score, sum(1 for value in record[:MAX_COLUMNS] if _normalise_header(value) in _HEADER_LOOKUP)
+                )
         except csv.Error:
             pass
         if score > best_score:
@@ -844,8 +928,7 @@ def _csv_rows(data: bytes, deadline: _Deadline) -> Iterator[tuple[int, list[_Cel
     """Yields the number and cells of each non-empty record of a CSV file, within the limits."""
     if b"\x00" in data[:4096]:
         raise SpreadsheetError(
-            "The file is not a CSV file (it holds binary data). Upload the action plan as .xlsx "
-            "or .csv."
+            "The file is not a CSV file (it holds binary data). Upload the action plan as .xlsx or .csv."
         )
     try:
         text = data.decode("utf-8-sig")
@@ -855,8 +938,7 @@ def _csv_rows(data: bytes, deadline: _Deadline) -> Iterator[tuple[int, list[_Cel
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             raise SpreadsheetError(
-                "The CSV file's characters could not be read. Save it from Excel as “CSV UTF-8” "
-                "and upload it again."
+                "The CSV file's characters could not be read. Save it from Excel as “CSV UTF-8” and upload it again."
             ) from None
     delimiter = _csv_delimiter(text)
     record_chars = 0
@@ -922,14 +1004,15 @@ def _csv_rows(data: bytes, deadline: _Deadline) -> Iterator[tuple[int, list[_Cel
 def _text(cell: _Cell, result: ReadResult, row: int, column: Column, header: str) -> str:
     text = _cell_text(cell.value)
     if column.max_length and len(text) > column.max_length:
-        result.errors.append(CellError(row, header,
-                                       f"is {len(text)} characters long; the most is "
-                                       f"{column.max_length}."))
+        result.errors.append(
+            CellError(row, header, f"is {len(text)} characters long; the most is {column.max_length}.")
+        )
     return text
 
 
-def _parse_date(cell: _Cell, result: ReadResult, row: int, header: str, notes: list[str],
-                interpretations: list[str]) -> dt.date | None:
+def _parse_date(
+    cell: _Cell, result: ReadResult, row: int, header: str, notes: list[str], interpretations: list[str]
+) -> dt.date | None:
     """Returns the cell's date, or None with an error when it is not one or its year is
     outside 1990 to 2100 (peertrack/inputs.py). A month or quarter in words is read as its
     last day, and "Ongoing" or "TBC" as no date, each said in `interpretations` and kept
@@ -950,10 +1033,14 @@ def _parse_date(cell: _Cell, result: ReadResult, row: int, header: str, notes: l
             return reading.day
     if day is None:
         text = inputs.clean_text(str(value), multiline=False).strip()[:40]
-        result.errors.append(CellError(
-            row, header, f"“{text}” is not a date. Write it as day/month/year, like 31/07/2024, "
-                         "or as a month such as March 2025."
-        ))
+        result.errors.append(
+            CellError(
+                row,
+                header,
+                f"“{text}” is not a date. Write it as day/month/year, like 31/07/2024, "
+                "or as a month such as March 2025.",
+            )
+        )
         return None
     if inputs.year_problem(day):
         result.errors.append(CellError(row, header, f"{inputs.YEAR_MESSAGE} ({day:%d/%m/%Y})."))
@@ -992,8 +1079,11 @@ def _cell_text(value: Any) -> str:
 
 def _header_score(cells: list[_Cell]) -> int:
     """Returns how many different peertrack fields a row's cells name, as a header row would."""
-    fields = {written.guess_field(str(cell.value), _HEADER_LOOKUP) for cell in cells
-              if isinstance(cell.value, str) and len(cell.value) <= 100}
+    fields = {
+        written.guess_field(str(cell.value), _HEADER_LOOKUP)
+        for cell in cells
+        if isinstance(cell.value, str) and len(cell.value) <= 100
+    }
     fields.discard(written.NOT_IMPORTED)
     return len(fields)
 
@@ -1010,8 +1100,7 @@ def _find_header(sheet: _Sheet) -> tuple[int, int]:
     return best, best_score
 
 
-def _choose_sheet(names: list[str], sheet: _Sheet,
-                  wanted: str | None) -> tuple[_Sheet, int, str]:
+def _choose_sheet(names: list[str], sheet: _Sheet, wanted: str | None) -> tuple[_Sheet, int, str]:
     """Returns the sheet, its header row's index and a note saying which sheet was read."""
     index, score = _find_header(sheet)
     if score < 2:
@@ -1025,10 +1114,15 @@ def _choose_sheet(names: list[str], sheet: _Sheet,
     if len(names) > 1:
         others = [name for name in names if name != sheet.name]
         why = "as chosen" if wanted else "which has the action plan's header row"
-        note = (f"Read the sheet “{sheet.name}”, {why}; "
-                + ("the other sheet" if len(others) == 1 else "the other sheets") + " "
-                + ", ".join(f"“{name}”" for name in others) + " "
-                + ("was" if len(others) == 1 else "were") + " not read.")
+        note = (
+            f"Read the sheet “{sheet.name}”, {why}; "
+            + ("the other sheet" if len(others) == 1 else "the other sheets")
+            + " "
+            + ", ".join(f"“{name}”" for name in others)
+            + " "
+            + ("was" if len(others) == 1 else "were")
+            + " not read."
+        )
     return sheet, index, note
 
 
@@ -1058,10 +1152,16 @@ def _fill_merged(sheet: _Sheet, header_row: int) -> int:
     return filled
 
 
-def read_action_plan(data: bytes, filename: str, *, time_limit: float = READ_SECONDS,
-                     sheet: str | None = None, mapping: list[str] | None = None,
-                     statuses: dict[str, str] | None = None,
-                     remembered: dict[str, str] | None = None) -> ReadResult:
+def read_action_plan(
+    data: bytes,
+    filename: str,
+    *,
+    time_limit: float = READ_SECONDS,
+    sheet: str | None = None,
+    mapping: list[str] | None = None,
+    statuses: dict[str, str] | None = None,
+    remembered: dict[str, str] | None = None,
+) -> ReadResult:
     """Returns the rows of an action plan spreadsheet with every problem found in them.
 
     The sheet is `sheet`, else the one called "Action plan", else the one whose first 20
@@ -1093,14 +1193,12 @@ def read_action_plan(data: bytes, filename: str, *, time_limit: float = READ_SEC
                 break
     chosen, header_index, note = _choose_sheet(names, sheets[0], sheet)
     header_number, header_cells = chosen.rows[header_index]
-    result = ReadResult(sheet_names=names, sheet=chosen.name, sheet_note=note,
-                        header_row=header_number)
+    result = ReadResult(sheet_names=names, sheet=chosen.name, sheet_note=note, header_row=header_number)
     result.headers = [_cell_text(cell.value)[:200] for cell in header_cells]
     width = len(result.headers)
     while width and not result.headers[width - 1]:
         width -= 1
-    result.headers = [header or f"Column {_column_letters(i + 1)}"
-                      for i, header in enumerate(result.headers[:width])]
+    result.headers = [header or f"Column {_column_letters(i + 1)}" for i, header in enumerate(result.headers[:width])]
     guessed = written.guess_mapping(result.headers, _HEADER_LOOKUP, remembered)
     if mapping is not None:
         result.mapping = (list(mapping) + [written.NOT_IMPORTED] * width)[:width]
@@ -1110,29 +1208,27 @@ def read_action_plan(data: bytes, filename: str, *, time_limit: float = READ_SEC
     duplicated = sorted({key for key in targets if targets.count(key) > 1})
     if duplicated:
         raise SpreadsheetError(
-            "Two columns are set to “" + field_label(duplicated[0]) + "”. Give each field one "
-            "column and try again."
+            "Two columns are set to “" + field_label(duplicated[0]) + "”. Give each field one column and try again."
         )
     if "description" not in result.mapping or not (
-            "recommendation" in result.mapping or written.RECOMMENDATION_TEXT in result.mapping):
-        missing = [label for key, label in (("recommendation", "Recommendation number"),
-                                            ("description", "Action"))
-                   if key not in result.mapping and not (
-                       key == "recommendation" and written.RECOMMENDATION_TEXT in result.mapping)]
+        "recommendation" in result.mapping or written.RECOMMENDATION_TEXT in result.mapping
+    ):
+        missing = [
+            label
+            for key, label in (("recommendation", "Recommendation number"), ("description", "Action"))
+            if key not in result.mapping
+            and not (key == "recommendation" and written.RECOMMENDATION_TEXT in result.mapping)
+        ]
         raise SpreadsheetError(
             "The spreadsheet has no column headed "
             + " or ".join(f"“{name}”" for name in missing)
             + ". Add it to the header row (see the template), or choose the column that holds "
             "it, and try again."
         )
-    result.columns = [field_label(key) for key in result.mapping
-                      if key not in (written.NOT_IMPORTED, written.NOTES)]
-    unused = [header for header, key in zip(result.headers, result.mapping, strict=True)
-              if key == written.NOT_IMPORTED]
+    result.columns = [field_label(key) for key in result.mapping if key not in (written.NOT_IMPORTED, written.NOTES)]
+    unused = [header for header, key in zip(result.headers, result.mapping, strict=True) if key == written.NOT_IMPORTED]
     if unused:
-        result.warnings.append(
-            "These columns are not imported: " + ", ".join(f"“{name}”" for name in unused) + "."
-        )
+        result.warnings.append("These columns are not imported: " + ", ".join(f"“{name}”" for name in unused) + ".")
     result.merged_cells_filled = _fill_merged(chosen, header_number)
     if result.merged_cells_filled:
         result.warnings.append(
@@ -1144,14 +1240,12 @@ def read_action_plan(data: bytes, filename: str, *, time_limit: float = READ_SEC
     samples: list[list[str]] = [[] for _ in range(width)]
     seen_references: dict[str, int] = {}
     data_rows = 0
-    for row_number, cells in chosen.rows[header_index + 1:]:
+    for row_number, cells in chosen.rows[header_index + 1 :]:
         if all(cell.value is None or str(cell.value).strip() == "" for cell in cells):
             continue
         data_rows += 1  # rows, not errors: a row may have several
         if data_rows > MAX_ROWS:
-            raise SpreadsheetError(
-                f"The spreadsheet has more than {MAX_ROWS} rows. Split it into smaller files."
-            )
+            raise SpreadsheetError(f"The spreadsheet has more than {MAX_ROWS} rows. Split it into smaller files.")
         texts = [_cell_text(cell.value) for cell in cells[:width]]
         result.raw[row_number] = texts
         for index, text in enumerate(texts):
@@ -1178,12 +1272,12 @@ FIELD_CHOICES: tuple[tuple[str, str], ...] = (
 )
 
 
-def _read_row(cells: list[_Cell], row_number: int, result: ReadResult,
-              seen_references: dict[str, int], status_map: dict[str, str]) -> None:
+def _read_row(
+    cells: list[_Cell], row_number: int, result: ReadResult, seen_references: dict[str, int], status_map: dict[str, str]
+) -> None:
     errors_before = len(result.errors)
     mapping = result.mapping
-    index_of = {key: i for i, key in enumerate(mapping)
-                if key not in (written.NOT_IMPORTED, written.NOTES)}
+    index_of = {key: i for i, key in enumerate(mapping) if key not in (written.NOT_IMPORTED, written.NOTES)}
 
     def cell(key: str) -> _Cell:
         index = index_of.get(key)
@@ -1197,17 +1291,21 @@ def _read_row(cells: list[_Cell], row_number: int, result: ReadResult,
 
     for key, index in index_of.items():
         if index < len(cells) and cells[index].is_formula:
-            result.errors.append(CellError(
-                row_number, header(key),
-                "holds a formula. Replace formulas with their values (copy, then Paste Values), "
-                "or start text that begins with = with an apostrophe, and upload the file again.",
-            ))
+            result.errors.append(
+                CellError(
+                    row_number,
+                    header(key),
+                    "holds a formula. Replace formulas with their values (copy, then Paste Values), "
+                    "or start text that begins with = with an apostrophe, and upload the file again.",
+                )
+            )
     if len(result.errors) > errors_before:
         return
 
-    texts = {key: _text(cell(key), result, row_number, COLUMNS_BY_KEY[key], header(key))
-             for key in ("reference", "description", "lead_officer", "cabinet_member",
-                         "directorate", "narrative")}
+    texts = {
+        key: _text(cell(key), result, row_number, COLUMNS_BY_KEY[key], header(key))
+        for key in ("reference", "description", "lead_officer", "cabinet_member", "directorate", "narrative")
+    }
     raw_reference = cell("reference").value
     if isinstance(raw_reference, float) and not raw_reference.is_integer():
         result.warnings.append(
@@ -1225,31 +1323,39 @@ def _read_row(cells: list[_Cell], row_number: int, result: ReadResult,
         recommendation_text = recommendation_text or extra
     number = reference.numbers[0] if reference.numbers else 0
     if reference.problem:
-        result.errors.append(CellError(row_number, header("recommendation"),
-                                       f"{reference.problem}. Write a whole number such as 3, or "
-                                       "the recommendation's title."))
+        result.errors.append(
+            CellError(
+                row_number,
+                header("recommendation"),
+                f"{reference.problem}. Write a whole number such as 3, or the recommendation's title.",
+            )
+        )
     elif not number and not recommendation_text:
-        result.errors.append(CellError(row_number, header("recommendation"),
-                                       "is empty. Write the number of the recommendation the "
-                                       "action answers."))
+        result.errors.append(
+            CellError(
+                row_number,
+                header("recommendation"),
+                "is empty. Write the number of the recommendation the action answers.",
+            )
+        )
     if len(reference.numbers) > 1:
         interpretations.append(
             f"answers recommendations {' and '.join(str(n) for n in reference.numbers)}: "
-            f"imported under {number}, with a note")
-        notes.append("Also answers recommendation"
-                     + ("s " if len(reference.numbers) > 2 else " ")
-                     + ", ".join(str(n) for n in reference.numbers[1:]) + ".")
+            f"imported under {number}, with a note"
+        )
+        notes.append(
+            "Also answers recommendation"
+            + ("s " if len(reference.numbers) > 2 else " ")
+            + ", ".join(str(n) for n in reference.numbers[1:])
+            + "."
+        )
     if not texts["description"]:
-        result.errors.append(CellError(row_number, header("description"),
-                                       "is empty. Write what the council will do."))
+        result.errors.append(CellError(row_number, header("description"), "is empty. Write what the council will do."))
 
-    start = _parse_date(cell("start_date"), result, row_number, header("start_date"),
-                        notes, interpretations)
-    due = _parse_date(cell("due_date"), result, row_number, header("due_date"), notes,
-                      interpretations)
+    start = _parse_date(cell("start_date"), result, row_number, header("start_date"), notes, interpretations)
+    due = _parse_date(cell("due_date"), result, row_number, header("due_date"), notes, interpretations)
     if start and due and due < start:
-        result.errors.append(CellError(row_number, header("due_date"),
-                                       "is before the start date."))
+        result.errors.append(CellError(row_number, header("due_date"), "is before the start date."))
 
     rag_text = _text(cell("rag"), result, row_number, COLUMNS_BY_KEY["rag"], header("rag"))
     rag = ""
@@ -1261,9 +1367,13 @@ def _read_row(cells: list[_Cell], row_number: int, result: ReadResult,
                 rag = guessed
                 interpretations.append(f"“{rag_text}” read as {guessed.capitalize()}")
             else:
-                result.errors.append(CellError(row_number, header("rag"),
-                                               f"“{rag_text[:40]}” is not a RAG rating. Write "
-                                               "Blue, Green, Amber or Red, or leave it empty."))
+                result.errors.append(
+                    CellError(
+                        row_number,
+                        header("rag"),
+                        f"“{rag_text[:40]}” is not a RAG rating. Write Blue, Green, Amber or Red, or leave it empty.",
+                    )
+                )
     status_word = _cell_text(cell(written.STATUS).value)[:100]
     if status_word:
         key = written.status_key(status_word)
@@ -1272,22 +1382,29 @@ def _read_row(cells: list[_Cell], row_number: int, result: ReadResult,
         if rating is None:
             rating = written.guess_status(status_word)
         if rating is None:
-            result.errors.append(CellError(
-                row_number, header(written.STATUS),
-                f"“{status_word[:40]}” is not a status peertrack knows. Choose its rating on the "
-                "column mapping page."))
+            result.errors.append(
+                CellError(
+                    row_number,
+                    header(written.STATUS),
+                    f"“{status_word[:40]}” is not a status peertrack knows. Choose its rating on the "
+                    "column mapping page.",
+                )
+            )
         elif not rag:
             rag = rating
     narrative = texts["narrative"]
     if rag and not narrative and status_word:
         narrative = f"Status in the imported action plan: {status_word}."
     if rag and not narrative:
-        result.errors.append(CellError(row_number, header("narrative"),
-                                       "is empty. A current RAG needs a narrative saying what has "
-                                       "been done."))
+        result.errors.append(
+            CellError(
+                row_number, header("narrative"), "is empty. A current RAG needs a narrative saying what has been done."
+            )
+        )
     if narrative and not rag and rag_text.lower() in NOT_RATED_WORDS and not status_word:
-        result.errors.append(CellError(row_number, header("rag"),
-                                       "is empty. A progress narrative needs a current RAG."))
+        result.errors.append(
+            CellError(row_number, header("rag"), "is empty. A progress narrative needs a current RAG.")
+        )
     lead = texts["lead_officer"]
     for index, key in enumerate(mapping):
         if key == written.NOTES and index < len(cells):
@@ -1299,23 +1416,38 @@ def _read_row(cells: list[_Cell], row_number: int, result: ReadResult,
     if reference_text:
         lowered = reference_text.lower()
         if lowered in seen_references:
-            result.errors.append(CellError(
-                row_number, header("reference"),
-                f"“{reference_text}” is also the reference of row {seen_references[lowered]}. "
-                "Each action needs its own reference.",
-            ))
+            result.errors.append(
+                CellError(
+                    row_number,
+                    header("reference"),
+                    f"“{reference_text}” is also the reference of row {seen_references[lowered]}. "
+                    "Each action needs its own reference.",
+                )
+            )
         else:
             seen_references[lowered] = row_number
     if len(result.errors) > errors_before:
         return
-    result.rows.append(PlanRow(
-        row_number=row_number, reference=reference_text, recommendation=number,
-        description=texts["description"], lead_officer=lead,
-        cabinet_member=texts["cabinet_member"], directorate=texts["directorate"],
-        start_date=start, due_date=due, rag=rag, narrative=narrative,
-        recommendation_text=recommendation_text, also_recommendations=reference.numbers[1:],
-        notes=notes, interpretations=interpretations, status=status_word,
-    ))
+    result.rows.append(
+        PlanRow(
+            row_number=row_number,
+            reference=reference_text,
+            recommendation=number,
+            description=texts["description"],
+            lead_officer=lead,
+            cabinet_member=texts["cabinet_member"],
+            directorate=texts["directorate"],
+            start_date=start,
+            due_date=due,
+            rag=rag,
+            narrative=narrative,
+            recommendation_text=recommendation_text,
+            also_recommendations=reference.numbers[1:],
+            notes=notes,
+            interpretations=interpretations,
+            status=status_word,
+        )
+    )
 
 
 def build_bad_rows(*, result: ReadResult, errors: list[CellError]) -> bytes:
@@ -1328,7 +1460,8 @@ def build_bad_rows(*, result: ReadResult, errors: list[CellError]) -> bytes:
     for error in errors:
         if error.row is not None and error.row in result.raw:
             by_row.setdefault(error.row, []).append(
-                f"{error.column}: {error.message}" if error.column else error.message)
+                f"{error.column}: {error.message}" if error.column else error.message
+            )
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_NAME
@@ -1347,8 +1480,9 @@ def build_bad_rows(*, result: ReadResult, errors: list[CellError]) -> bytes:
     return _save(workbook)
 
 
-def read_grid(data: bytes, filename: str, *, time_limit: float = READ_SECONDS,
-              score: Any = None) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
+def read_grid(
+    data: bytes, filename: str, *, time_limit: float = READ_SECONDS, score: Any = None
+) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
     """Returns the header row's number, its headers and the text of each row below it, from
     the sheet (or CSV) whose first rows hold the best header, under the same limits as
     `read_action_plan`. `score(texts)` rates a row as a header (default: peertrack's fields).
@@ -1359,7 +1493,8 @@ def read_grid(data: bytes, filename: str, *, time_limit: float = READ_SECONDS,
     if len(data) > MAX_UPLOAD_BYTES:
         raise SpreadsheetError(
             f"The file is {len(data) / (1024 * 1024):.1f} MB; the most peertrack accepts is "
-            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+        )
     if _detect_format(data, filename) == "xlsx":
         _names, sheets = _xlsx_sheets(data, deadline, None)
         sheet = sheets[0]
@@ -1381,9 +1516,12 @@ def read_grid(data: bytes, filename: str, *, time_limit: float = READ_SECONDS,
     if best < 0:
         raise SpreadsheetError(
             f"No header row was found in the first {HEADER_SEARCH_ROWS} rows. The header row "
-            "names the columns, such as “Recommendation” and “Council response”.")
+            "names the columns, such as “Recommendation” and “Council response”."
+        )
     number, header_cells = sheet.rows[best]
     headers = [_cell_text(cell.value) for cell in header_cells]
-    rows = [(row_number, [_cell_text(cell.value) for cell in cells])
-            for row_number, cells in sheet.rows[best + 1:best + 1 + MAX_ROWS]]
+    rows = [
+        (row_number, [_cell_text(cell.value) for cell in cells])
+        for row_number, cells in sheet.rows[best + 1 : best + 1 + MAX_ROWS]
+    ]
     return number, headers, rows

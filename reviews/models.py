@@ -468,7 +468,7 @@ class PackWithdrawal(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.replacement_id:
+        if self.replacement is not None:
             return f"Pack {self.pack.sequence} superseded by pack {self.replacement.sequence}"
         return f"Pack {self.pack.sequence} withdrawn"
 
@@ -576,12 +576,14 @@ def starter_report(*, challenge: PeerChallenge, author: Any | None = None,
     committee = meeting.committee if meeting else "Scrutiny Co-ordination Committee"
     year = challenge.onsite_start.year
     kind = challenge.get_kind_display()
-    job_title = ""
+    job_title = directorate = ""
     name = ""
     if author is not None:
         name = author.get_full_name() or author.get_username()
         membership = author.memberships.filter(council=challenge.council_id).first()
         job_title = membership.job_title if membership else ""
+        # The author's directorate, from their profile (their membership of the council).
+        directorate = membership.directorate if membership else ""
     return CommitteeReport(
         challenge=challenge,
         committee=committee,
@@ -589,6 +591,7 @@ def starter_report(*, challenge: PeerChallenge, author: Any | None = None,
         subject=f"Local Government Association (LGA) {kind} {year} – Progress Report",
         author_name=name,
         author_job_title=job_title,
+        author_service_area=directorate,
         author_contact=(author.email if author is not None and author.email else ""),
         purpose=(
             f"This briefing note outlines progress made against the recommendations arising "

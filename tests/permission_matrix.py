@@ -274,8 +274,18 @@ EXPECTED: dict[str, Policy] = {
     "committee_report_new": COORDINATE,
     "committee_report": COORDINATE_READ,
     "committee_report_edit": COORDINATE,
-    "committee_report_preview": COORDINATE_READ,
+    # The DRAFT preview: GET shows how it is getting on, POST asks the task queue for a new one.
+    "committee_report_preview": COORDINATE,
     "committee_report_issue": COORDINATE,
+    # The latest DRAFT preview PDF, for the report's coordinators; 404 until one has been made.
+    "committee_report_preview_pdf": table(
+        {(COORDINATOR,): _outcome("200, or 404 before any preview", 200, 404), OTHERS: FORBIDDEN,
+         (STRANGER,): NOT_FOUND}, {SIGNED_IN: NOT_ALLOWED}),
+    # An issued pack's Word version: everyone who may read the packs (ADR 0023).
+    "pack_download_docx": READ,
+    # Withdrawing a pack (kept and marked) and the council's logo, Word template and RAG wording.
+    "pack_withdraw": COORDINATE,
+    "council_look": COORDINATE,
     "review_schedule": COORDINATE,
     "review_edit": COORDINATE,
     "review_feedback": COORDINATE,

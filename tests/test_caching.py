@@ -39,7 +39,7 @@ def _queries(client, url: str) -> tuple[int, str]:
 
 def _main(content: bytes) -> str:
     """Returns the page's main content: the rest carries a per-request CSRF token."""
-    return content.decode().split('<main')[1].split("</main>")[0]
+    return content.decode().split("<main")[1].split("</main>")[0]
 
 
 def _moves(challenge: PeerChallenge, write) -> bool:
@@ -59,8 +59,7 @@ def test_every_kind_of_write_moves_the_challenges_version(challenge, recommendat
     second = factories.make_action(recommendation=recommendation, reference="1.2", lead_officer=bob)
     assert _moves(challenge, lambda: second.close(by=alice, reason="Superseded."))
     assert _moves(challenge, lambda: second.reopen(by=alice, reason="Needed after all."))
-    assert _moves(challenge, lambda: second.edit(expected_version=second.version, by=alice,
-                                                 description="Reworded."))
+    assert _moves(challenge, lambda: second.edit(expected_version=second.version, by=alice, description="Reworded."))
 
     def admin_style_save() -> None:  # a plain save(), as the admin and the set-up pages make
         recommendation.title = "A new title"
@@ -68,10 +67,18 @@ def test_every_kind_of_write_moves_the_challenges_version(challenge, recommendat
 
     assert _moves(challenge, admin_style_save)
     assert _moves(challenge, lambda: factories.make_theme(challenge=challenge, name="A new theme"))
-    assert _moves(challenge, lambda: CommitteeMeeting.objects.create(
-        challenge=challenge, committee="Scrutiny", meeting_date=dt.date(2025, 1, 29)))
-    assert _moves(challenge, lambda: Deputy.objects.create(council=challenge.council, deputy=olive, action=second,
-                                                           ends_on=dt.date(2030, 1, 1)))
+    assert _moves(
+        challenge,
+        lambda: CommitteeMeeting.objects.create(
+            challenge=challenge, committee="Scrutiny", meeting_date=dt.date(2025, 1, 29)
+        ),
+    )
+    assert _moves(
+        challenge,
+        lambda: Deputy.objects.create(
+            council=challenge.council, deputy=olive, action=second, ends_on=dt.date(2030, 1, 1)
+        ),
+    )
     assert _moves(challenge, lambda: Membership.objects.filter(user=olive).first().delete())
 
     def rename_lead() -> None:  # the lead officer's name shows on the plan
@@ -119,12 +126,14 @@ def test_the_action_plan_is_cached_per_filter_date_and_fragment(client, carol, c
     cold, _page = _queries(client, url)
     assert _queries(client, url)[0] < cold
     # A filter, a past date and the htmx fragment are other pages: each is built once.
-    for extra, headers in ((f"{url}?rag=red", {}), (f"{url}?as_of=2024-06-30", {}),
-                           (url, {"HTTP_HX_REQUEST": "true"})):
+    for extra, headers in ((f"{url}?rag=red", {}), (f"{url}?as_of=2024-06-30", {}), (url, {"HTTP_HX_REQUEST": "true"})):
         first = client.get(extra, **headers)
         second = client.get(extra, **headers)
-        assert _main(first.content) == _main(second.content) if "<main" in first.content.decode() \
+        assert (
+            _main(first.content) == _main(second.content)
+            if "<main" in first.content.decode()
             else first.content == second.content
+        )
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment and 'id="action-plan-results"' in fragment
     action.record_progress(rag="amber", period=ReportingPeriod.current(), narrative="Slipping.", by=bob)
@@ -180,39 +189,65 @@ def test_pages_are_cached_in_redis_when_it_is_configured(settings, client, carol
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:6379/15", "KEY_PREFIX": "peertrack-test"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "peertrack-test",
+        }
+    }
     from django.core.cache import caches
 
     redis_cache = caches["default"]
     assert type(redis_cache).__name__ == "RedisCache"
     client.force_login(carol)
     url = reverse("dashboard", args=[challenge.slug])
-    key = caching.page_key("dashboard", [PeerChallenge.objects.get(pk=challenge.pk)],
-                           (url, [], timezone.localdate().isoformat(), False, None))
-    redis_cache.delete(key)
+    redis_cache.clear()  # database 15, the tests' own
+    server = redis_cache._cache.get_client()
     cold, first = _queries(client, url)
-    assert redis_cache.get(key) is not None  # stored in Redis, where every web server finds it
+    stored = server.keys("peertrack-test:*page:dashboard:*")
+    assert len(stored) == 1  # stored in Redis, where every web server finds it
     warm, _again = _queries(client, url)
     assert warm < cold
     action.record_progress(rag="red", period=ReportingPeriod.current(), narrative="Stalled.", by=bob)
     assert _main(client.get(url).content) != first
-    redis_cache.delete(key)
+    assert len(server.keys("peertrack-test:*page:dashboard:*")) == 2  # a new key; the old one is never read
+    redis_cache.clear()
 
 
 def test_no_cached_page_outlives_a_write_to_any_model_of_the_challenge():
     """Every model that belongs to a challenge (a foreign key path to one, or to its council) bumps it."""
     from django.apps import apps
 
-    shown = [model for model in apps.get_models()
-             if model._meta.app_label in {"recommendations", "reviews"}
-             and not model.__name__.startswith("Historical")
-             and model not in (PeerChallenge,)]
-    without_owner = [model.__name__ for model in shown if not caching._owner_paths(model)
-                     and model.__name__ not in {"Council", "SubmissionKey"}]
+    shown = [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in {"recommendations", "reviews"}
+        and not model.__name__.startswith("Historical")
+        and model not in (PeerChallenge,)
+    ]
+    without_owner = [
+        model.__name__
+        for model in shown
+        if not caching._owner_paths(model) and model.__name__ not in {"Council", "SubmissionKey"}
+    ]
     assert without_owner == []
     assert ("action", "recommendation", "challenge") in caching._owner_paths(
-        apps.get_model("recommendations", "ProgressUpdate"))
-    assert caching._owner_paths(Recommendation) == [("challenge",)] or ("challenge",) in caching._owner_paths(
-        Recommendation)
-    assert Action in {f.related_model for f in apps.get_model("recommendations", "ProgressUpdate")._meta.concrete_fields}
+        apps.get_model("recommendations", "ProgressUpdate")
+    )
+    assert ("challenge",) in caching._owner_paths(Recommendation)
+    assert ("recommendation", "challenge") in caching._owner_paths(Action)
+
+
+def test_search_results_are_cached_until_a_readable_challenge_changes(client, carol, challenge, action, bob):
+    client.force_login(carol)
+    url = reverse("search") + "?q=riverside"
+    cold, first = _queries(client, url)
+    warm, again = _queries(client, url)
+    assert warm < cold and again == first
+    assert "No progress update matches." in first
+    action.record_progress(
+        rag="amber", period=ReportingPeriod.current(), narrative="The riverside works began.", by=bob
+    )
+    _after, fresh = _queries(client, url)
+    assert "The <mark>riverside</mark> works began." in fresh

@@ -52,12 +52,12 @@ from openpyxl import load_workbook
 
 from peertrack import inputs
 from recommendations.filters import ActionPlanFilter
-from recommendations.models import Action, GuestAccess, Membership
+from recommendations.models import Action, GuestAccess, Invitation, Membership
 from reviews.models import StatementEvidence
 from tests import factories
 from tests.recommendations.evidence_helpers import PDF
 from tests.recommendations.import_helpers import csv_bytes
-from tests.reviews.conftest import make_report
+from tests.reviews.conftest import make_pack, make_report
 from tests.reviews.review_fixtures import make_peer, make_review
 from tests.summary import report_summary
 
@@ -120,10 +120,11 @@ class World:
     challenge: Any
     root: Any
     alice: Any
+    dave: Any = None  # the administrator: the People pages' single sign-on setting
 
 
 @pytest.fixture
-def world(settings: Any, tmp_path: Any, alice: Any, bob: Any, carol: Any, challenge: Any,
+def world(settings: Any, tmp_path: Any, alice: Any, bob: Any, carol: Any, dave: Any, challenge: Any,
           recommendation: Any, action: Any) -> World:
     settings.MEDIA_ROOT = tmp_path
     theme_heading = factories.make_theme(challenge=challenge, name="Place")
@@ -147,11 +148,12 @@ def world(settings: Any, tmp_path: Any, alice: Any, bob: Any, carol: Any, challe
     guest = GuestAccess.objects.create(user=guest_user, challenge=challenge, peer=peers[0],
                                        expires_on=timezone.localdate() + dt.timedelta(days=7))
     report = make_report(challenge=challenge, by=alice)
+    make_pack(report=report)  # pack 1, for withdrawing
     root = factories.make_user(username="root", is_staff=True, is_superuser=True)
     Membership.objects.filter(user=alice).update(role=Membership.Role.COORDINATOR)
     return World(slug=challenge.slug, recommendation=recommendation, action=action, awaiting=awaiting,
                  review=review, theme=theme, report=report, evidence=evidence, guest=guest,
-                 challenge=challenge, root=root, alice=alice)
+                 challenge=challenge, root=root, alice=alice, dave=dave)
 
 
 # --- the forms ------------------------------------------------------------------------------
@@ -201,9 +203,22 @@ def _today() -> dt.date:
 
 
 def _report_data(w: World) -> dict[str, Any]:
-    return {"committee": "Scrutiny", "meeting_date": "2/10/2024", "subject": "Progress",
+    return {"committee": "Scrutiny", **_date("meeting_date", dt.date(2024, 10, 2)), "subject": "Progress",
             "author_name": "Alice", "purpose": "Report", "recommendations_to_committee": "Note it",
-            "key_risks": "None", "next_steps": "More", "figures_as_of": ""}
+            "key_risks": "None", "next_steps": "More", "summary_1": "On track", "risks": []}
+
+
+def logo_upload(draw: Callable[..., Any], hostile: str | None) -> SimpleUploadedFile:
+    """A council logo (an SVG); a hostile value goes into its name, its text or an attribute."""
+    if hostile is None:
+        return SimpleUploadedFile("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="4"/></svg>')
+    where = draw(st.sampled_from(["name", "text", "attribute"]), label="where")
+    if where == "name":
+        return SimpleUploadedFile(f"{hostile}.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>')
+    escaped = hostile.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    body = (f'<svg xmlns="http://www.w3.org/2000/svg"><text>{escaped}</text></svg>' if where == "text"
+            else f'<svg xmlns="http://www.w3.org/2000/svg" fill="{escaped}"/>')
+    return SimpleUploadedFile("logo.svg", body.encode("utf-8", "surrogatepass"))
 
 
 def _r(name: str, *args: Callable[[World], Any]) -> Callable[[World], str]:
@@ -314,6 +329,13 @@ FORM_VIEWS: list[FormView] = [
     FormView("edit committee report", ("CommitteeReportForm",),
              _r("committee_report_edit", SLUG, lambda w: w.report.pk),
              _r("committee_report_edit", SLUG, lambda w: w.report.pk), valid=_report_data),
+    FormView("issue a pack", ("IssueForm",), _r("committee_report_issue", SLUG, lambda w: w.report.pk),
+             _r("committee_report_issue", SLUG, lambda w: w.report.pk),
+             valid=lambda w: {"replaces": "", "reason": ""}),
+    FormView("withdraw a pack", ("WithdrawForm",), _r("pack_withdraw", SLUG, lambda w: 1),
+             _r("pack_withdraw", SLUG, lambda w: 1), valid=lambda w: {"reason": "Wrong meeting"}),
+    FormView("council's look", ("CouncilLookForm",), _r("council_look", SLUG), _r("council_look", SLUG),
+             valid=lambda w: {"rag_red": "Cabinet to act"}, upload="logo", upload_file=logo_upload),
     FormView("schedule review", ("ScheduleForm",), _r("review_schedule", SLUG), _r("review_schedule", SLUG),
              valid=lambda w: _date("review_date", dt.date(2024, 12, 2))),
     FormView("edit review", ("ScheduleForm",), _r("review_edit", SLUG, REVIEW), _r("review_edit", SLUG, REVIEW)),
@@ -348,6 +370,51 @@ FORM_VIEWS: list[FormView] = [
              lambda w: reverse("admin:recommendations_guestaccess_change", args=[w.guest.pk]),
              lambda w: reverse("admin:recommendations_guestaccess_change", args=[w.guest.pk]), persona="root"),
     *SETUP_FORM_VIEWS,
+]
+
+# The People pages (ADR 0021): bob's membership, and an invitation whose link the test knows.
+BOB_MEMBERSHIP = lambda w: Membership.objects.get(user=w.action.lead_officer).pk  # noqa: E731
+INVITATION_TOKEN = "hostile-input-invitation-token"
+
+
+def _invitation(w: World) -> str:
+    Invitation.objects.get_or_create(
+        token_hash=Invitation.hash_token(INVITATION_TOKEN),
+        defaults={"council": w.challenge.council, "email": "ivy@example.gov.uk", "first_name": "Ivy",
+                  "role": Membership.Role.OFFICER, "expires_at": timezone.now() + dt.timedelta(days=7)})
+    return INVITATION_TOKEN
+
+
+def people_upload(draw: Callable[..., Any], hostile: str | None) -> SimpleUploadedFile:
+    """A people CSV; a hostile value goes into one of its cells, or is the whole file."""
+    row = ["Nina", "New", "nina@example.gov.uk", "Officer"]
+    if hostile is not None:
+        column = draw(st.integers(min_value=-1, max_value=3), label="people column")
+        if column < 0:
+            return SimpleUploadedFile("people.csv", hostile.encode())
+        row[column] = hostile
+    return SimpleUploadedFile("people.csv", csv_bytes([row], headers=["First name", "Last name", "Email", "Role"]))
+
+
+FORM_VIEWS += [
+    FormView("invite a person", ("InviteForm",), _r("person_invite", lambda w: "northtown"),
+             _r("person_invite", lambda w: "northtown"),
+             valid=lambda w: {"first_name": "Nina", "email": "nina@example.gov.uk", "role": "officer"}),
+    FormView("change a role", ("RoleForm",), _r("person", lambda w: "northtown", BOB_MEMBERSHIP),
+             _r("person", lambda w: "northtown", BOB_MEMBERSHIP), valid=lambda w: {"role": "scrutiny"}),
+    FormView("reassign actions", ("ReassignForm",), _r("person_reassign", lambda w: "northtown", BOB_MEMBERSHIP),
+             _r("person_reassign", lambda w: "northtown", BOB_MEMBERSHIP),
+             valid=lambda w: {"to_user": str(w.alice.pk)}),
+    FormView("invite people from a CSV file", ("PeopleUploadForm",), _r("people_import", lambda w: "northtown"),
+             _r("people_import", lambda w: "northtown"), upload="file", upload_file=people_upload),
+    FormView("accept an invitation", ("AcceptForm",), _r("invitation_accept", _invitation),
+             _r("invitation_accept", _invitation), persona="",
+             valid=lambda w: {"new_password1": "a-long-unusual-passphrase-77",
+                              "new_password2": "a-long-unusual-passphrase-77"}),
+    FormView("single sign-on setting", ("SsoSettingForm",), _r("people", lambda w: "northtown"),
+             _r("council_sso", lambda w: "northtown"), persona="dave", valid=lambda w: {"require_sso": "on"}),
+    FormView("ask for a password reset", ("ResetRequestForm",), _r("password_reset"), _r("password_reset"),
+             persona="", valid=lambda w: {"email": "alice@example.gov.uk"}),
 ]
 
 # Bases that no view uses on their own.
@@ -503,14 +570,17 @@ def test_every_form_the_project_defines_is_driven() -> None:
 
 def test_hostile_form_posts_get_no_server_error_no_partial_write_and_escaped_output(
         client: Client, world: World) -> None:
-    clients = {"alice": Client(), "root": Client(), "": Client()}
+    clients = {"alice": Client(), "root": Client(), "": Client(), "dave": Client()}
     clients["alice"].force_login(world.alice)
+    clients["dave"].force_login(world.dave)
     clients["root"].force_login(world.root)
     baselines: dict[str, dict[str, list[str]]] = {}
     for view in FORM_VIEWS:
         browser = clients[view.persona]
         source, target = view.source(world), view.target(world)
-        read = read_form(browser, source, target) if view.name != "confirm action plan" else {}
+        # The confirmation and the column mapping step are POST-only pages the upload leads to.
+        read = (read_form(browser, source, target)
+                if view.name not in ("confirm action plan", "map action plan columns") else {})
         read.pop("csrfmiddlewaretoken", None)
         read.pop("submission_key", None)
         data = {**read, **{key: value if isinstance(value, list) else [value]
@@ -577,6 +647,8 @@ QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
     "search": ("q",),
     "pack_list": ("page",),
     "login": ("next",),
+    # The rows-to-fix download of an action plan import (issue 17): the upload's token and layout.
+    "action_plan_import_problems": ("token", "sheet", "col_0", "col_1", "status_word_0", "status_0"),
 }
 _READ = re.compile(r"""request\.GET\.get\(\s*["'](\w+)["']|read_date\(\s*request(?:\.GET)?\s*,\s*["'](\w+)["']""")
 

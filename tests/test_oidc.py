@@ -66,24 +66,28 @@ def test_a_good_token_is_accepted(backend: oidc.Backend) -> None:
     assert backend.verify_token(token(), nonce="n1")["sub"] == "s1"
 
 
-@pytest.mark.parametrize(("changes", "key"), [
-    ({"iss": "https://evil.example.test/"}, KEY),  # wrong issuer
-    ({"iss": None}, KEY),
-    ({"aud": "someone-else"}, KEY),  # issued to another application
-    ({"aud": [CLIENT, "other"], "azp": "other"}, KEY),
-    ({"exp": int(time.time()) - 10}, KEY),  # expired
-    ({"exp": None}, KEY),
-    ({"nonce": "another"}, KEY),  # not the nonce this browser was given
-    ({}, OTHER_KEY),  # bad signature
-])
+@pytest.mark.parametrize(
+    ("changes", "key"),
+    [
+        ({"iss": "https://evil.example.test/"}, KEY),  # wrong issuer
+        ({"iss": None}, KEY),
+        ({"aud": "someone-else"}, KEY),  # issued to another application
+        ({"aud": [CLIENT, "other"], "azp": "other"}, KEY),
+        ({"exp": int(time.time()) - 10}, KEY),  # expired
+        ({"exp": None}, KEY),
+        ({"nonce": "another"}, KEY),  # not the nonce this browser was given
+        ({}, OTHER_KEY),  # bad signature
+    ],
+)
 def test_a_bad_token_is_refused(backend: oidc.Backend, changes: dict[str, Any], key: Any) -> None:
     with pytest.raises((SuspiciousOperation, jwt.PyJWTError)):
         backend.verify_token(token(key, **changes), nonce="n1")
 
 
 def test_an_unsigned_token_is_refused(backend: oidc.Backend) -> None:
-    unsigned = jwt.encode({"iss": ISSUER, "aud": CLIENT, "nonce": "n1", "exp": int(time.time()) + 60}, None,
-                          algorithm="none")
+    unsigned = jwt.encode(
+        {"iss": ISSUER, "aud": CLIENT, "nonce": "n1", "exp": int(time.time()) + 60}, None, algorithm="none"
+    )
     with pytest.raises(SuspiciousOperation):
         backend.verify_token(unsigned, nonce="n1")
 
@@ -131,9 +135,17 @@ def test_an_open_invitation_is_accepted_but_an_expired_or_revoked_one_is_not(nor
     now = timezone.now()
 
     def invitation(email: str, **extra: Any) -> Invitation:
-        return Invitation.objects.create(council=northtown, email=email, first_name="N", role="officer",
-                                         token_hash=Invitation.hash_token(email), invited_by=dave, sent_at=now,
-                                         expires_at=extra.pop("expires_at", now + dt.timedelta(days=7)), **extra)
+        return Invitation.objects.create(
+            council=northtown,
+            email=email,
+            first_name="N",
+            role="officer",
+            token_hash=Invitation.hash_token(email),
+            invited_by=dave,
+            sent_at=now,
+            expires_at=extra.pop("expires_at", now + dt.timedelta(days=7)),
+            **extra,
+        )
 
     invitation("old@northtown.gov.uk", expires_at=now - dt.timedelta(minutes=1))
     invitation("gone@northtown.gov.uk", revoked_at=now)
@@ -164,12 +176,14 @@ def test_the_refusal_page_names_the_councils_administrators_by_email_domain(clie
 
 
 def sign_in(client: Any, username: str) -> Any:
-    return client.post(reverse("login"), {"username": username, "password": factories.PASSWORD},
-                       REMOTE_ADDR="192.0.2.44")
+    return client.post(
+        reverse("login"), {"username": username, "password": factories.PASSWORD}, REMOTE_ADDR="192.0.2.44"
+    )
 
 
 def test_a_council_requiring_single_sign_on_refuses_its_members_passwords(
-        client: Any, settings: Any, northtown: Any, bob: Any, challenge: Any) -> None:
+    client: Any, settings: Any, northtown: Any, bob: Any, challenge: Any
+) -> None:
     settings.PEERTRACK_OIDC_ENABLED = True
     northtown.require_sso = True
     northtown.save()
@@ -192,8 +206,9 @@ def test_with_single_sign_on_not_configured_passwords_still_work(client: Any, no
     assert sign_in(client, "bob").status_code == 302
 
 
-def test_an_administrator_turns_the_requirement_on_and_a_coordinator_cannot(client: Any, dave: Any, alice: Any,
-                                                                           northtown: Any) -> None:
+def test_an_administrator_turns_the_requirement_on_and_a_coordinator_cannot(
+    client: Any, dave: Any, alice: Any, northtown: Any
+) -> None:
     client.force_login(alice)
     assert client.post(reverse("council_sso", args=["northtown"]), {"require_sso": "on"}).status_code == 403
     client.force_login(dave)
@@ -232,18 +247,31 @@ def test_a_callback_without_a_started_sign_in_is_refused(client: Any, settings: 
 
 def _settings_with(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PEERTRACK_OIDC")}
-    return subprocess.run([sys.executable, "-c", "import peertrack.settings"], env={**clean, **env},
-                          capture_output=True, text=True, cwd=os.path.dirname(os.path.dirname(__file__)), check=False)
+    return subprocess.run(
+        [sys.executable, "-c", "import peertrack.settings"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        cwd=os.path.dirname(os.path.dirname(__file__)),
+        check=False,
+    )
 
 
 def test_half_a_configuration_stops_the_server_with_a_message() -> None:
     no_secret = _settings_with({"PEERTRACK_OIDC_CLIENT_ID": "x", "DJANGO_DEBUG": "1"})
     assert "PEERTRACK_OIDC_CLIENT_SECRET must be too" in no_secret.stderr
-    no_endpoints = _settings_with({"PEERTRACK_OIDC_CLIENT_ID": "x", "PEERTRACK_OIDC_CLIENT_SECRET": "y",
-                                   "DJANGO_DEBUG": "1"})
+    no_endpoints = _settings_with(
+        {"PEERTRACK_OIDC_CLIENT_ID": "x", "PEERTRACK_OIDC_CLIENT_SECRET": "y", "DJANGO_DEBUG": "1"}
+    )
     assert "PEERTRACK_OIDC_DISCOVERY_URL" in no_endpoints.stderr
-    ok = _settings_with({"PEERTRACK_OIDC_CLIENT_ID": "x", "PEERTRACK_OIDC_CLIENT_SECRET": "y", "DJANGO_DEBUG": "1",
-                         "PEERTRACK_OIDC_DISCOVERY_URL": "https://login.example.test/.well-known/openid-configuration"})
+    ok = _settings_with(
+        {
+            "PEERTRACK_OIDC_CLIENT_ID": "x",
+            "PEERTRACK_OIDC_CLIENT_SECRET": "y",
+            "DJANGO_DEBUG": "1",
+            "PEERTRACK_OIDC_DISCOVERY_URL": "https://login.example.test/.well-known/openid-configuration",
+        }
+    )
     assert ok.returncode == 0, ok.stderr
     off = _settings_with({"DJANGO_DEBUG": "1"})
     assert off.returncode == 0, off.stderr

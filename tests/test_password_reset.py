@@ -37,7 +37,7 @@ def ask(client, email, capture, address="192.0.2.10"):
 
 def main_text(response):
     content = response.content.decode()
-    return re.sub(r"\s+", " ", content[content.index("<main"):content.index("</main>")])
+    return re.sub(r"\s+", " ", content[content.index("<main") : content.index("</main>")])
 
 
 def test_a_known_and_an_unknown_address_get_the_same_answer(client, bob_with_email, django_capture_on_commit_callbacks):
@@ -69,14 +69,19 @@ def test_links_use_peertrack_base_url_when_set(client, settings, bob_with_email,
 
 
 def test_one_address_gets_at_most_a_few_emails_and_the_page_does_not_change(
-        client, bob_with_email, django_capture_on_commit_callbacks):
-    answers = [ask(client, "bob@northtown.gov.uk", django_capture_on_commit_callbacks, address=f"192.0.2.{n}")
-               for n in range(reset.PER_EMAIL + 2)]
+    client, bob_with_email, django_capture_on_commit_callbacks
+):
+    answers = [
+        ask(client, "bob@northtown.gov.uk", django_capture_on_commit_callbacks, address=f"192.0.2.{n}")
+        for n in range(reset.PER_EMAIL + 2)
+    ]
     assert {answer.status_code for answer in answers} == {302}
     assert len(mail.outbox) == reset.PER_EMAIL
 
 
-def test_one_network_address_is_paused_after_too_many_requests(client, bob_with_email, django_capture_on_commit_callbacks):
+def test_one_network_address_is_paused_after_too_many_requests(
+    client, bob_with_email, django_capture_on_commit_callbacks
+):
     for n in range(reset.PER_ADDRESS):
         assert ask(client, f"someone{n}@northtown.gov.uk", django_capture_on_commit_callbacks).status_code == 302
     limited = ask(client, "bob@northtown.gov.uk", django_capture_on_commit_callbacks)
@@ -84,7 +89,10 @@ def test_one_network_address_is_paused_after_too_many_requests(client, bob_with_
     assert "Too many password reset requests" in limited.content.decode()
     assert mail.outbox == []
     # Another address is not affected.
-    assert ask(client, "bob@northtown.gov.uk", django_capture_on_commit_callbacks, address="198.51.100.7").status_code == 302
+    assert (
+        ask(client, "bob@northtown.gov.uk", django_capture_on_commit_callbacks, address="198.51.100.7").status_code
+        == 302
+    )
     assert len(mail.outbox) == 1
 
 
@@ -96,7 +104,8 @@ def test_a_bad_address_is_a_clear_error(client):
 
 
 def test_a_member_of_a_council_requiring_single_sign_on_gets_no_email(
-        client, settings, bob_with_email, northtown, django_capture_on_commit_callbacks):
+    client, settings, bob_with_email, northtown, django_capture_on_commit_callbacks
+):
     settings.PEERTRACK_OIDC_ENABLED = True
     northtown.require_sso = True
     northtown.save()

@@ -256,7 +256,7 @@ def _bundle(*, council: Council, key: str, year: int, lead: Any, coordinator: An
     report = make_report(challenge=challenge, by=coordinator, subject=f"Progress report {marker}",
                          purpose=f"Progress {marker}.")
     pack = make_pack(report=report, content=f"%PDF-1.7 pack {marker}".encode(),
-                     snapshot={"recommendations": [], "note": marker})
+                     snapshot={"recommendations": [], "note": marker}, docx_content=f"PK word {marker}".encode())
     review = make_review(challenge=challenge, review_date=dt.date(year, 11, 18), peers=peers,
                          overall_feedback=f"Real progress {marker}")
     review_theme = ReviewTheme.objects.create(review=review, name=f"Working together {marker}", position=1,

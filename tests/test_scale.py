@@ -32,8 +32,11 @@ SLACK = 400
 
 def _touched(node: dict[str, Any]) -> int:
     loops = node.get("Actual Loops", 1)
-    own = (node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
-           + node.get("Rows Removed by Index Recheck", 0)) * loops
+    own = (
+        node.get("Actual Rows", 0)
+        + node.get("Rows Removed by Filter", 0)
+        + node.get("Rows Removed by Index Recheck", 0)
+    ) * loops
     return int(own + sum(_touched(child) for child in node.get("Plans", [])))
 
 
@@ -62,8 +65,9 @@ def _measure(client: Any, urls: list[str]) -> dict[str, tuple[int, list[Any]]]:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         assert response.status_code == 200, url
-        selects = [query["sql"] for query in captured.captured_queries
-                   if query["sql"].lstrip().upper().startswith("SELECT")]
+        selects = [
+            query["sql"] for query in captured.captured_queries if query["sql"].lstrip().upper().startswith("SELECT")
+        ]
         measured[url] = (len(captured), [(_cost(sql), sql) for sql in selects])
     return measured
 
@@ -75,16 +79,25 @@ def test_one_councils_pages_do_not_grow_with_other_councils(client):
     challenge = factories.make_challenge(council=home, slug="home-2024")
     populate_challenge(challenge=challenge, officers=[officer], updates_per_action=3)
     client.force_login(reader)
-    urls = [reverse("search") + "?q=workshops+partners", reverse("search") + "?q=strategy",
-            reverse("dashboard", args=[challenge.slug]), reverse("action_plan", args=[challenge.slug]),
-            reverse("portfolio"), reverse("my_actions")]
+    urls = [
+        reverse("search") + "?q=workshops+partners",
+        reverse("search") + "?q=strategy",
+        reverse("dashboard", args=[challenge.slug]),
+        reverse("action_plan", args=[challenge.slug]),
+        reverse("portfolio"),
+        reverse("my_actions"),
+    ]
     alone = _measure(client, urls)
 
     for number in range(OTHER_COUNCILS):
         council = factories.make_council(name=f"Other {number}", slug=f"other-{number}")
         lead = factories.make_user(council=council, role=Membership.Role.OFFICER)
-        populate_challenge(challenge=factories.make_challenge(council=council, slug=f"other-{number}-2024"),
-                           officers=[lead], updates_per_action=3, seed=number)
+        populate_challenge(
+            challenge=factories.make_challenge(council=council, slug=f"other-{number}-2024"),
+            officers=[lead],
+            updates_per_action=3,
+            seed=number,
+        )
     crowded = _measure(client, urls)
 
     for url in urls:
@@ -102,8 +115,13 @@ def test_my_actions_draws_one_page_of_thousands(client):
 
     council = factories.make_council(name="Busy Council", slug="busy")
     officer = factories.make_user(council=council, role=Membership.Role.OFFICER)
-    populate_challenge(challenge=factories.make_challenge(council=council, slug="busy-2024"), officers=[officer],
-                       recommendations=30, actions_per_recommendation=5, updates_per_action=1)
+    populate_challenge(
+        challenge=factories.make_challenge(council=council, slug="busy-2024"),
+        officers=[officer],
+        recommendations=30,
+        actions_per_recommendation=5,
+        updates_per_action=1,
+    )
     client.force_login(officer)
     response = client.get(reverse("my_actions"))
     assert response.context["open_count"] == 150
@@ -127,8 +145,10 @@ def test_the_portfolio_draws_one_page_of_councils(client):
     client.force_login(adviser)
     first = client.get(reverse("portfolio"))
     assert [group["council"].name for group in first.context["councils"]] == [
-        f"Council {number:02d}" for number in range(COUNCILS_PER_PAGE)]
+        f"Council {number:02d}" for number in range(COUNCILS_PER_PAGE)
+    ]
     assert f"Councils 1 to {COUNCILS_PER_PAGE} of {COUNCILS_PER_PAGE + 2}." in first.content.decode()
     second = client.get(reverse("portfolio"), {"page": "2"})
     assert [group["council"].name for group in second.context["councils"]] == [
-        f"Council {number:02d}" for number in range(COUNCILS_PER_PAGE, COUNCILS_PER_PAGE + 2)]
+        f"Council {number:02d}" for number in range(COUNCILS_PER_PAGE, COUNCILS_PER_PAGE + 2)
+    ]

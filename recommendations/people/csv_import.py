@@ -80,8 +80,9 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValueError("The file is not UTF-8 text. In Excel choose “CSV UTF-8 (Comma delimited)” "
-                         "when saving, and try again.") from None
+        raise ValueError(
+            "The file is not UTF-8 text. In Excel choose “CSV UTF-8 (Comma delimited)” when saving, and try again."
+        ) from None
 
 
 def read(data: bytes, *, council: Council, manager_role: str) -> Reading:
@@ -89,8 +90,10 @@ def read(data: bytes, *, council: Council, manager_role: str) -> Reading:
     if not data.strip():
         return Reading(problem="The file is empty. Add a header row and one row for each person.")
     if len(data) > MAX_BYTES:
-        return Reading(problem=f"The file is {len(data) / 1024:.0f} KB; the most peertrack accepts is "
-                               f"{MAX_BYTES // 1024} KB ({MAX_ROWS} people).")
+        return Reading(
+            problem=f"The file is {len(data) / 1024:.0f} KB; the most peertrack accepts is "
+            f"{MAX_BYTES // 1024} KB ({MAX_ROWS} people)."
+        )
     try:
         text = _decode(data)
         rows = list(csv.reader(io.StringIO(text, newline="")))
@@ -104,8 +107,10 @@ def read(data: bytes, *, council: Council, manager_role: str) -> Reading:
     header = [COLUMNS.get(cell.strip().lower()) for cell in rows[0]]
     missing = [name for name, key in COLUMNS.items() if key in REQUIRED and key not in header]
     if missing:
-        return Reading(problem="The first row must name the columns First name, Last name, Email and Role; "
-                               f"it has no {', '.join(missing).replace('first name', 'First name')} column.")
+        return Reading(
+            problem="The first row must name the columns First name, Last name, Email and Role; "
+            f"it has no {', '.join(missing).replace('first name', 'First name')} column."
+        )
     body = rows[1:]
     if not body:
         return Reading(problem="The file has a header row but nobody in it. Add one row for each person.")
@@ -114,10 +119,18 @@ def read(data: bytes, *, council: Council, manager_role: str) -> Reading:
     reading = Reading()
     seen: dict[str, int] = {}
     for number, cells in enumerate(body, start=2):
-        values = {key: cells[index].strip() if index < len(cells) else ""
-                  for index, key in enumerate(header) if key is not None}
-        row = PersonRow(line=number, first_name=values.get("first_name", ""), last_name=values.get("last_name", ""),
-                        email=services.normalise_email(values.get("email", "")), role=values.get("role", ""))
+        values = {
+            key: cells[index].strip() if index < len(cells) else ""
+            for index, key in enumerate(header)
+            if key is not None
+        }
+        row = PersonRow(
+            line=number,
+            first_name=values.get("first_name", ""),
+            last_name=values.get("last_name", ""),
+            email=services.normalise_email(values.get("email", "")),
+            role=values.get("role", ""),
+        )
         _check(row, council=council, manager_role=manager_role, seen=seen)
         reading.rows.append(row)
     return reading
@@ -148,14 +161,20 @@ def _check(row: PersonRow, *, council: Council, manager_role: str, seen: dict[st
         return
     seen[row.email] = row.line
     if role:
-        row.problems.extend(services.validate_invitation(
-            council=council, email=row.email, role=role, manager_role=manager_role).values())
+        row.problems.extend(
+            services.validate_invitation(
+                council=council, email=row.email, role=role, manager_role=manager_role
+            ).values()
+        )
 
 
 def sign(reading: Reading, *, council: Council) -> str:
     """Returns the previewed rows, signed for the confirmation form."""
-    return signing.dumps({"council": council.pk, "rows": [
-        [row.first_name, row.last_name, row.email, row.role] for row in reading.rows]}, salt=SALT, compress=True)
+    return signing.dumps(
+        {"council": council.pk, "rows": [[row.first_name, row.last_name, row.email, row.role] for row in reading.rows]},
+        salt=SALT,
+        compress=True,
+    )
 
 
 def unsign(payload: str, *, council: Council) -> list[PersonRow]:
@@ -176,8 +195,9 @@ def unsign(payload: str, *, council: Council) -> list[PersonRow]:
     return rows
 
 
-def invite_all(*, rows: list[PersonRow], council: Council, by: Any, manager_role: str,
-               origin: str = "") -> Reading | list[services.Sent]:
+def invite_all(
+    *, rows: list[PersonRow], council: Council, by: Any, manager_role: str, origin: str = ""
+) -> Reading | list[services.Sent]:
     """Invites every row in one transaction, after checking each again; if any fails, invites nobody
     and returns the Reading with the problems found now."""
     with transaction.atomic():
@@ -187,6 +207,16 @@ def invite_all(*, rows: list[PersonRow], council: Council, by: Any, manager_role
         if any(row.problems for row in rows) or not rows:
             transaction.set_rollback(True)
             return Reading(rows=rows, problem="" if rows else "There was nobody to invite.")
-        return [services.invite(council=council, email=row.email, first_name=row.first_name,
-                                last_name=row.last_name, role=row.role, by=by, manager_role=manager_role,
-                                origin=origin) for row in rows]
+        return [
+            services.invite(
+                council=council,
+                email=row.email,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                role=row.role,
+                by=by,
+                manager_role=manager_role,
+                origin=origin,
+            )
+            for row in rows
+        ]

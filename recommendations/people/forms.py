@@ -19,23 +19,32 @@ def _line(label: str, *, required: bool, missing: str = "", max_length: int = 15
     messages = {"max_length": f"{label} must be {max_length} characters or fewer"}
     if missing:
         messages["required"] = missing
-    return inputs.SingleLineField(label=label, required=required, max_length=max_length,
-                                  error_messages=messages, strip=True)
+    return inputs.SingleLineField(
+        label=label, required=required, max_length=max_length, error_messages=messages, strip=True
+    )
 
 
 def _role_field(choices: list[tuple[str, str]], *, label: str = "Role") -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect,
-                             error_messages={"required": "Choose a role",
-                                             "invalid_choice": "Choose a role from the list"})
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role from the list"},
+    )
 
 
 class InviteForm(forms.Form):
     first_name = _line("First name", required=True, missing="Enter their first name")
     last_name = _line("Last name", required=False)
-    email = forms.EmailField(label="Email address", max_length=254, error_messages={
-        "required": "Enter their email address",
-        "invalid": "Enter an email address like name@council.gov.uk",
-        "max_length": "The email address must be 254 characters or fewer"})
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address like name@council.gov.uk",
+            "max_length": "The email address must be 254 characters or fewer",
+        },
+    )
     role = forms.ChoiceField()
 
     def __init__(self, *args: Any, manager_role: str, **kwargs: Any) -> None:
@@ -53,56 +62,84 @@ class RoleForm(forms.Form):
 
 class ReassignForm(forms.Form):
     to_user = forms.ModelChoiceField(
-        label="New lead officer", queryset=get_user_model().objects.none(), empty_label="Choose a person",
-        error_messages={"required": "Choose the new lead officer",
-                        "invalid_choice": "Choose the new lead officer from the list"})
+        label="New lead officer",
+        queryset=get_user_model().objects.none(),
+        empty_label="Choose a person",
+        error_messages={
+            "required": "Choose the new lead officer",
+            "invalid_choice": "Choose the new lead officer from the list",
+        },
+    )
     actions = forms.MultipleChoiceField(
-        label="Actions", widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one action to reassign",
-                        "invalid_choice": "Select actions from the list"})
+        label="Actions",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select at least one action to reassign",
+            "invalid_choice": "Select actions from the list",
+        },
+    )
 
     def __init__(self, *args: Any, council: Council, from_user: Any, actions: list[Action], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = (Action.possible_lead_officers(council, roles=services.LEADING_ROLES)
-                  .exclude(pk=from_user.pk).order_by("last_name", "first_name", "username"))
+        people = (
+            Action.possible_lead_officers(council, roles=services.LEADING_ROLES)
+            .exclude(pk=from_user.pk)
+            .order_by("last_name", "first_name", "username")
+        )
         field = self.fields["to_user"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = people
-        field.label_from_instance = person_name  # type: ignore[method-assign]
+        field.label_from_instance = person_name  # type: ignore[method-assign,assignment]
         self.fields["actions"].choices = [  # type: ignore[attr-defined]
             (str(action.pk), f"{action.reference} {action.description[:80]} ({action.recommendation.challenge.title})")
-            for action in actions]
+            for action in actions
+        ]
         self.fields["actions"].initial = [str(action.pk) for action in actions]
 
 
 class PeopleUploadForm(forms.Form):
-    file = forms.FileField(label="CSV file", error_messages={
-        "required": "Choose a CSV file of the people to invite",
-        "empty": "The file is empty. Choose a CSV file of the people to invite"})
+    file = forms.FileField(
+        label="CSV file",
+        error_messages={
+            "required": "Choose a CSV file of the people to invite",
+            "empty": "The file is empty. Choose a CSV file of the people to invite",
+        },
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > csv_import.MAX_BYTES:
             raise forms.ValidationError(
                 f"The file is {upload.size / 1024:.0f} KB; the most peertrack accepts is "
-                f"{csv_import.MAX_BYTES // 1024} KB ({csv_import.MAX_ROWS} people)")
+                f"{csv_import.MAX_BYTES // 1024} KB ({csv_import.MAX_ROWS} people)"
+            )
         return upload
 
 
 class AcceptForm(forms.Form):
     """Choosing a password when accepting an invitation (Django's password rules)."""
 
-    new_password1 = forms.CharField(label="New password", strip=False, widget=forms.PasswordInput,
-                                    max_length=4096, error_messages={"required": "Enter a password"})
-    new_password2 = forms.CharField(label="Confirm the password", strip=False, widget=forms.PasswordInput,
-                                    max_length=4096, error_messages={"required": "Enter the password again"})
+    new_password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput,
+        max_length=4096,
+        error_messages={"required": "Enter a password"},
+    )
+    new_password2 = forms.CharField(
+        label="Confirm the password",
+        strip=False,
+        widget=forms.PasswordInput,
+        max_length=4096,
+        error_messages={"required": "Enter the password again"},
+    )
 
     def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         first, second = data.get("new_password1"), data.get("new_password2")
         if first and second and first != second:
             self.add_error("new_password2", "The two passwords do not match")
@@ -116,26 +153,40 @@ class AcceptForm(forms.Form):
 
 class SsoSettingForm(forms.Form):
     require_sso = forms.BooleanField(
-        label="Members must sign in with single sign-on", required=False,
-        help_text="Password sign-in is then refused for the council's members. Guest peers keep their passwords.")
+        label="Members must sign in with single sign-on",
+        required=False,
+        help_text="Password sign-in is then refused for the council's members. Guest peers keep their passwords.",
+    )
 
 
 class ResetRequestForm(PasswordResetForm):
     """Django's password reset request with a plain-English message; `get_users` leaves out people
     whose council requires single sign-on (they have no password to reset)."""
 
-    email = forms.EmailField(label="Email address", max_length=254, error_messages={
-        "required": "Enter your email address",
-        "invalid": "Enter an email address like name@council.gov.uk",
-        "max_length": "The email address must be 254 characters or fewer"})
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address like name@council.gov.uk",
+            "max_length": "The email address must be 254 characters or fewer",
+        },
+    )
 
     def get_users(self, email: str) -> Any:
         for user in super().get_users(email):
             if services.sso_required_council(user) is None:
                 yield user
 
-    def send_mail(self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
-                  from_email: str | None, to_email: str, html_email_template_name: str | None = None) -> None:
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
         """Queues the email on the task queue, rendered now (inside the request, which gave the link)."""
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
@@ -144,4 +195,3 @@ class ResetRequestForm(PasswordResetForm):
 
 # The roles as the People page names them.
 ROLE_LABELS = dict(Membership.Role.choices)
-

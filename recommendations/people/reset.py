@@ -58,8 +58,9 @@ class ResetRequestView(auth_views.PasswordResetView):
     def form_valid(self, form: Any) -> HttpResponse:
         request = self.request
         if _over(_key("address", client_ip(request) or "unknown"), PER_ADDRESS):
-            return render(request, "registration/password_reset_limited.html",
-                          {"minutes": WINDOW_SECONDS // 60}, status=429)
+            return render(
+                request, "registration/password_reset_limited.html", {"minutes": WINDOW_SECONDS // 60}, status=429
+            )
         if _over(_key("email", form.cleaned_data["email"].strip().lower()), PER_EMAIL):
             return super(auth_views.PasswordResetView, self).form_valid(form)  # the same page, no email
         self.extra_email_context = {"origin": email_origin(request_origin(request))}

@@ -38,13 +38,16 @@ COORDINATOR = Membership.Role.COORDINATOR
 # The roles that manage a council's people.
 MANAGERS = (ADMINISTRATOR, COORDINATOR)
 # Roles a lead officer may hold (Action.possible_lead_officers): reassigning offers these.
-LEADING_ROLES = [Membership.Role.OFFICER, Membership.Role.COORDINATOR]
+LEADING_ROLES: list[str] = [Membership.Role.OFFICER, Membership.Role.COORDINATOR]
 
 
 def grantable_roles(manager_role: str) -> list[tuple[str, str]]:
     """Returns the (value, label) roles someone with `manager_role` may give."""
-    return [(value, label) for value, label in Membership.Role.choices
-            if manager_role == ADMINISTRATOR or value != ADMINISTRATOR]
+    return [
+        (value, label)
+        for value, label in Membership.Role.choices
+        if manager_role == ADMINISTRATOR or value != ADMINISTRATOR
+    ]
 
 
 def check_may_manage(*, manager_role: str, role: str) -> None:
@@ -58,8 +61,7 @@ def normalise_email(email: str) -> str:
 
 
 def _active_member(council: Council, email: str) -> Membership | None:
-    return (Membership.objects.active().filter(council=council, user__email__iexact=email)
-            .select_related("user").first())
+    return Membership.objects.active().filter(council=council, user__email__iexact=email).select_related("user").first()
 
 
 @dataclass(frozen=True)
@@ -79,16 +81,29 @@ def _email_invitation(invitation: Invitation, link: str) -> None:
     council = invitation.council
     inviter = invitation.invited_by
     by = f" by {inviter.get_full_name() or inviter.get_username()}" if inviter is not None else ""
-    sso = (f"\n{council.name} signs its people in with single sign-on: after accepting, use the "
-           "single sign-on button on the sign-in page.") if council.require_sso else ""
-    body = (f"Dear {invitation.first_name},\n\n"
-            f"You have been invited{by} to {council.name}'s peer challenge action plan, as "
-            f"{invitation.get_role_display().lower()}.\n\n"
-            f"Accept the invitation here (the link works once, until "
-            f"{timezone.localtime(invitation.expires_at):%-d %B %Y at %H:%M}):\n{link}\n{sso}\n"
-            "If you were not expecting this, you can ignore this email.")
-    tasks.enqueue_on_commit(tasks.send_email, subject=f"You are invited to {council.name}'s action plan",
-                            body=body, to=[invitation.email], council_id=council.pk)
+    sso = (
+        (
+            f"\n{council.name} signs its people in with single sign-on: after accepting, use the "
+            "single sign-on button on the sign-in page."
+        )
+        if council.require_sso
+        else ""
+    )
+    body = (
+        f"Dear {invitation.first_name},\n\n"
+        f"You have been invited{by} to {council.name}'s peer challenge action plan, as "
+        f"{invitation.get_role_display().lower()}.\n\n"
+        f"Accept the invitation here (the link works once, until "
+        f"{timezone.localtime(invitation.expires_at):%-d %B %Y at %H:%M}):\n{link}\n{sso}\n"
+        "If you were not expecting this, you can ignore this email."
+    )
+    tasks.enqueue_on_commit(
+        tasks.send_email,
+        subject=f"You are invited to {council.name}'s action plan",
+        body=body,
+        to=[invitation.email],
+        council_id=council.pk,
+    )
 
 
 def validate_invitation(*, council: Council, email: str, role: str, manager_role: str) -> dict[str, str]:
@@ -100,17 +115,29 @@ def validate_invitation(*, council: Council, email: str, role: str, manager_role
         problems["role"] = "Only an administrator can invite an administrator."
     member = _active_member(council, email)
     if member is not None:
-        problems["email"] = (f"{email} is already a member of {council.name}, as "
-                             f"{member.get_role_display().lower()}. Change their role from the People page.")
-    elif Invitation.objects.filter(council=council, email__iexact=email, accepted_at__isnull=True,
-                                   revoked_at__isnull=True).exists():
+        problems["email"] = (
+            f"{email} is already a member of {council.name}, as "
+            f"{member.get_role_display().lower()}. Change their role from the People page."
+        )
+    elif Invitation.objects.filter(
+        council=council, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).exists():
         problems["email"] = f"{email} has already been invited. Send the invitation again, or revoke it first."
     return problems
 
 
 @transaction.atomic
-def invite(*, council: Council, email: str, first_name: str, last_name: str, role: str, by: Any,
-           manager_role: str, origin: str = "") -> Sent:
+def invite(
+    *,
+    council: Council,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    by: Any,
+    manager_role: str,
+    origin: str = "",
+) -> Sent:
     """Invites `email` to `council` in `role` and queues the email with its one-time link.
 
     Raises ValidationError (field "email" or "role") when the person is already a member, already
@@ -122,17 +149,25 @@ def invite(*, council: Council, email: str, first_name: str, last_name: str, rol
         raise ValidationError(problems)
     token = secrets.token_urlsafe(32)
     now = timezone.now()
-    invitation = Invitation(council=council, email=email, first_name=first_name.strip()[:150],
-                            last_name=last_name.strip()[:150], role=role, invited_by=by,
-                            token_hash=Invitation.hash_token(token), sent_at=now,
-                            expires_at=now + Invitation.LIFETIME)
+    invitation = Invitation(
+        council=council,
+        email=email,
+        first_name=first_name.strip()[:150],
+        last_name=last_name.strip()[:150],
+        role=role,
+        invited_by=by,
+        token_hash=Invitation.hash_token(token),
+        sent_at=now,
+        expires_at=now + Invitation.LIFETIME,
+    )
     invitation._history_user = by  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             invitation.save()
     except IntegrityError:  # someone invited the same address a moment before
-        raise ValidationError({"email": f"{email} has already been invited. Send the invitation again, "
-                                        "or revoke it first."}) from None
+        raise ValidationError(
+            {"email": f"{email} has already been invited. Send the invitation again, or revoke it first."}
+        ) from None
     link = _link(token, origin)
     _email_invitation(invitation, link)
     return Sent(invitation, link)
@@ -158,8 +193,11 @@ def find_invitation(token: str) -> Invitation | None:
     """Returns the invitation whose link carries `token` (in any state), or None."""
     if not token or len(token) > 100:
         return None
-    return (Invitation.objects.select_related("council", "accepted_by")
-            .filter(token_hash=Invitation.hash_token(token)).first())
+    return (
+        Invitation.objects.select_related("council", "accepted_by")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
 
 
 class InvitationUnusable(Exception):
@@ -169,15 +207,16 @@ class InvitationUnusable(Exception):
 def unusable_reason(invitation: Invitation | None) -> str:
     """Says why a link does not work, or "" when it does."""
     if invitation is None:
-        return ("This invitation link is not valid. Check you copied the whole link from the email, "
-                "or ask whoever invited you to send it again.")
+        return (
+            "This invitation link is not valid. Check you copied the whole link from the email, "
+            "or ask whoever invited you to send it again."
+        )
     if invitation.accepted_at is not None:
         return "This invitation has already been accepted. Sign in with your username and password."
     if invitation.revoked_at is not None:
         return "This invitation was withdrawn. Ask whoever invited you if you still need access."
     if not invitation.is_usable():
-        return ("This invitation link has expired (links work for 7 days). Ask whoever invited you to "
-                "send it again.")
+        return "This invitation link has expired (links work for 7 days). Ask whoever invited you to send it again."
     return ""
 
 
@@ -206,8 +245,8 @@ def _join(invitation: Invitation, user: Any) -> Membership:
         membership = Membership(user=user, council=invitation.council)
     membership.role = invitation.role
     membership.expires_on = None
-    membership._history_user = invitation.invited_by  # type: ignore[attr-defined]
-    membership._change_reason = "Accepted an invitation"  # type: ignore[attr-defined]
+    membership._history_user = invitation.invited_by  # type: ignore[union-attr]
+    membership._change_reason = "Accepted an invitation"  # type: ignore[union-attr]
     membership.save()
     return membership
 
@@ -229,11 +268,16 @@ def accept(*, token: str, password: str | None = None) -> Any:
     user = existing_account(invitation.email)
     if user is None:
         if get_user_model().objects.filter(email__iexact=invitation.email).exists():
-            raise InvitationUnusable("More than one account, or a switched-off account, uses this address. "
-                                     "Ask whoever invited you to sort it out.")
+            raise InvitationUnusable(
+                "More than one account, or a switched-off account, uses this address. "
+                "Ask whoever invited you to sort it out."
+            )
         user = get_user_model().objects.create_user(
-            username=_username_for(invitation.email), email=invitation.email,
-            first_name=invitation.first_name, last_name=invitation.last_name)
+            username=_username_for(invitation.email),
+            email=invitation.email,
+            first_name=invitation.first_name,
+            last_name=invitation.last_name,
+        )
         if password:
             user.set_password(password)
         else:
@@ -245,8 +289,9 @@ def accept(*, token: str, password: str | None = None) -> Any:
     _join(invitation, user)
     Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now(), accepted_by=user)
     invitation.refresh_from_db()
-    Invitation.history.bulk_history_create([invitation], update=True, default_user=user,
-                                           default_change_reason="Accepted")
+    Invitation.history.bulk_history_create(
+        [invitation], update=True, default_user=user, default_change_reason="Accepted"
+    )
     return user
 
 
@@ -263,8 +308,8 @@ def change_role(*, membership: Membership, role: str, by: Any, manager_role: str
     if locked.role == role:
         return False
     locked.role = role
-    locked._history_user = by  # type: ignore[attr-defined]
-    locked._change_reason = "Role changed"  # type: ignore[attr-defined]
+    locked._history_user = by
+    locked._change_reason = "Role changed"
     locked.save(update_fields=["role"])
     membership.refresh_from_db()
     return True
@@ -285,8 +330,8 @@ def deactivate(*, membership: Membership, by: Any, manager_role: str, today: dt.
     if locked.expires_on is not None and locked.expires_on <= yesterday:
         return False
     locked.expires_on = yesterday
-    locked._history_user = by  # type: ignore[attr-defined]
-    locked._change_reason = "Deactivated"  # type: ignore[attr-defined]
+    locked._history_user = by
+    locked._change_reason = "Deactivated"
     locked.save(update_fields=["expires_on"])
     membership.refresh_from_db()
     return True
@@ -294,11 +339,13 @@ def deactivate(*, membership: Membership, by: Any, manager_role: str, today: dt.
 
 def open_actions_led_by(council: Council, user: Any) -> QuerySet[Action]:
     """Returns the open actions `user` leads in `council`'s current challenges, in plan order."""
-    return (Action.objects.in_current_challenges()
-            .filter(recommendation__challenge__council=council, lead_officer=user)
-            .exclude(status__in=asof.FINISHED)
-            .select_related("recommendation__challenge")
-            .order_by("recommendation__challenge__title", "recommendation__number", "reference", "pk"))
+    return (
+        Action.objects.in_current_challenges()
+        .filter(recommendation__challenge__council=council, lead_officer=user)
+        .exclude(status__in=asof.FINISHED)
+        .select_related("recommendation__challenge")
+        .order_by("recommendation__challenge__title", "recommendation__number", "reference", "pk")
+    )
 
 
 def reassign(*, council: Council, from_user: Any, to_user: Any, action_ids: list[int], by: Any) -> list[Action]:
@@ -317,8 +364,12 @@ def reassign(*, council: Council, from_user: Any, to_user: Any, action_ids: list
     with transaction.atomic():
         chosen = list(open_actions_led_by(council, from_user).filter(pk__in=action_ids).select_for_update(of=("self",)))
         if len(chosen) != len(set(action_ids)):
-            raise ValidationError({"actions": "Some of the selected actions are no longer led by this person "
-                                              "or are finished, so nothing was reassigned. Check the list and try again."})
+            raise ValidationError(
+                {
+                    "actions": "Some of the selected actions are no longer led by this person "
+                    "or are finished, so nothing was reassigned. Check the list and try again."
+                }
+            )
         reason = f"Reassigned by {by.get_full_name() or by.get_username()}"
         for action in chosen:
             action.edit(expected_version=action.version, by=by, reason=reason, lead_officer=to_user)
@@ -335,8 +386,11 @@ def sso_required_council(user: Any) -> Council | None:
     """
     if user.is_superuser or not settings.PEERTRACK_OIDC_ENABLED:
         return None
-    return (Council.objects.filter(require_sso=True, memberships__in=Membership.objects.active().filter(user=user))
-            .order_by("name").first())
+    return (
+        Council.objects.filter(require_sso=True, memberships__in=Membership.objects.active().filter(user=user))
+        .order_by("name")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -362,9 +416,11 @@ def match_sso_person(email: str) -> SsoOutcome:
         return SsoOutcome(refusal="ambiguous")
     user = users[0] if users else None
     now = timezone.now()
-    invitations = list(Invitation.objects.select_for_update()
-                       .filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True,
-                               expires_at__gt=now).order_by("pk"))
+    invitations = list(
+        Invitation.objects.select_for_update()
+        .filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+        .order_by("pk")
+    )
     if user is not None and not invitations:
         if Membership.objects.active().filter(user=user).exists():
             return SsoOutcome(user=user)
@@ -376,15 +432,19 @@ def match_sso_person(email: str) -> SsoOutcome:
     for invitation in invitations:
         if user is None:
             user = get_user_model().objects.create_user(
-                username=_username_for(email), email=email, first_name=invitation.first_name,
-                last_name=invitation.last_name)
+                username=_username_for(email),
+                email=email,
+                first_name=invitation.first_name,
+                last_name=invitation.last_name,
+            )
             user.set_unusable_password()
             user.save(update_fields=["password"])
         _join(invitation, user)
         Invitation.objects.filter(pk=invitation.pk).update(accepted_at=now, accepted_by=user)
         invitation.refresh_from_db()
-        Invitation.history.bulk_history_create([invitation], update=True, default_user=user,
-                                               default_change_reason="Accepted by single sign-on")
+        Invitation.history.bulk_history_create(
+            [invitation], update=True, default_user=user, default_change_reason="Accepted by single sign-on"
+        )
     return SsoOutcome(user=user)
 
 
@@ -395,12 +455,18 @@ def administrators_for(email: str) -> list[tuple[str, list[str]]]:
     if not domain:
         return []
     active = Membership.objects.active()
-    councils = Council.objects.filter(
-        memberships__in=active.filter(user__email__iendswith=f"@{domain}")).distinct().order_by("name")
+    councils = (
+        Council.objects.filter(memberships__in=active.filter(user__email__iendswith=f"@{domain}"))
+        .distinct()
+        .order_by("name")
+    )
     found = []
     for council in councils[:5]:
-        admins = (active.filter(council=council, role=ADMINISTRATOR, user__is_active=True)
-                  .select_related("user").order_by("user__last_name", "user__first_name"))
+        admins = (
+            active.filter(council=council, role=ADMINISTRATOR, user__is_active=True)
+            .select_related("user")
+            .order_by("user__last_name", "user__first_name")
+        )
         names = [m.user.get_full_name() or m.user.get_username() for m in admins]
         if names:
             found.append((council.name, names))
@@ -410,10 +476,17 @@ def administrators_for(email: str) -> list[tuple[str, list[str]]]:
 def people_of(council: Council) -> dict[str, Any]:
     """Returns the council's members now, its former members and its invitations, for the People page."""
     today = timezone.localdate()
-    memberships = list(Membership.objects.filter(council=council).select_related("user")
-                       .order_by("user__last_name", "user__first_name", "user__username"))
+    memberships = list(
+        Membership.objects.filter(council=council)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
     current = [m for m in memberships if m.expires_on is None or m.expires_on >= today]
     former = [m for m in memberships if m.expires_on is not None and m.expires_on < today]
-    invitations = list(Invitation.objects.filter(council=council).filter(
-        Q(accepted_at__isnull=True, revoked_at__isnull=True)).select_related("invited_by").order_by("-sent_at"))
+    invitations = list(
+        Invitation.objects.filter(council=council)
+        .filter(Q(accepted_at__isnull=True, revoked_at__isnull=True))
+        .select_related("invited_by")
+        .order_by("-sent_at")
+    )
     return {"current": current, "former": former, "invitations": invitations}

@@ -70,9 +70,15 @@ def _status(form: Any) -> int:
 def people(request: HttpRequest, council_slug: str) -> HttpResponse:
     """Lists the council's people: members now, open invitations, former members."""
     council, role = _managed(request, council_slug)
-    context = {"council": council, "role": role, "nav": "people", "is_administrator": role == services.ADMINISTRATOR,
-               "sso_form": SsoSettingForm(initial={"require_sso": council.require_sso}),
-               "today": timezone.localdate(), **services.people_of(council)}
+    context = {
+        "council": council,
+        "role": role,
+        "nav": "people",
+        "is_administrator": role == services.ADMINISTRATOR,
+        "sso_form": SsoSettingForm(initial={"require_sso": council.require_sso}),
+        "today": timezone.localdate(),
+        **services.people_of(council),
+    }
     return render(request, TEMPLATES + "people.html", context)
 
 
@@ -90,8 +96,12 @@ def council_sso(request: HttpRequest, council_slug: str) -> HttpResponse:
             council.require_sso = wanted
             council._history_user = request.user  # type: ignore[attr-defined]
             council.save(update_fields=["require_sso"])
-        messages.success(request, f"{council.name}'s members must now sign in with single sign-on."
-                         if wanted else f"{council.name}'s members may sign in with a password or single sign-on.")
+        messages.success(
+            request,
+            f"{council.name}'s members must now sign in with single sign-on."
+            if wanted
+            else f"{council.name}'s members may sign in with a password or single sign-on.",
+        )
     return redirect("people", council.slug)
 
 
@@ -104,18 +114,29 @@ def invite(request: HttpRequest, council_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            sent = services.invite(council=council, email=data["email"], first_name=data["first_name"],
-                                   last_name=data["last_name"], role=data["role"], by=request.user,
-                                   manager_role=role, origin=request_origin(request))
+            sent = services.invite(
+                council=council,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                role=data["role"],
+                by=request.user,
+                manager_role=role,
+                origin=request_origin(request),
+            )
         except ValidationError as error:
             _apply(form, error)
         else:
-            messages.success(request, f"{sent.invitation.name} is invited as "
-                                      f"{sent.invitation.get_role_display().lower()}. An email with a link to "
-                                      f"accept is on its way to {sent.invitation.email}; it works for 7 days.")
+            messages.success(
+                request,
+                f"{sent.invitation.name} is invited as "
+                f"{sent.invitation.get_role_display().lower()}. An email with a link to "
+                f"accept is on its way to {sent.invitation.email}; it works for 7 days.",
+            )
             return redirect("people", council.slug)
-    return render(request, TEMPLATES + "invite.html", {"council": council, "form": form, "nav": "people"},
-                  status=_status(form))
+    return render(
+        request, TEMPLATES + "invite.html", {"council": council, "form": form, "nav": "people"}, status=_status(form)
+    )
 
 
 def _invitation(council: Council, invitation_pk: int) -> Invitation:
@@ -133,8 +154,11 @@ def invitation_resend(request: HttpRequest, council_slug: str, invitation_pk: in
     except ValueError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"The invitation is sent again to {invitation.email}, with a new link that "
-                                  "works for 7 days. The earlier link no longer works.")
+        messages.success(
+            request,
+            f"The invitation is sent again to {invitation.email}, with a new link that "
+            "works for 7 days. The earlier link no longer works.",
+        )
     return redirect("people", council.slug)
 
 
@@ -147,8 +171,9 @@ def invitation_revoke(request: HttpRequest, council_slug: str, invitation_pk: in
     if services.revoke(invitation=invitation, by=request.user, manager_role=role):
         messages.success(request, f"The invitation to {invitation.email} is revoked; its link no longer works.")
     else:
-        messages.error(request, f"The invitation to {invitation.email} was already accepted or revoked. "
-                                "Nothing was changed.")
+        messages.error(
+            request, f"The invitation to {invitation.email} was already accepted or revoked. Nothing was changed."
+        )
     return redirect("people", council.slug)
 
 
@@ -160,29 +185,45 @@ def person(request: HttpRequest, council_slug: str, membership_pk: int) -> HttpR
     membership = _membership(council, membership_pk)
     is_self = membership.user_id == request.user.pk
     may_change = not is_self and (role == services.ADMINISTRATOR or membership.role != services.ADMINISTRATOR)
-    form = RoleForm(request.POST if request.method == "POST" else None, manager_role=role,
-                    initial={"role": membership.role})
+    form = RoleForm(
+        request.POST if request.method == "POST" else None, manager_role=role, initial={"role": membership.role}
+    )
     if request.method == "POST":
         if not may_change:
-            raise PermissionDenied("You cannot change this person's role." if not is_self
-                                   else "You cannot change your own role. Ask another administrator.")
+            raise PermissionDenied(
+                "You cannot change this person's role."
+                if not is_self
+                else "You cannot change your own role. Ask another administrator."
+            )
         if form.is_valid():
             try:
-                changed = services.change_role(membership=membership, role=form.cleaned_data["role"],
-                                               by=request.user, manager_role=role)
+                changed = services.change_role(
+                    membership=membership, role=form.cleaned_data["role"], by=request.user, manager_role=role
+                )
             except ValidationError as error:
                 _apply(form, error)
             else:
                 name = person_name(membership.user)
-                messages.success(request, f"{name} is now {membership.get_role_display().lower()}."
-                                 if changed else f"{name} was already {membership.get_role_display().lower()}.")
+                messages.success(
+                    request,
+                    f"{name} is now {membership.get_role_display().lower()}."
+                    if changed
+                    else f"{name} was already {membership.get_role_display().lower()}.",
+                )
                 return redirect("person", council.slug, membership.pk)
     today = timezone.localdate()
-    context = {"council": council, "membership": membership, "person": membership.user, "form": form, "nav": "people",
-               "may_change": may_change, "is_self": is_self,
-               "is_active": membership.expires_on is None or membership.expires_on >= today,
-               "open_actions": list(services.open_actions_led_by(council, membership.user)),
-               "history": list(membership.history.select_related("history_user").order_by("-history_date")[:20])}
+    context = {
+        "council": council,
+        "membership": membership,
+        "person": membership.user,
+        "form": form,
+        "nav": "people",
+        "may_change": may_change,
+        "is_self": is_self,
+        "is_active": membership.expires_on is None or membership.expires_on >= today,
+        "open_actions": list(services.open_actions_led_by(council, membership.user)),
+        "history": list(membership.history.select_related("history_user").order_by("-history_date")[:20]),
+    }
     return render(request, TEMPLATES + "person.html", context, status=_status(form))
 
 
@@ -199,14 +240,23 @@ def deactivate(request: HttpRequest, council_slug: str, membership_pk: int) -> H
     if request.method == "POST":
         if services.deactivate(membership=membership, by=request.user, manager_role=role):
             count = services.open_actions_led_by(council, membership.user).count()
-            follow = (f" Their {count} open action{'s' if count != 1 else ''} now show in the coordinators' "
-                      "inbox until reassigned." if count else "")
+            follow = (
+                f" Their {count} open action{'s' if count != 1 else ''} now show in the coordinators' "
+                "inbox until reassigned."
+                if count
+                else ""
+            )
             messages.success(request, f"{name} no longer has access to {council.name}.{follow}")
         else:
             messages.info(request, f"{name} had already left {council.name}. Nothing was changed.")
         return redirect("person", council.slug, membership.pk)
-    context = {"council": council, "membership": membership, "person": membership.user, "nav": "people",
-               "open_actions": list(services.open_actions_led_by(council, membership.user))}
+    context = {
+        "council": council,
+        "membership": membership,
+        "person": membership.user,
+        "nav": "people",
+        "open_actions": list(services.open_actions_led_by(council, membership.user)),
+    }
     return render(request, TEMPLATES + "deactivate.html", context)
 
 
@@ -218,22 +268,37 @@ def reassign(request: HttpRequest, council_slug: str, membership_pk: int) -> Htt
     membership = _membership(council, membership_pk)
     from_user = membership.user
     actions = list(services.open_actions_led_by(council, from_user))
-    form = ReassignForm(request.POST if request.method == "POST" else None, council=council,
-                        from_user=from_user, actions=actions)
+    form = ReassignForm(
+        request.POST if request.method == "POST" else None, council=council, from_user=from_user, actions=actions
+    )
     if request.method == "POST" and form.is_valid():
         to_user = form.cleaned_data["to_user"]
         try:
-            moved = services.reassign(council=council, from_user=from_user, to_user=to_user,
-                                      action_ids=[int(pk) for pk in form.cleaned_data["actions"]], by=request.user)
+            moved = services.reassign(
+                council=council,
+                from_user=from_user,
+                to_user=to_user,
+                action_ids=[int(pk) for pk in form.cleaned_data["actions"]],
+                by=request.user,
+            )
         except ValidationError as error:
             _apply(form, error)
         else:
-            messages.success(request, f"{len(moved)} action{'s' if len(moved) != 1 else ''} moved from "
-                                      f"{person_name(from_user)} to {person_name(to_user)}: "
-                                      f"{', '.join(action.reference for action in moved)}.")
+            messages.success(
+                request,
+                f"{len(moved)} action{'s' if len(moved) != 1 else ''} moved from "
+                f"{person_name(from_user)} to {person_name(to_user)}: "
+                f"{', '.join(action.reference for action in moved)}.",
+            )
             return redirect("person", council.slug, membership.pk)
-    context = {"council": council, "membership": membership, "person": from_user, "form": form, "nav": "people",
-               "actions": actions}
+    context = {
+        "council": council,
+        "membership": membership,
+        "person": from_user,
+        "form": form,
+        "nav": "people",
+        "actions": actions,
+    }
     return render(request, TEMPLATES + "reassign.html", context, status=_status(form))
 
 
@@ -247,13 +312,21 @@ def people_import(request: HttpRequest, council_slug: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         reading = csv_import.read(upload.read(), council=council, manager_role=role)
         return _preview(request, council, reading)
-    return render(request, TEMPLATES + "import.html", {"council": council, "form": form, "nav": "people",
-                                                       "max_rows": csv_import.MAX_ROWS}, status=_status(form))
+    return render(
+        request,
+        TEMPLATES + "import.html",
+        {"council": council, "form": form, "nav": "people", "max_rows": csv_import.MAX_ROWS},
+        status=_status(form),
+    )
 
 
 def _preview(request: HttpRequest, council: Council, reading: csv_import.Reading) -> HttpResponse:
-    context = {"council": council, "reading": reading, "nav": "people",
-               "payload": csv_import.sign(reading, council=council) if reading.ok else ""}
+    context = {
+        "council": council,
+        "reading": reading,
+        "nav": "people",
+        "payload": csv_import.sign(reading, council=council) if reading.ok else "",
+    }
     return render(request, TEMPLATES + "import_preview.html", context, status=200 if reading.ok else 400)
 
 
@@ -266,14 +339,18 @@ def people_import_confirm(request: HttpRequest, council_slug: str) -> HttpRespon
         rows = csv_import.unsign(request.POST.get("payload", ""), council=council)
     except ValueError as error:
         return _preview(request, council, csv_import.Reading(problem=str(error)))
-    outcome = csv_import.invite_all(rows=rows, council=council, by=request.user, manager_role=role,
-                                    origin=request_origin(request))
+    outcome = csv_import.invite_all(
+        rows=rows, council=council, by=request.user, manager_role=role, origin=request_origin(request)
+    )
     if isinstance(outcome, csv_import.Reading):
         if not outcome.problem:
             outcome.problem = "Something changed since the preview, so nobody was invited. The problems are below."
         return _preview(request, council, outcome)
-    messages.success(request, f"{len(outcome)} {'person is' if len(outcome) == 1 else 'people are'} invited; "
-                              "each has an email with a link to accept that works for 7 days.")
+    messages.success(
+        request,
+        f"{len(outcome)} {'person is' if len(outcome) == 1 else 'people are'} invited; "
+        "each has an email with a link to accept that works for 7 days.",
+    )
     return redirect("people", council.slug)
 
 
@@ -284,24 +361,45 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.find_invitation(token)
     reason = services.unusable_reason(invitation)
     if reason or invitation is None:
-        return render(request, TEMPLATES + "accept_unusable.html", {"reason": reason}, status=410 if invitation else 404)
+        return render(
+            request, TEMPLATES + "accept_unusable.html", {"reason": reason}, status=410 if invitation else 404
+        )
     account = services.existing_account(invitation.email)
     sso_only = invitation.council.require_sso and settings.PEERTRACK_OIDC_ENABLED
     needs_password = not sso_only and (account is None or not account.has_usable_password())
-    person = account or get_user_model()(username=invitation.email, email=invitation.email,
-                                         first_name=invitation.first_name, last_name=invitation.last_name)
+    person = account or get_user_model()(
+        username=invitation.email,
+        email=invitation.email,
+        first_name=invitation.first_name,
+        last_name=invitation.last_name,
+    )
     form = AcceptForm(request.POST if request.method == "POST" else None, person=person)
     if request.method == "POST" and (not needs_password or form.is_valid()):
         try:
             user = services.accept(token=token, password=form.cleaned_data["new_password1"] if needs_password else None)
         except services.InvitationUnusable as refusal:
             return render(request, TEMPLATES + "accept_unusable.html", {"reason": str(refusal)}, status=410)
-        what = (f"You have joined {invitation.council.name} as {invitation.get_role_display().lower()}. "
-                f"Sign in with your username, {user.get_username()}"
-                + (", and the password you chose." if needs_password else
-                   " (or with single sign-on)." if sso_only else ", and your password."))
+        what = (
+            f"You have joined {invitation.council.name} as {invitation.get_role_display().lower()}. "
+            f"Sign in with your username, {user.get_username()}"
+            + (
+                ", and the password you chose."
+                if needs_password
+                else " (or with single sign-on)."
+                if sso_only
+                else ", and your password."
+            )
+        )
         messages.success(request, what)
         return redirect(reverse("login"))
-    context = {"invitation": invitation, "form": form, "needs_password": needs_password, "sso_only": sso_only,
-               "has_account": account is not None, "token": token}
-    return render(request, TEMPLATES + "accept.html", context, status=_status(form) if request.method == "POST" else 200)
+    context = {
+        "invitation": invitation,
+        "form": form,
+        "needs_password": needs_password,
+        "sso_only": sso_only,
+        "has_account": account is not None,
+        "token": token,
+    }
+    return render(
+        request, TEMPLATES + "accept.html", context, status=_status(form) if request.method == "POST" else 200
+    )

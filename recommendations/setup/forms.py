@@ -348,7 +348,9 @@ class AssignForm(forms.Form):
         field = self.fields["recommendations"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = Recommendation.objects.filter(challenge=challenge).order_by("number")
-        self.fields["theme"].choices = [
+        theme_field = self.fields["theme"]
+        assert isinstance(theme_field, forms.ChoiceField)
+        theme_field.choices = [
             ("", "Choose a theme"),
             *((str(theme.pk), theme.name) for theme in self.themes),
             (self.NO_THEME, "No theme"),

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from peertrack import idempotency
+from peertrack.http import SignedInRequest
 from recommendations.setup import services
 
 FRAGMENT = "recommendations/setup/_section.html"
@@ -56,7 +57,7 @@ class Editor:
     hidden: tuple[str, ...] = field(default=("loaded",))
 
 
-def edit(request: HttpRequest, editor: Editor) -> HttpResponse:
+def edit(request: SignedInRequest, editor: Editor) -> HttpResponse:
     """GET shows the section's form; POST saves it. htmx gets the section, a plain request the page."""
     if request.method == "POST":
         form = editor.make_form(request.POST)

@@ -95,8 +95,8 @@ def assign_theme(
             if recommendation.theme_id == (theme.pk if theme else None):
                 continue
             recommendation.theme = theme
-            recommendation._history_user = by  # type: ignore[attr-defined]
-            recommendation._change_reason = "Theme changed on the set-up pages"  # type: ignore[attr-defined]
+            recommendation._history_user = by
+            recommendation._change_reason = "Theme changed on the set-up pages"
             recommendation.save(update_fields=["theme"])
             moved += 1
     return moved

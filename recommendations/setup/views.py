@@ -16,13 +16,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import retarget
 
 from peertrack import idempotency
+from peertrack.http import SignedInRequest
 from recommendations import access
 from recommendations.forms import long_date
 from recommendations.models import Membership, PeerChallenge, PeerTeamMember, Recommendation, Theme
@@ -33,7 +34,7 @@ COORDINATOR = Membership.Role.COORDINATOR
 NOT_RECORDED = "Not recorded"
 
 
-def coordinated_challenge(request: HttpRequest, slug: str) -> PeerChallenge:
+def coordinated_challenge(request: SignedInRequest, slug: str) -> PeerChallenge:
     """Returns the challenge if the user coordinates its council: 404 outside their councils, else 403."""
     challenge = access.get_challenge(request, slug)
     access.require_role(request, challenge.council, COORDINATOR)
@@ -44,7 +45,7 @@ def _day(day: Any) -> str:
     return long_date(day) if day else NOT_RECORDED
 
 
-def _page(request: HttpRequest, template: str, challenge: PeerChallenge, **context: Any) -> HttpResponse:
+def _page(request: SignedInRequest, template: str, challenge: PeerChallenge, **context: Any) -> HttpResponse:
     return render(request, f"recommendations/setup/{template}", {"challenge": challenge, **context})
 
 
@@ -53,7 +54,7 @@ def _page(request: HttpRequest, template: str, challenge: PeerChallenge, **conte
 
 @login_required
 @require_GET
-def overview(request: HttpRequest, slug: str) -> HttpResponse:
+def overview(request: SignedInRequest, slug: str) -> HttpResponse:
     """Lists each part of the challenge's set-up with what is recorded and what is still missing."""
     challenge = coordinated_challenge(request, slug)
     parts = services.overview(challenge)
@@ -160,7 +161,7 @@ def _detail_section(challenge: PeerChallenge, key: str, review: Any, form: Any =
 
 @login_required
 @require_GET
-def details(request: HttpRequest, slug: str) -> HttpResponse:
+def details(request: SignedInRequest, slug: str) -> HttpResponse:
     """Shows the challenge's details, each part with a link to change it."""
     challenge = coordinated_challenge(request, slug)
     review = services.latest_review(challenge)
@@ -170,7 +171,7 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def details_section(request: HttpRequest, slug: str, section: str) -> HttpResponse:
+def details_section(request: SignedInRequest, slug: str, section: str) -> HttpResponse:
     """Changes one part of the challenge's details (the URL names the part)."""
     challenge = coordinated_challenge(request, slug)
     review = services.latest_review(challenge) if section == "publication" else None
@@ -258,7 +259,7 @@ def _theme_section(challenge: PeerChallenge, theme: Theme, form: Any = None, not
 
 
 def _themes_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     challenge: PeerChallenge,
     *,
     add_form: Any = None,
@@ -291,7 +292,7 @@ def _themes_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def themes(request: HttpRequest, slug: str) -> HttpResponse:
+def themes(request: SignedInRequest, slug: str) -> HttpResponse:
     """Lists the challenge's themes; a POST adds one."""
     challenge = coordinated_challenge(request, slug)
     if request.method == "POST":
@@ -319,7 +320,7 @@ def _challenge_theme(challenge: PeerChallenge, theme_id: int) -> Theme:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def theme(request: HttpRequest, slug: str, theme_id: int) -> HttpResponse:
+def theme(request: SignedInRequest, slug: str, theme_id: int) -> HttpResponse:
     """Renames a theme or changes its kind or description."""
     challenge = coordinated_challenge(request, slug)
     item = _challenge_theme(challenge, theme_id)
@@ -339,14 +340,14 @@ def theme(request: HttpRequest, slug: str, theme_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def theme_move(request: HttpRequest, slug: str, theme_id: int) -> HttpResponse:
+def theme_move(request: SignedInRequest, slug: str, theme_id: int) -> HttpResponse:
     """Moves a theme one place up or down among the themes of its kind."""
     challenge = coordinated_challenge(request, slug)
     item = _challenge_theme(challenge, theme_id)
     form = forms.MoveForm(request.POST)
     location = f"{reverse('setup_themes', args=[slug])}#theme-{item.pk}"
     if not form.is_valid():
-        note, level = form.errors["direction"][0], messages.ERROR
+        note, level = str(form.errors["direction"][0]), messages.ERROR
     elif services.move_theme(theme=item, direction=form.cleaned_data["direction"], by=request.user):
         note, level = f"Moved “{item.name}” {form.cleaned_data['direction']}.", messages.SUCCESS
     else:
@@ -360,7 +361,7 @@ def theme_move(request: HttpRequest, slug: str, theme_id: int) -> HttpResponse:
 
 
 def _themes_list(
-    request: HttpRequest, challenge: PeerChallenge, *, focus: int | None = None, status: str = ""
+    request: SignedInRequest, challenge: PeerChallenge, *, focus: int | None = None, status: str = ""
 ) -> HttpResponse:
     """The htmx answer that redraws the list of themes (and the assignment table)."""
     themes = _themes(challenge)
@@ -384,7 +385,7 @@ def _themes_list(
 
 @login_required
 @require_POST
-def theme_assign(request: HttpRequest, slug: str) -> HttpResponse:
+def theme_assign(request: SignedInRequest, slug: str) -> HttpResponse:
     """Puts the ticked recommendations under one theme (or under none)."""
     challenge = coordinated_challenge(request, slug)
     form = forms.AssignForm(request.POST, challenge=challenge, prefix="assign")
@@ -434,7 +435,7 @@ def _recommendation(challenge: PeerChallenge, number: int) -> Recommendation:
 
 @login_required
 @require_GET
-def responses(request: HttpRequest, slug: str) -> HttpResponse:
+def responses(request: SignedInRequest, slug: str) -> HttpResponse:
     """Lists the recommendations with the council's response to each."""
     challenge = coordinated_challenge(request, slug)
     recommendations = list(
@@ -478,7 +479,7 @@ def _response_sections(challenge: PeerChallenge, recommendation: Recommendation)
     }
 
 
-def _recommendation_editor(request: HttpRequest, challenge: PeerChallenge, number: int, key: str) -> Editor:
+def _recommendation_editor(request: SignedInRequest, challenge: PeerChallenge, number: int, key: str) -> Editor:
     recommendation = _recommendation(challenge, number)
     form_class = forms.ResponseForm if key == "response" else forms.RecommendationTextForm
 
@@ -507,7 +508,7 @@ def _recommendation_editor(request: HttpRequest, challenge: PeerChallenge, numbe
 
 
 def _response_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     challenge: PeerChallenge,
     recommendation: Recommendation,
     sections: dict[str, Section],
@@ -531,7 +532,7 @@ def _response_page(
 
 @login_required
 @require_GET
-def response(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def response(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     """Shows one recommendation's response and text, each with a link to change it."""
     challenge = coordinated_challenge(request, slug)
     recommendation = _recommendation(challenge, number)
@@ -540,7 +541,7 @@ def response(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def response_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def response_edit(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     """Changes the council's response to a recommendation: accepted or not, its reasons, its narrative."""
     challenge = coordinated_challenge(request, slug)
     return edit(request, _recommendation_editor(request, challenge, number, "response"))
@@ -548,7 +549,7 @@ def response_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recommendation_text(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def recommendation_text(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     """Changes a recommendation's title, text and sub-points."""
     challenge = coordinated_challenge(request, slug)
     return edit(request, _recommendation_editor(request, challenge, number, "text"))
@@ -587,7 +588,7 @@ def _returned(review: Any) -> set[int] | None:
 
 
 def _peer_team_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     challenge: PeerChallenge,
     *,
     add_form: Any = None,
@@ -623,7 +624,7 @@ def _peer_team_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def peer_team(request: HttpRequest, slug: str) -> HttpResponse:
+def peer_team(request: SignedInRequest, slug: str) -> HttpResponse:
     """Lists the peer team; a POST adds a member."""
     challenge = coordinated_challenge(request, slug)
     if request.method == "POST":
@@ -644,7 +645,7 @@ def peer_team(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def peer(request: HttpRequest, slug: str, peer_id: int) -> HttpResponse:
+def peer(request: SignedInRequest, slug: str, peer_id: int) -> HttpResponse:
     """Changes a peer's name, role or organisation."""
     challenge = coordinated_challenge(request, slug)
     try:
@@ -673,7 +674,7 @@ def peer(request: HttpRequest, slug: str, peer_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def peers_returned(request: HttpRequest, slug: str) -> HttpResponse:
+def peers_returned(request: SignedInRequest, slug: str) -> HttpResponse:
     """Records which members of the peer team returned for the progress review."""
     challenge = coordinated_challenge(request, slug)
     review = services.latest_review(challenge)

@@ -16,8 +16,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.cache import cache
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -73,20 +73,22 @@ def _content_of(template_name: str, context: dict[str, Any], request: HttpReques
         return str(block.nodelist.render(bound))
 
 
-def _render_cached(request: HttpRequest, template_name: str, *, challenge: PeerChallenge, kind: str,
-                   past: bool, frame: dict[str, Any], build: Any) -> HttpResponse:
-    """Renders `template_name` with its `content` block from the cache when the challenge has not
-    changed since it was stored. On a miss `build()` returns the full context and the status;
-    `frame` is what the rest of the page (title, breadcrumbs) needs."""
+def _render_cached(request: HttpRequest, template_name: str, *, challenge: PeerChallenge | None = None,
+                   kind: str, past: bool, frame: dict[str, Any], build: Any,
+                   challenges: list[PeerChallenge] | None = None, extra: Any = None) -> HttpResponse:
+    """Renders `template_name` with its `content` block from the cache when the challenge (or each
+    of `challenges`) has not changed since it was stored. On a miss `build()` returns the full
+    context and the status; `frame` is what the rest of the page (title, breadcrumbs) needs."""
+    scope = challenges if challenges is not None else [challenge] if challenge is not None else []
 
     def content() -> tuple[str, int]:
         context, status = build()
         return _content_of(template_name, context, request), status
 
-    html, status = caching.cached(caching.page_key(kind, [challenge], _page_parts(request)), content, past=past)
+    html, status = caching.cached(caching.page_key(kind, scope, _page_parts(request), extra), content, past=past)
     # page_status: the title starts "Error: " on a 400 (an impossible date or filter).
     return render(request, CACHED_PAGE, {**frame, "page_template": template_name, "page_status": status,
-                                          "cached_content": mark_safe(html)},  # nosec B308 B703
+                                          "cached_content": mark_safe(html)},  # noqa: S308  # nosec B308 B703
                   status=status)
 
 
@@ -196,11 +198,27 @@ def _dashboard_context(request: HttpRequest, challenge: PeerChallenge, as_of: Da
     return context, _status(errors)
 
 
+def _share_related(challenge: PeerChallenge, actions: list[Action]) -> None:
+    """Gives `actions` their recommendation (with its theme and this challenge) and lead officer,
+    one shared object each, in 2 queries: a join would build a copy of each on every action (a
+    4,000-action export built 24,000 model objects, issue 20)."""
+    from django.contrib.auth import get_user_model
+
+    recommendations = {r.pk: r for r in Recommendation.objects.filter(challenge=challenge).select_related("theme")}
+    for recommendation in recommendations.values():
+        recommendation.challenge = challenge
+    officer_ids = {action.lead_officer_id for action in actions if action.lead_officer_id is not None}
+    officers = get_user_model().objects.in_bulk(officer_ids) if officer_ids else {}
+    for action in actions:
+        action.recommendation = recommendations[action.recommendation_id]
+        action.lead_officer = officers.get(action.lead_officer_id) if action.lead_officer_id else None
+
+
 def _plan(request: HttpRequest, challenge: PeerChallenge, as_of: dt.date) -> tuple[ActionPlanFilter, ActionPlanTable]:
     """Returns the filter and the sorted (not yet paged) table of the challenge's actions as at `as_of`."""
     actions = Action.objects.filter(recommendation__challenge=challenge)
-    then = asof.actions_as_at(actions.select_related("recommendation__theme", "recommendation__challenge",
-                                                     "lead_officer"), as_of)
+    then = asof.actions_as_at(actions, as_of)
+    _share_related(challenge, [item.action for item in then])
     filterset = ActionPlanFilter(request.GET or None, queryset=actions, challenge=challenge, actions_then=then)
     chosen = set(filterset.qs.values_list("pk", flat=True))
     table = ActionPlanTable([item for item in then if item.pk in chosen], as_of=as_of)
@@ -320,7 +338,16 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         page = paginator.page(paginator.num_pages)
     challenges = list(readable.filter(council__in=list(page.object_list)).select_related("council")
                       .order_by("council__name", "council", "onsite_start"))
-    # Each challenge's row is cached until the challenge changes (ADR 0026).
+    # The page is cached until one of its challenges changes (or the number of councils readable).
+    return _render_cached(request, "recommendations/portfolio.html", challenges=challenges, kind="portfolio",
+                          past=not as_of.is_today, frame={"nav": "portfolio", "as_of": as_of},
+                          extra=paginator.count,
+                          build=lambda: _portfolio_context(request, as_of, challenges, page))
+
+
+def _portfolio_context(request: HttpRequest, as_of: DateChoice, challenges: list[PeerChallenge],
+                       page: Any) -> tuple[dict[str, Any], int]:
+    # Each challenge's row is cached too, until the challenge changes (ADR 0026).
     keys = {c.pk: caching.page_key("portfolio-row", [c], as_of.date.isoformat(), timezone.localdate().isoformat())
             for c in challenges}
     found = cache.get_many(list(keys.values()))
@@ -339,13 +366,13 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "nav": "portfolio",
         "as_of": as_of,
         "councils": list(councils.values()),
-        "page": page if paginator.num_pages > 1 else None,
+        "page": page if page.paginator.num_pages > 1 else None,
         "page_query": urlencode(_kept_params(request, "page")),
         "errors": errors,
         "kept": kept,
         "today_query": urlencode(kept),
     }
-    return render(request, "recommendations/portfolio.html", context, status=_status(errors))
+    return context, _status(errors)
 
 
 def _portfolio_rows(challenges: list[PeerChallenge], day: dt.date) -> dict[int, dict[str, Any]]:
@@ -406,12 +433,6 @@ def _search(queryset: QuerySet[Any], fields: list[str], text: str, order: list[s
     return queryset.filter(_matching(fields, _terms(text))).order_by(*order)
 
 
-def _challenge_scope(challenges: QuerySet[PeerChallenge]) -> list[int]:
-    """Returns the ids of the challenges a search looks in, fetched first so that the text match
-    only ever runs on their rows, however many councils the database holds."""
-    return list(challenges.values_list("pk", flat=True))
-
-
 def snippet(text: str, terms: list[str], *, words: int = 30) -> SafeString:
     """Returns about `words` words of `text` around the first term found, terms marked, HTML escaped."""
     parts = text.split()
@@ -450,8 +471,18 @@ def search(request: HttpRequest) -> HttpResponse:
     elif len(text) > 200:
         errors.append({"field": "q", "text": "Enter at most 200 characters to search for."})
     context: dict[str, Any] = {"nav": "search", "q": text, "errors": errors, "searched": False}
-    if text and not errors:
-        challenges = _challenge_scope(_readable_challenges(request))
+    if not text or errors:
+        return render(request, "recommendations/search.html", context, status=_status(errors))
+    # The results are cached until any challenge the user may read changes (ADR 0026).
+    readable = list(_readable_challenges(request).only("pk", "cache_version", "archived_at").order_by("pk"))
+    return _render_cached(request, "recommendations/search.html", challenges=readable, kind="search", past=False,
+                          frame={"nav": "search", "q": text, "searched": True},
+                          build=lambda: _search_context(text, [c.pk for c in readable], context))
+
+
+def _search_context(text: str, challenges: list[int], context: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Returns the search page's context with what `text` matches in `challenges` (their ids)."""
+    if text:
         terms = _terms(text)
         recommendations = _search(
             Recommendation.objects.filter(challenge__in=challenges).select_related("challenge__council", "theme"),
@@ -485,4 +516,4 @@ def search(request: HttpRequest) -> HttpResponse:
             "more_updates": more_updates,
             "limit": SEARCH_LIMIT,
         })
-    return render(request, "recommendations/search.html", context, status=_status(errors))
+    return context, 200

@@ -64,8 +64,10 @@ class ChallengeForm(forms.ModelForm, DatePartsForm):
         labels = {"title": "Title", "kind": "Kind of challenge", "slug": "Web address name"}
         error_messages = {
             "title": {"required": "Enter the challenge's title, like Corporate Peer Challenge 2024"},
-            "slug": {"unique": "Another challenge already uses this web address name; choose "
-                               "another", "invalid": "Use only letters, numbers and hyphens"},
+            "slug": {
+                "unique": "Another challenge already uses this web address name; choose another",
+                "invalid": "Use only letters, numbers and hyphens",
+            },
         }
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
@@ -109,7 +111,7 @@ class ChallengeForm(forms.ModelForm, DatePartsForm):
             # The dates were refused above: the model's own checks would only repeat it.
             self._validate_unique = False
             return
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # ModelForm's, via the MRO
 
 
 @login_required
@@ -122,8 +124,7 @@ def challenge_create(request: HttpRequest, council_slug: str) -> HttpResponse:
         challenge = form.save()
         messages.success(request, f"{challenge.title} was created. Now add its recommendations.")
         return redirect("recommendations_import", challenge.slug)
-    return render(request, "recommendations/challenge_create.html",
-                  {"council": council, "form": form})
+    return render(request, "recommendations/challenge_create.html", {"council": council, "form": form})
 
 
 # --- recommendations from the report ---------------------------------------------------
@@ -133,8 +134,10 @@ def _paste_error(text: str) -> str:
     if not text.strip():
         return "Paste the “Key recommendations” section of the feedback report"
     if len(text) > PASTE_MAX_LENGTH:
-        return (f"The text is {len(text):,} characters long; paste only the “Key recommendations” "
-                f"section (up to {PASTE_MAX_LENGTH:,} characters)")
+        return (
+            f"The text is {len(text):,} characters long; paste only the “Key recommendations” "
+            f"section (up to {PASTE_MAX_LENGTH:,} characters)"
+        )
     return ""
 
 
@@ -161,8 +164,9 @@ def recommendations_import(request: HttpRequest, slug: str) -> HttpResponse:
 
     title_errors: dict[int, str] = {}
     picked = request.POST.get("picked") == "1"
-    included = {r.number for r in result.recommendations
-                if not picked or request.POST.get(f"include_{r.number}") == "1"}
+    included = {
+        r.number for r in result.recommendations if not picked or request.POST.get(f"include_{r.number}") == "1"
+    }
     pick_error = ""
     if request.POST.get("step") == "confirm":
         if not included:
@@ -172,43 +176,46 @@ def recommendations_import(request: HttpRequest, slug: str) -> HttpResponse:
                 continue
             title = " ".join(request.POST.get(f"title_{recommendation.number}", "").split())
             if not title:
-                title_errors[recommendation.number] = (
-                    f"Enter a title for recommendation {recommendation.number}")
+                title_errors[recommendation.number] = f"Enter a title for recommendation {recommendation.number}"
             elif len(title) > parsing.TITLE_MAX_LENGTH:
                 title_errors[recommendation.number] = (
                     f"The title of recommendation {recommendation.number} must be "
-                    f"{parsing.TITLE_MAX_LENGTH} characters or fewer")
+                    f"{parsing.TITLE_MAX_LENGTH} characters or fewer"
+                )
             recommendation.title = title or recommendation.title
         if not title_errors and not pick_error:
             outcomes = imports.apply_recommendations(
-                challenge=challenge,
-                recommendations=[r for r in result.recommendations if r.number in included])
+                challenge=challenge, recommendations=[r for r in result.recommendations if r.number in included]
+            )
             created = sum(1 for outcome in outcomes if outcome.kind == "new")
             changed = sum(1 for outcome in outcomes if outcome.kind == "changed")
             if created or changed:
                 messages.success(request, f"Recommendations added: {created}; updated: {changed}.")
             else:
-                messages.success(request, "Nothing changed: the recommendations were already "
-                                          "as pasted.")
+                messages.success(request, "Nothing changed: the recommendations were already as pasted.")
             return redirect(_next_page(challenge))
-    outcomes = imports.plan_recommendations(challenge=challenge,
-                                            recommendations=result.recommendations)
-    context.update({
-        "rows": [
-            {"recommendation": recommendation, "outcome": outcome,
-             "error": title_errors.get(recommendation.number, ""),
-             "included": recommendation.number in included}
-            for recommendation, outcome in zip(result.recommendations, outcomes, strict=True)
-        ],
-        "warnings": result.warnings,
-        "skipped": result.skipped,
-        "stated_count": result.stated_count,
-        "found_under": result.found_under,
-        "pick_error": pick_error,
-        "title_errors": title_errors,
-        "created": sum(1 for outcome in outcomes if outcome.kind == "new"),
-        "changed": sum(1 for outcome in outcomes if outcome.kind == "changed"),
-    })
+    outcomes = imports.plan_recommendations(challenge=challenge, recommendations=result.recommendations)
+    context.update(
+        {
+            "rows": [
+                {
+                    "recommendation": recommendation,
+                    "outcome": outcome,
+                    "error": title_errors.get(recommendation.number, ""),
+                    "included": recommendation.number in included,
+                }
+                for recommendation, outcome in zip(result.recommendations, outcomes, strict=True)
+            ],
+            "warnings": result.warnings,
+            "skipped": result.skipped,
+            "stated_count": result.stated_count,
+            "found_under": result.found_under,
+            "pick_error": pick_error,
+            "title_errors": title_errors,
+            "created": sum(1 for outcome in outcomes if outcome.kind == "new"),
+            "changed": sum(1 for outcome in outcomes if outcome.kind == "changed"),
+        }
+    )
     return render(request, "recommendations/import_recommendations_preview.html", context)
 
 
@@ -218,8 +225,10 @@ def recommendations_import(request: HttpRequest, slug: str) -> HttpResponse:
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="Action plan spreadsheet",
-        error_messages={"required": "Choose the action plan spreadsheet (.xlsx or .csv)",
-                        "empty": "The file is empty. Choose the action plan spreadsheet"},
+        error_messages={
+            "required": "Choose the action plan spreadsheet (.xlsx or .csv)",
+            "empty": "The file is empty. Choose the action plan spreadsheet",
+        },
     )
 
     def clean_file(self) -> Any:
@@ -252,24 +261,37 @@ def _layout_fields(plan: imports.ActionPlanImport, layout: imports.Layout | None
     return fields
 
 
-def _preview(request: HttpRequest, challenge: PeerChallenge, plan: imports.ActionPlanImport,
-             token: str = "", notice: str = "", layout: imports.Layout | None = None) -> HttpResponse:
-    return render(request, "recommendations/import_action_plan_preview.html", {
-        "challenge": challenge, "plan": plan, "token": token, "notice": notice,
-        "layout_fields": _layout_fields(plan, layout),
-        "counts": {"new": plan.count("new"), "changed": plan.count("changed"),
-                   "unchanged": plan.count("unchanged")},
-    })
+def _preview(
+    request: HttpRequest,
+    challenge: PeerChallenge,
+    plan: imports.ActionPlanImport,
+    token: str = "",
+    notice: str = "",
+    layout: imports.Layout | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "recommendations/import_action_plan_preview.html",
+        {
+            "challenge": challenge,
+            "plan": plan,
+            "token": token,
+            "notice": notice,
+            "layout_fields": _layout_fields(plan, layout),
+            "counts": {
+                "new": plan.count("new"),
+                "changed": plan.count("changed"),
+                "unchanged": plan.count("unchanged"),
+            },
+        },
+    )
 
 
 def _remembered(council: Council) -> imports.Layout:
     """Returns the council's remembered column and status mappings as a starting layout."""
-    rows = ImportColumnMapping.objects.filter(council=council).values_list("kind", "source",
-                                                                          "target")
-    columns = tuple((source, target) for kind, source, target in rows
-                    if kind == ImportColumnMapping.Kind.COLUMN)
-    statuses = tuple((source, target) for kind, source, target in rows
-                     if kind == ImportColumnMapping.Kind.STATUS)
+    rows = ImportColumnMapping.objects.filter(council=council).values_list("kind", "source", "target")
+    columns = tuple((source, target) for kind, source, target in rows if kind == ImportColumnMapping.Kind.COLUMN)
+    statuses = tuple((source, target) for kind, source, target in rows if kind == ImportColumnMapping.Kind.STATUS)
     return imports.Layout(remembered=columns, statuses=statuses)
 
 
@@ -307,8 +329,12 @@ def _layout_from(request: HttpRequest, council: Council) -> tuple[imports.Layout
         statuses.append((import_values.status_key(word), rating))
     sheet = (data.get("sheet") or "").strip()[:100] or None
     remembered = _remembered(council).remembered
-    return imports.Layout(sheet=sheet, mapping=tuple(mapping) if mapping is not None else None,
-                          statuses=tuple(statuses), remembered=remembered), problems
+    return imports.Layout(
+        sheet=sheet,
+        mapping=tuple(mapping) if mapping is not None else None,
+        statuses=tuple(statuses),
+        remembered=remembered,
+    ), problems
 
 
 def _needs_mapping(plan: imports.ActionPlanImport) -> bool:
@@ -318,12 +344,20 @@ def _needs_mapping(plan: imports.ActionPlanImport) -> bool:
     if layout is None:
         return False
     known = {spreadsheets._normalise_header(column.header) for column in spreadsheets.COLUMNS}
-    return (len(layout.sheet_names) > 1 or bool(layout.statuses)
-            or any(spreadsheets._normalise_header(h) not in known for h in layout.headers))
+    return (
+        len(layout.sheet_names) > 1
+        or bool(layout.statuses)
+        or any(spreadsheets._normalise_header(h) not in known for h in layout.headers)
+    )
 
 
-def _mapping_page(request: HttpRequest, challenge: PeerChallenge, plan: imports.ActionPlanImport,
-                  token: str, problems: list[str] | None = None) -> HttpResponse:
+def _mapping_page(
+    request: HttpRequest,
+    challenge: PeerChallenge,
+    plan: imports.ActionPlanImport,
+    token: str,
+    problems: list[str] | None = None,
+) -> HttpResponse:
     layout = plan.layout
     assert layout is not None
     statuses = []
@@ -331,17 +365,40 @@ def _mapping_page(request: HttpRequest, challenge: PeerChallenge, plan: imports.
     for index, (word, count) in enumerate(sorted(layout.statuses.items())):
         key = import_values.status_key(word)
         guessed = remembered.get(key, import_values.guess_status(word))
-        statuses.append({"index": index, "word": word, "count": count,
-                         "rating": guessed if guessed is not None else "",
-                         "unknown": guessed is None})
-    columns = [{"index": index, "header": header, "field": layout.mapping[index],
-                "samples": layout.samples[index] if index < len(layout.samples) else []}
-               for index, header in enumerate(layout.headers)]
-    return render(request, "recommendations/import_action_plan_mapping.html", {
-        "challenge": challenge, "plan": plan, "layout": layout, "token": token,
-        "columns": columns, "statuses": statuses, "field_choices": spreadsheets.FIELD_CHOICES,
-        "rating_choices": import_values.RATING_CHOICES, "problems": problems or [],
-    }, status=400 if problems else 200)
+        statuses.append(
+            {
+                "index": index,
+                "word": word,
+                "count": count,
+                "rating": guessed if guessed is not None else "",
+                "unknown": guessed is None,
+            }
+        )
+    columns = [
+        {
+            "index": index,
+            "header": header,
+            "field": layout.mapping[index],
+            "samples": layout.samples[index] if index < len(layout.samples) else [],
+        }
+        for index, header in enumerate(layout.headers)
+    ]
+    return render(
+        request,
+        "recommendations/import_action_plan_mapping.html",
+        {
+            "challenge": challenge,
+            "plan": plan,
+            "layout": layout,
+            "token": token,
+            "columns": columns,
+            "statuses": statuses,
+            "field_choices": spreadsheets.FIELD_CHOICES,
+            "rating_choices": import_values.RATING_CHOICES,
+            "problems": problems or [],
+        },
+        status=400 if problems else 200,
+    )
 
 
 @login_required
@@ -355,19 +412,23 @@ def action_plan_import(request: SignedInRequest, slug: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            plan = imports.read_and_plan(challenge=challenge, data=data, filename=upload.name,
-                                         layout=_remembered(challenge.council))
+            plan = imports.read_and_plan(
+                challenge=challenge, data=data, filename=upload.name, layout=_remembered(challenge.council)
+            )
         except spreadsheets.SpreadsheetError as problem:
             form.add_error("file", str(problem).rstrip("."))
         else:
-            token = imports.UploadStore().save(data=data, filename=upload.name,
-                                               user_id=request.user.pk, challenge_id=challenge.pk)
+            token = imports.UploadStore().save(
+                data=data, filename=upload.name, user_id=request.user.pk, challenge_id=challenge.pk
+            )
             if _needs_mapping(plan):
                 return _mapping_page(request, challenge, plan, token)
             return _preview(request, challenge, plan, token)
-    return render(request, "recommendations/import_action_plan.html",
-                  {"challenge": challenge, "form": form,
-                   "max_megabytes": spreadsheets.MAX_UPLOAD_BYTES // (1024 * 1024)})
+    return render(
+        request,
+        "recommendations/import_action_plan.html",
+        {"challenge": challenge, "form": form, "max_megabytes": spreadsheets.MAX_UPLOAD_BYTES // (1024 * 1024)},
+    )
 
 
 @login_required
@@ -380,8 +441,10 @@ def action_plan_import_confirm(request: SignedInRequest, slug: str) -> HttpRespo
     try:
         data, filename = store.load(token=token, user_id=request.user.pk, challenge_id=challenge.pk)
     except imports.UploadExpired:
-        messages.error(request, "That upload could not be found or has expired. Nothing was "
-                                "imported: upload the spreadsheet again.")
+        messages.error(
+            request,
+            "That upload could not be found or has expired. Nothing was imported: upload the spreadsheet again.",
+        )
         return redirect("action_plan_import", challenge.slug)
     layout, problems = _layout_from(request, challenge.council)
     if problems:
@@ -390,45 +453,63 @@ def action_plan_import_confirm(request: SignedInRequest, slug: str) -> HttpRespo
     good_rows_only = request.POST.get("rows") == "good"
     try:
         plan = imports.apply_action_plan(
-            challenge=challenge, data=data, filename=filename, by=request.user,
-            expected_fingerprint=request.POST.get("fingerprint", ""), layout=layout,
+            challenge=challenge,
+            data=data,
+            filename=filename,
+            by=request.user,
+            expected_fingerprint=request.POST.get("fingerprint", ""),
+            layout=layout,
             good_rows_only=good_rows_only,
         )
     except imports.PlanChanged:
-        plan = imports.read_and_plan(challenge=challenge, data=data, filename=filename,
-                                     layout=layout)
-        return _preview(request, challenge, plan, token,
-                        notice="The action plan changed after you saw the preview, so nothing "
-                               "was imported. Check the rows below again before confirming.",
-                        layout=layout)
+        plan = imports.read_and_plan(challenge=challenge, data=data, filename=filename, layout=layout)
+        return _preview(
+            request,
+            challenge,
+            plan,
+            token,
+            notice="The action plan changed after you saw the preview, so nothing "
+            "was imported. Check the rows below again before confirming.",
+            layout=layout,
+        )
     except (imports.ImportRejected, spreadsheets.SpreadsheetError, IntegrityError, InvalidTransition):
         # Rolled back: a file error, or a write the database refused (a race with another edit).
         plan = None
     if plan is None:
         try:
-            replanned = imports.read_and_plan(challenge=challenge, data=data, filename=filename,
-                                              layout=layout)
+            replanned = imports.read_and_plan(challenge=challenge, data=data, filename=filename, layout=layout)
         except spreadsheets.SpreadsheetError as problem:
             messages.error(request, f"Nothing was imported: {problem}")
             return redirect("action_plan_import", challenge.slug)
-        return _preview(request, challenge, replanned, token,
-                        notice="Nothing was imported: the spreadsheet has the errors below.",
-                        layout=layout)
+        return _preview(
+            request,
+            challenge,
+            replanned,
+            token,
+            notice="Nothing was imported: the spreadsheet has the errors below.",
+            layout=layout,
+        )
     _remember(challenge.council, plan, layout)
     left_out = len(plan.bad_rows) if good_rows_only else 0
     if not left_out:
         store.discard(token)
     if plan.changes_anything:
-        messages.success(request, (
-            f"The action plan was imported: {plan.count('new')} new, {plan.count('changed')} "
-            f"changed and {plan.count('unchanged')} unchanged actions; "
-            f"{plan.progress_updates} progress updates recorded."
-            + (f" {left_out} row{'s' if left_out != 1 else ''} with problems "
-               f"{'were' if left_out != 1 else 'was'} left out." if left_out else "")
-        ))
+        messages.success(
+            request,
+            (
+                f"The action plan was imported: {plan.count('new')} new, {plan.count('changed')} "
+                f"changed and {plan.count('unchanged')} unchanged actions; "
+                f"{plan.progress_updates} progress updates recorded."
+                + (
+                    f" {left_out} row{'s' if left_out != 1 else ''} with problems "
+                    f"{'were' if left_out != 1 else 'was'} left out."
+                    if left_out
+                    else ""
+                )
+            ),
+        )
     else:
-        messages.success(request, "Nothing changed: the action plan already matched the "
-                                  "spreadsheet.")
+        messages.success(request, "Nothing changed: the action plan already matched the spreadsheet.")
     return redirect(_next_page(challenge))
 
 
@@ -447,18 +528,19 @@ def _remember(council: Council, plan: imports.ActionPlanImport, layout: imports.
     if read is None:
         return
     now = timezone.now()
-    pairs = [(ImportColumnMapping.Kind.COLUMN, import_values.normalise_header(header), key)
-             for header, key in zip(read.headers, read.mapping, strict=True)
-             if import_values.normalise_header(header)]
+    pairs = [
+        (ImportColumnMapping.Kind.COLUMN, import_values.normalise_header(header), key)
+        for header, key in zip(read.headers, read.mapping, strict=True)
+        if import_values.normalise_header(header)
+    ]
     chosen = dict(layout.statuses)
     for word in read.statuses:
         rating = chosen.get(import_values.status_key(word), import_values.guess_status(word))
-        pairs.append((ImportColumnMapping.Kind.STATUS, import_values.status_key(word),
-                      rating or ""))
+        pairs.append((ImportColumnMapping.Kind.STATUS, import_values.status_key(word), rating or ""))
     for kind, source, target in pairs[:400]:
         ImportColumnMapping.objects.update_or_create(
-            council=council, kind=kind, source=source[:200],
-            defaults={"target": target, "updated_at": now})
+            council=council, kind=kind, source=source[:200], defaults={"target": target, "updated_at": now}
+        )
 
 
 @login_required
@@ -468,29 +550,28 @@ def action_plan_import_mapping(request: SignedInRequest, slug: str) -> HttpRespo
     challenge = _coordinated_challenge(request, slug)
     token = request.POST.get("token", "")
     try:
-        data, filename = imports.UploadStore().load(token=token, user_id=request.user.pk,
-                                                    challenge_id=challenge.pk)
+        data, filename = imports.UploadStore().load(token=token, user_id=request.user.pk, challenge_id=challenge.pk)
     except imports.UploadExpired:
-        messages.error(request, "That upload could not be found or has expired. Upload the "
-                                "spreadsheet again.")
+        messages.error(request, "That upload could not be found or has expired. Upload the spreadsheet again.")
         return redirect("action_plan_import", challenge.slug)
     layout, problems = _layout_from(request, challenge.council)
     try:
-        plan = imports.read_and_plan(challenge=challenge, data=data, filename=filename,
-                                     layout=layout)
+        plan = imports.read_and_plan(challenge=challenge, data=data, filename=filename, layout=layout)
     except spreadsheets.SpreadsheetError as problem:
         # The mapping is not usable (a field chosen twice, no Action column): show it again.
         try:
             guessed = imports.read_and_plan(
-                challenge=challenge, data=data, filename=filename,
-                layout=imports.Layout(sheet=layout.sheet, remembered=layout.remembered))
+                challenge=challenge,
+                data=data,
+                filename=filename,
+                layout=imports.Layout(sheet=layout.sheet, remembered=layout.remembered),
+            )
         except spreadsheets.SpreadsheetError:
             messages.error(request, f"Nothing was imported: {problem}")
             return redirect("action_plan_import", challenge.slug)
         if guessed.layout is not None and layout.mapping is not None:
-            guessed.layout.mapping = list(layout.mapping)[:len(guessed.layout.headers)]
-        return _mapping_page(request, challenge, guessed, token,
-                             problems=[str(problem).rstrip(".")])
+            guessed.layout.mapping = list(layout.mapping)[: len(guessed.layout.headers)]
+        return _mapping_page(request, challenge, guessed, token, problems=[str(problem).rstrip(".")])
     if problems:
         return _mapping_page(request, challenge, plan, token, problems=problems)
     return _preview(request, challenge, plan, token, layout=layout)
@@ -504,16 +585,13 @@ def action_plan_import_problems(request: SignedInRequest, slug: str) -> HttpResp
     challenge = _coordinated_challenge(request, slug)
     token = request.GET.get("token", "")
     try:
-        data, filename = imports.UploadStore().load(token=token, user_id=request.user.pk,
-                                                    challenge_id=challenge.pk)
+        data, filename = imports.UploadStore().load(token=token, user_id=request.user.pk, challenge_id=challenge.pk)
     except imports.UploadExpired:
-        messages.error(request, "That upload could not be found or has expired. Upload the "
-                                "spreadsheet again.")
+        messages.error(request, "That upload could not be found or has expired. Upload the spreadsheet again.")
         return redirect("action_plan_import", challenge.slug)
     layout, problems = _layout_from(request, challenge.council)
     try:
-        plan = imports.read_and_plan(challenge=challenge, data=data, filename=filename,
-                                     layout=layout)
+        plan = imports.read_and_plan(challenge=challenge, data=data, filename=filename, layout=layout)
     except spreadsheets.SpreadsheetError as problem:
         messages.error(request, f"The rows with problems could not be made: {problem}")
         return redirect("action_plan_import", challenge.slug)
@@ -546,11 +624,11 @@ def action_plan_template(request: HttpRequest, slug: str) -> HttpResponse:
 def action_plan_export(request: HttpRequest, slug: str) -> HttpResponse:
     """Downloads the whole action plan as a workbook in the template's layout."""
     challenge = _coordinated_challenge(request, slug)
-    content = spreadsheets.build_export(rows=imports.export_rows(challenge),
-                                        recommendations=_recommendation_list(challenge))
+    content = spreadsheets.build_export(
+        rows=imports.export_rows(challenge), recommendations=_recommendation_list(challenge)
+    )
     today: dt.date = timezone.localdate()
     return _xlsx_response(content, f"{challenge.slug}-action-plan-{today:%Y-%m-%d}.xlsx")
-
 
 
 # --- the council's response table ------------------------------------------------------
@@ -558,25 +636,34 @@ def action_plan_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 class ResponseTableForm(forms.Form):
     text = forms.CharField(
-        label="Paste the response table", required=False, strip=False, widget=forms.Textarea,
+        label="Paste the response table",
+        required=False,
+        strip=False,
+        widget=forms.Textarea,
         help_text="Copy the table from Word or Excel, header row included, and paste it here.",
     )
-    file = forms.FileField(label="Or upload it", required=False,
-                           help_text="A Word document (.docx), an Excel workbook (.xlsx) or CSV.")
+    file = forms.FileField(
+        label="Or upload it", required=False, help_text="A Word document (.docx), an Excel workbook (.xlsx) or CSV."
+    )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         text, upload = cleaned.get("text") or "", cleaned.get("file")
         if upload is not None and upload.size > spreadsheets.MAX_UPLOAD_BYTES:
-            self.add_error("file", f"The file is {upload.size / (1024 * 1024):.1f} MB; the most "
-                                   f"peertrack accepts is "
-                                   f"{spreadsheets.MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+            self.add_error(
+                "file",
+                f"The file is {upload.size / (1024 * 1024):.1f} MB; the most "
+                f"peertrack accepts is "
+                f"{spreadsheets.MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
+            )
         elif len(text) > import_responses.MAX_TEXT:
-            self.add_error("text", f"The text is {len(text):,} characters long; paste only the "
-                                   f"response table (up to {import_responses.MAX_TEXT:,})")
+            self.add_error(
+                "text",
+                f"The text is {len(text):,} characters long; paste only the "
+                f"response table (up to {import_responses.MAX_TEXT:,})",
+            )
         elif not text.strip() and upload is None:
-            self.add_error("text", "Paste the council's response table, or choose the file that "
-                                   "holds it")
+            self.add_error("text", "Paste the council's response table, or choose the file that holds it")
         return cleaned
 
 
@@ -595,11 +682,12 @@ def response_table_import(request: SignedInRequest, slug: str) -> HttpResponse:
     text, data, filename, token = "", b"", "", request.POST.get("token", "")
     if step == "confirm" and token:
         try:
-            data, filename = store.load(token=token, user_id=request.user.pk,
-                                        challenge_id=challenge.pk)
+            data, filename = store.load(token=token, user_id=request.user.pk, challenge_id=challenge.pk)
         except imports.UploadExpired:
-            messages.error(request, "That upload could not be found or has expired. Nothing was "
-                                    "imported: upload the response table again.")
+            messages.error(
+                request,
+                "That upload could not be found or has expired. Nothing was imported: upload the response table again.",
+            )
             return redirect("response_table_import", challenge.slug)
     elif not form.is_valid():
         return render(request, "recommendations/import_response_table.html", context, status=400)
@@ -611,27 +699,35 @@ def response_table_import(request: SignedInRequest, slug: str) -> HttpResponse:
     if step == "confirm" and not token:
         text = request.POST.get("text", "")
     try:
-        entries, warnings = import_responses.read_response_table(text=text, data=data,
-                                                                  filename=filename)
+        entries, warnings = import_responses.read_response_table(text=text, data=data, filename=filename)
     except import_responses.ResponseTableError as problem:
         form.add_error("file" if data else "text", str(problem).rstrip("."))
         return render(request, "recommendations/import_response_table.html", context, status=400)
     if step == "confirm":
-        updated, added = import_responses.apply_responses(challenge=challenge, entries=entries,
-                                                          by=request.user)
+        updated, added = import_responses.apply_responses(challenge=challenge, entries=entries, by=request.user)
         if token:
             store.discard(token)
-        messages.success(request, f"The response table was imported: {updated} "
-                                  f"recommendation{'s' if updated != 1 else ''} updated and "
-                                  f"{added} action{'s' if added != 1 else ''} added.")
+        messages.success(
+            request,
+            f"The response table was imported: {updated} "
+            f"recommendation{'s' if updated != 1 else ''} updated and "
+            f"{added} action{'s' if added != 1 else ''} added.",
+        )
         return redirect(_next_page(challenge))
     import_responses.plan_responses(challenge=challenge, entries=entries)
     if data:
-        token = store.save(data=data, filename=filename, user_id=request.user.pk,
-                           challenge_id=challenge.pk)
-    return render(request, "recommendations/import_response_table_preview.html", {
-        "challenge": challenge, "entries": entries, "warnings": warnings, "text": text,
-        "token": token, "filename": filename,
-        "good": sum(1 for entry in entries if entry.recommendation and not entry.problems),
-        "has_response_fields": import_responses._has_field("response_narrative"),
-    })
+        token = store.save(data=data, filename=filename, user_id=request.user.pk, challenge_id=challenge.pk)
+    return render(
+        request,
+        "recommendations/import_response_table_preview.html",
+        {
+            "challenge": challenge,
+            "entries": entries,
+            "warnings": warnings,
+            "text": text,
+            "token": token,
+            "filename": filename,
+            "good": sum(1 for entry in entries if entry.recommendation and not entry.problems),
+            "has_response_fields": import_responses._has_field("response_narrative"),
+        },
+    )

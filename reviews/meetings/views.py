@@ -12,12 +12,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from peertrack.http import SignedInRequest
 from recommendations.forms import long_date
 from recommendations.models import PeerChallenge
 from recommendations.setup import services
@@ -47,7 +48,7 @@ def _section(challenge: PeerChallenge, meeting: CommitteeMeeting, form: Any = No
 
 
 def _page(
-    request: HttpRequest, challenge: PeerChallenge, *, add_form: Any = None, open_section: Section | None = None
+    request: SignedInRequest, challenge: PeerChallenge, *, add_form: Any = None, open_section: Section | None = None
 ) -> HttpResponse:
     today = timezone.localdate()
     meetings = list(challenge.committee_meetings.order_by("meeting_date", "committee"))
@@ -74,7 +75,7 @@ def _page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meetings(request: HttpRequest, slug: str) -> HttpResponse:
+def meetings(request: SignedInRequest, slug: str) -> HttpResponse:
     """Lists the challenge's committee meetings; a POST records another."""
     challenge = coordinated_challenge(request, slug)
     if request.method == "POST":
@@ -101,7 +102,7 @@ def _meeting(challenge: PeerChallenge, meeting_id: int) -> CommitteeMeeting:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+def meeting(request: SignedInRequest, slug: str, meeting_id: int) -> HttpResponse:
     """Changes a meeting's committee, date or agenda item."""
     challenge = coordinated_challenge(request, slug)
     item = _meeting(challenge, meeting_id)
@@ -126,7 +127,7 @@ def meeting(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_remove(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+def meeting_remove(request: SignedInRequest, slug: str, meeting_id: int) -> HttpResponse:
     """Asks to confirm, then removes a meeting recorded by mistake (its history is kept)."""
     challenge = coordinated_challenge(request, slug)
     item = _meeting(challenge, meeting_id)

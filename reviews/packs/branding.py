@@ -24,18 +24,84 @@ PNG_KEEP = {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"}
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 SVG_ELEMENTS = {
-    "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan",
-    "defs", "linearGradient", "radialGradient", "stop", "title", "desc", "clipPath", "use", "symbol",
+    "svg",
+    "g",
+    "path",
+    "rect",
+    "circle",
+    "ellipse",
+    "line",
+    "polyline",
+    "polygon",
+    "text",
+    "tspan",
+    "defs",
+    "linearGradient",
+    "radialGradient",
+    "stop",
+    "title",
+    "desc",
+    "clipPath",
+    "use",
+    "symbol",
 }
 SVG_UNWRAP = {"a", "switch"}
 SVG_ATTRIBUTES = {
-    "id", "class", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry", "width", "height",
-    "d", "points", "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",
-    "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray", "opacity",
-    "transform", "viewBox", "preserveAspectRatio", "version", "offset", "stop-color", "stop-opacity",
-    "gradientUnits", "gradientTransform", "font-family", "font-size", "font-weight", "text-anchor",
-    "clip-path", "clip-rule", "href", "style", "role", "aria-label", "focusable", "fx", "fy",
-    "spreadMethod", "letter-spacing", "dominant-baseline", "visibility", "display",
+    "id",
+    "class",
+    "x",
+    "y",
+    "x1",
+    "x2",
+    "y1",
+    "y2",
+    "cx",
+    "cy",
+    "r",
+    "rx",
+    "ry",
+    "width",
+    "height",
+    "d",
+    "points",
+    "fill",
+    "fill-opacity",
+    "fill-rule",
+    "stroke",
+    "stroke-width",
+    "stroke-opacity",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-miterlimit",
+    "stroke-dasharray",
+    "opacity",
+    "transform",
+    "viewBox",
+    "preserveAspectRatio",
+    "version",
+    "offset",
+    "stop-color",
+    "stop-opacity",
+    "gradientUnits",
+    "gradientTransform",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "text-anchor",
+    "clip-path",
+    "clip-rule",
+    "href",
+    "style",
+    "role",
+    "aria-label",
+    "focusable",
+    "fx",
+    "fy",
+    "spreadMethod",
+    "letter-spacing",
+    "dominant-baseline",
+    "visibility",
+    "display",
 }
 _URL = re.compile(r"url\s*\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 _STYLE_DANGER = re.compile(r"@import|expression\s*\(|javascript:|behaviou?r\s*:", re.IGNORECASE)
@@ -74,12 +140,12 @@ def _clean_png(content: bytes) -> bytes:
     while position < len(content) and not seen_end:
         if position + 8 > len(content):
             raise LogoRefused("The PNG file is damaged: it ends part-way through")
-        length, kind = struct.unpack(">I4s", content[position:position + 8])
+        length, kind = struct.unpack(">I4s", content[position : position + 8])
         end = position + 12 + length
         if end > len(content):
             raise LogoRefused("The PNG file is damaged: it ends part-way through")
-        data = content[position + 8:position + 8 + length]
-        (crc,) = struct.unpack(">I", content[position + 8 + length:end])
+        data = content[position + 8 : position + 8 + length]
+        (crc,) = struct.unpack(">I", content[position + 8 + length : end])
         if zlib.crc32(kind + data) & 0xFFFFFFFF != crc:
             raise LogoRefused("The PNG file is damaged: a checksum does not match")
         if not seen_header:
@@ -105,8 +171,9 @@ def _local_name(tag: object) -> str:
 def _clean_svg(content: bytes) -> tuple[bytes, tuple[str, ...]]:
     if b"<!DOCTYPE" in content.upper() or b"<!ENTITY" in content.upper():
         raise LogoRefused("The SVG file must not contain a document type or entities")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             remove_comments=True, remove_pis=True)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True
+    )
     try:
         root = etree.fromstring(content, parser)
     except etree.XMLSyntaxError:
@@ -125,8 +192,11 @@ def _clean_svg(content: bytes) -> tuple[bytes, tuple[str, ...]]:
                 parent.insert(index + offset, child)
             parent.remove(element)
             continue
-        if not isinstance(element.tag, str) or name not in SVG_ELEMENTS or \
-                etree.QName(element.tag).namespace not in (SVG_NS, None):
+        if (
+            not isinstance(element.tag, str)
+            or name not in SVG_ELEMENTS
+            or etree.QName(element.tag).namespace not in (SVG_NS, None)
+        ):
             parent = element.getparent()
             if parent is not None:
                 removed.add("scripts" if name == "script" else f"<{name or 'unknown'}> elements")

@@ -9,6 +9,7 @@ import zipfile
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from peertrack import inputs
@@ -40,20 +41,29 @@ class CommitteeReportForm(DatePartsForm, forms.ModelForm):
     """
 
     include_position_statement = forms.BooleanField(
-        required=False, label="Include the position statement for the progress review as an appendix")
+        required=False, label="Include the position statement for the progress review as an appendix"
+    )
 
     class Meta:
         model = CommitteeReport
         fields = [
-            "committee", "subject", "author_name", "author_job_title",
-            "author_service_area", "author_contact", "purpose",
-            "recommendations_to_committee", "key_risks", "next_steps", "include_position_statement",
+            "committee",
+            "subject",
+            "author_name",
+            "author_job_title",
+            "author_service_area",
+            "author_contact",
+            "purpose",
+            "recommendations_to_committee",
+            "key_risks",
+            "next_steps",
+            "include_position_statement",
         ]
         help_texts = {
             "purpose": "A blank line starts a new numbered paragraph. Lines starting with a "
-                       "dash become a bulleted list.",
+            "dash become a bulleted list.",
             "key_risks": "A blank line starts a new numbered paragraph. The actions you choose "
-                         "below are listed after this text.",
+            "below are listed after this text.",
             "next_steps": "A blank line starts a new numbered paragraph.",
         }
         error_messages = {
@@ -61,9 +71,7 @@ class CommitteeReportForm(DatePartsForm, forms.ModelForm):
             "subject": {"required": "Enter the subject of the report"},
             "author_name": {"required": "Enter the name of the report author"},
             "purpose": {"required": "Enter the purpose of the report"},
-            "recommendations_to_committee": {
-                "required": "Enter at least one recommendation to the committee"
-            },
+            "recommendations_to_committee": {"required": "Enter at least one recommendation to the committee"},
             "key_risks": {"required": "Enter the key risks"},
             "next_steps": {"required": "Enter the next steps"},
         }
@@ -81,9 +89,11 @@ class CommitteeReportForm(DatePartsForm, forms.ModelForm):
         self.fields.update(self.date_parts_fields("meeting_date"))
         self.fields.update(self.date_parts_fields("figures_as_of"))
         for name in ("purpose", "recommendations_to_committee", "key_risks", "next_steps"):
-            self.fields[name].max_length = TEXT_MAX_LENGTH
-            self.fields[name].error_messages["max_length"] = (
-                f"{self.fields[name].label} must be {TEXT_MAX_LENGTH} characters or fewer")
+            self.fields[name].validators.append(
+                MaxLengthValidator(
+                    TEXT_MAX_LENGTH, message=f"{self.fields[name].label} must be {TEXT_MAX_LENGTH} characters or fewer"
+                )
+            )
         self.fields["include_position_statement"].initial = instance.include_position_statement
 
         challenge = instance.challenge
@@ -95,27 +105,39 @@ class CommitteeReportForm(DatePartsForm, forms.ModelForm):
             number = item.recommendation.number
             name = f"summary_{number}"
             self.fields[name] = forms.CharField(
-                label=f"Recommendation {number}: {item.recommendation.title}", required=False,
-                max_length=SUMMARY_MAX_LENGTH, widget=forms.Textarea,
+                label=f"Recommendation {number}: {item.recommendation.title}",
+                required=False,
+                max_length=SUMMARY_MAX_LENGTH,
+                widget=forms.Textarea,
                 initial=stored.get(str(number)) or prefill_summary(item),
-                error_messages={"max_length": f"The summary of recommendation {number} must be "
-                                              f"{SUMMARY_MAX_LENGTH} characters or fewer"})
+                error_messages={
+                    "max_length": f"The summary of recommendation {number} must be "
+                    f"{SUMMARY_MAX_LENGTH} characters or fewer"
+                },
+            )
             self.summary_names.append((name, item))
         self.candidates = risk_candidates(plan)
         choices = [(str(row["id"]), f"{row['reference']} {row['description']}") for row in self.candidates]
-        chosen = instance.chosen_risks if instance.pk else [row["id"] for row in self.candidates
-                                                            if row["preselected"]]
+        chosen = instance.chosen_risks if instance.pk else [row["id"] for row in self.candidates if row["preselected"]]
         self.fields["risks"] = forms.MultipleChoiceField(
-            label="Actions to list as key risks", required=False, choices=choices,
-            widget=forms.CheckboxSelectMultiple, initial=[str(pk) for pk in chosen],
-            error_messages={"invalid_choice": "Choose the key risks from the list"})
+            label="Actions to list as key risks",
+            required=False,
+            choices=choices,
+            widget=forms.CheckboxSelectMultiple,
+            initial=[str(pk) for pk in chosen],
+            error_messages={"invalid_choice": "Choose the key risks from the list"},
+        )
 
     @property
     def dates(self) -> dict[str, dict[str, Any]]:
         """Returns each date's three boxes (bound fields) and its errors, for the date inputs."""
-        return {name: {"parts": [self[f"{name}_{part}"] for part in ("day", "month", "year")],
-                       "errors": self.date_parts(name)["errors"]}
-                for name in ("meeting_date", "figures_as_of")}
+        return {
+            name: {
+                "parts": [self[f"{name}_{part}"] for part in ("day", "month", "year")],
+                "errors": self.date_parts(name)["errors"],
+            }
+            for name in ("meeting_date", "figures_as_of")
+        }
 
     def summary_fields(self) -> list[Any]:
         return [self[name] for name, _ in self.summary_names]
@@ -123,8 +145,10 @@ class CommitteeReportForm(DatePartsForm, forms.ModelForm):
     def risk_rows(self) -> list[dict[str, Any]]:
         """Returns the candidate risks with whether each is ticked, for the checkboxes."""
         value = {str(v) for v in (self["risks"].value() or [])}
-        return [{**row, "checked": str(row["id"]) in value,
-                 "rag_label": rag_rules.label(row["rag"])} for row in self.candidates]
+        return [
+            {**row, "checked": str(row["id"]) in value, "rag_label": rag_rules.label(row["rag"])}
+            for row in self.candidates
+        ]
 
     def clean_recommendations_to_committee(self) -> str:
         value = self.cleaned_data.get("recommendations_to_committee", "")
@@ -133,18 +157,23 @@ class CommitteeReportForm(DatePartsForm, forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
         challenge = self.instance.challenge
         meeting = self.clean_date_parts("meeting_date", "Meeting date", required=True)
         figures = self.clean_date_parts("figures_as_of", "Figures as at date", required=False)
         if meeting and meeting < challenge.onsite_start:
-            self.add_error("meeting_date_day", "The meeting date must be on or after the challenge began "
-                                               f"({_long_date(challenge.onsite_start)})")
+            self.add_error(
+                "meeting_date_day",
+                f"The meeting date must be on or after the challenge began ({_long_date(challenge.onsite_start)})",
+            )
         if figures and figures > timezone.localdate():
             self.add_error("figures_as_of_day", "The figures cannot be as at a date in the future")
         elif figures and figures < challenge.onsite_start:
-            self.add_error("figures_as_of_day", "The figures must be as at a date on or after the "
-                                                f"challenge began ({_long_date(challenge.onsite_start)})")
+            self.add_error(
+                "figures_as_of_day",
+                "The figures must be as at a date on or after the "
+                f"challenge began ({_long_date(challenge.onsite_start)})",
+            )
         cleaned["meeting_date"] = meeting
         cleaned["figures_as_of"] = figures
         return cleaned
@@ -167,23 +196,34 @@ class IssueForm(forms.Form):
     """Issuing a report, optionally as the replacement of a pack already issued."""
 
     replaces = forms.TypedChoiceField(
-        label="Does this pack replace one already issued?", required=False, coerce=int, empty_value=None,
-        error_messages={"invalid_choice": "Choose a pack from the list, or that it replaces none"})
+        label="Does this pack replace one already issued?",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose a pack from the list, or that it replaces none"},
+    )
     reason = inputs.SingleLineField(
-        label="Why is it being replaced?", required=False, max_length=500,
+        label="Why is it being replaced?",
+        required=False,
+        max_length=500,
         help_text="This is printed on the new pack and shown beside the old one, for example "
-                  "“the figures for recommendation 4 were wrong”.",
-        error_messages={"max_length": "The reason must be 500 characters or fewer"})
+        "“the figures for recommendation 4 were wrong”.",
+        error_messages={"max_length": "The reason must be 500 characters or fewer"},
+    )
 
     def __init__(self, *args: Any, packs: list[IssuedPack], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.packs = {pack.pk: pack for pack in packs}
-        self.fields["replaces"].choices = [("", "No, it is a new pack")] + [
-            (str(pack.pk), f"Yes, it replaces pack {pack.sequence}: {pack.committee}, "
-                           f"{_long_date(pack.meeting_date)}") for pack in packs]
+        choices = [("", "No, it is a new pack")] + [
+            (str(pack.pk), f"Yes, it replaces pack {pack.sequence}: {pack.committee}, {_long_date(pack.meeting_date)}")
+            for pack in packs
+        ]
+        replaces = self.fields["replaces"]
+        assert isinstance(replaces, forms.TypedChoiceField)
+        replaces.choices = choices
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
         if cleaned.get("replaces") and not cleaned.get("reason", "").strip():
             self.add_error("reason", "Say why the pack is being replaced")
         cleaned["replaces_pack"] = self.packs.get(cleaned.get("replaces") or 0)
@@ -192,23 +232,32 @@ class IssueForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = inputs.SingleLineField(
-        label="Why is this pack being withdrawn?", max_length=500,
+        label="Why is this pack being withdrawn?",
+        max_length=500,
         help_text="This is shown beside the pack on the packs page. The pack stays downloadable.",
-        error_messages={"required": "Say why the pack is being withdrawn",
-                        "max_length": "The reason must be 500 characters or fewer"})
+        error_messages={
+            "required": "Say why the pack is being withdrawn",
+            "max_length": "The reason must be 500 characters or fewer",
+        },
+    )
 
 
 class CouncilLookForm(forms.Form):
     """The council's logo, Word template and wording for each RAG band."""
 
-    logo = forms.FileField(label="Logo", required=False,
-                           help_text="A PNG or SVG file, smaller than 100 KB. It is shown in the page "
-                                     "header and on the cover of every pack issued from now on.")
+    logo = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="A PNG or SVG file, smaller than 100 KB. It is shown in the page "
+        "header and on the cover of every pack issued from now on.",
+    )
     remove_logo = forms.BooleanField(label="Remove the logo", required=False)
     word_template = forms.FileField(
-        label="Word template", required=False,
+        label="Word template",
+        required=False,
         help_text="Your committee report template (.docx or .dotx), smaller than 5 MB. The Word "
-                  "version of each pack is written in its styles; its own text is left out.")
+        "version of each pack is written in its styles; its own text is left out.",
+    )
     remove_word_template = forms.BooleanField(label="Use the built-in Word style instead", required=False)
 
     def __init__(self, *args: Any, council: Any, **kwargs: Any) -> None:
@@ -216,10 +265,13 @@ class CouncilLookForm(forms.Form):
         self.council = council
         for value in rag_rules.ORDER:
             self.fields[f"rag_{value}"] = inputs.SingleLineField(
-                label=f"What {rag_rules.label(value)} means", required=False, max_length=120,
+                label=f"What {rag_rules.label(value)} means",
+                required=False,
+                max_length=120,
                 initial=(council.rag_wording or {}).get(value, ""),
                 help_text=f"Leave empty for “{rag_rules.MEANINGS[value]}”.",
-                error_messages={"max_length": "The wording must be 120 characters or fewer"})
+                error_messages={"max_length": "The wording must be 120 characters or fewer"},
+            )
 
     def rag_fields(self) -> list[Any]:
         return [self[f"rag_{value}"] for value in rag_rules.ORDER]
@@ -266,14 +318,17 @@ class CouncilLookForm(forms.Form):
         return {"content": content, "name": name, "sha256": hashlib.sha256(content).hexdigest()}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
         for value in rag_rules.ORDER:
             cleaned[f"rag_{value}"] = (cleaned.get(f"rag_{value}") or "").strip()
         return cleaned
 
     def rag_wording(self) -> dict[str, str]:
-        return {value: self.cleaned_data[f"rag_{value}"] for value in rag_rules.ORDER
-                if self.cleaned_data.get(f"rag_{value}")}
+        return {
+            value: self.cleaned_data[f"rag_{value}"]
+            for value in rag_rules.ORDER
+            if self.cleaned_data.get(f"rag_{value}")
+        }
 
 
 def _dotx_as_docx(content: bytes) -> bytes:

@@ -104,9 +104,7 @@ def html_to_pdf(html: str) -> RenderedPack:
     """
     html = inputs.xml_safe(inputs.clean_text(html))
     fetcher = StaticOnlyFetcher()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
-        pdf_variant=PDF_VARIANT
-    )
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(pdf_variant=PDF_VARIANT)
     pdf = write_pdf_ua(document)  # WeasyPrint's tags finished to PDF/UA-1 (ADR 0025)
     return RenderedPack(pdf=pdf, page_count=len(document.pages), refused_urls=tuple(fetcher.refused))
 

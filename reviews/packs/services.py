@@ -35,9 +35,11 @@ class PackAlreadyIssued(Exception):
 
     def __init__(self, pack: IssuedPack) -> None:
         who = (pack.issued_by.get_full_name() or pack.issued_by.get_username()) if pack.issued_by else "someone"
-        super().__init__(f"Pack {pack.sequence} was issued from this report by {who} at "
-                         f"{timezone.localtime(pack.issued_at):%H:%M} while you were confirming, "
-                         "so no second pack was made.")
+        super().__init__(
+            f"Pack {pack.sequence} was issued from this report by {who} at "
+            f"{timezone.localtime(pack.issued_at):%H:%M} while you were confirming, "
+            "so no second pack was made."
+        )
         self.pack = pack
 
 
@@ -54,9 +56,15 @@ def council_template(challenge: PeerChallenge) -> bytes | None:
 
 
 @transaction.atomic
-def issue_pack(*, report: CommitteeReport, by: Any, today: dt.date | None = None,
-               packs_seen: int | None = None, replaces: IssuedPack | None = None,
-               reason: str = "") -> IssuedPack:
+def issue_pack(
+    *,
+    report: CommitteeReport,
+    by: Any,
+    today: dt.date | None = None,
+    packs_seen: int | None = None,
+    replaces: IssuedPack | None = None,
+    reason: str = "",
+) -> IssuedPack:
     """Issues `report` as a new, immutable pack and returns it.
 
     Inside one transaction: locks the report, and re-checks that it has no more packs
@@ -125,8 +133,9 @@ def issue_pack(*, report: CommitteeReport, by: Any, today: dt.date | None = None
         pack.docx.save(filename.removesuffix(".pdf") + ".docx", ContentFile(word), save=False)
         pack.save()
         if replaces is not None:
-            PackWithdrawal.objects.create(pack=replaces, replacement=pack, reason=reason,
-                                          withdrawn_at=issued_at, withdrawn_by=by)
+            PackWithdrawal.objects.create(
+                pack=replaces, replacement=pack, reason=reason, withdrawn_at=issued_at, withdrawn_by=by
+            )
     except BaseException:
         pack.file.storage.delete(pack.file.name)
         if pack.docx:
@@ -147,8 +156,15 @@ def withdraw_pack(*, pack: IssuedPack, reason: str, by: Any) -> PackWithdrawal:
     return PackWithdrawal.objects.create(pack=pack, reason=reason, withdrawn_by=by)
 
 
-def request_job(*, report: CommitteeReport, kind: str, by: Any, packs_seen: int | None = None,
-                replaces: IssuedPack | None = None, reason: str = "") -> PackJob:
+def request_job(
+    *,
+    report: CommitteeReport,
+    kind: str,
+    by: Any,
+    packs_seen: int | None = None,
+    replaces: IssuedPack | None = None,
+    reason: str = "",
+) -> PackJob:
     """Records a preview or an issue of `report` and queues it for the worker; returns the job.
 
     The task is queued when the transaction commits (`enqueue_on_commit`), so the worker always
@@ -158,8 +174,9 @@ def request_job(*, report: CommitteeReport, kind: str, by: Any, packs_seen: int 
     from reviews.packs.tasks import run_pack_job
 
     with transaction.atomic():
-        job = PackJob.objects.create(report=report, kind=kind, requested_by=by, packs_seen=packs_seen,
-                                     replaces=replaces, replace_reason=reason)
+        job = PackJob.objects.create(
+            report=report, kind=kind, requested_by=by, packs_seen=packs_seen, replaces=replaces, replace_reason=reason
+        )
         enqueue_on_commit(run_pack_job, job_id=job.pk, council_id=report.challenge.council_id)
     return job
 
@@ -167,8 +184,7 @@ def request_job(*, report: CommitteeReport, kind: str, by: Any, packs_seen: int 
 def run_job(job: PackJob) -> PackJob:
     """Makes what `job` asks for and records the result on it: a watermarked preview PDF, or an
     issued pack. A failure is recorded with a plain message; nothing is issued."""
-    claimed = PackJob.objects.filter(pk=job.pk, status=PackJob.Status.QUEUED).update(
-        status=PackJob.Status.RUNNING)
+    claimed = PackJob.objects.filter(pk=job.pk, status=PackJob.Status.QUEUED).update(status=PackJob.Status.RUNNING)
     if not claimed:
         return PackJob.objects.get(pk=job.pk)  # another worker has it, or it already ran
     report = CommitteeReport.objects.select_related("challenge__council").get(pk=job.report_id)
@@ -182,25 +198,32 @@ def run_job(job: PackJob) -> PackJob:
             name = f"preview-{report.pk}-{job.pk}.pdf"
             job.preview.save(name, ContentFile(rendered.pdf), save=False)
             PackJob.objects.filter(pk=job.pk).update(
-                status=PackJob.Status.DONE, preview=job.preview.name, page_count=rendered.page_count,
-                finished_at=timezone.now())
+                status=PackJob.Status.DONE,
+                preview=job.preview.name,
+                page_count=rendered.page_count,
+                finished_at=timezone.now(),
+            )
         else:
             by = job.requested_by
-            pack = issue_pack(report=report, by=by, packs_seen=job.packs_seen, replaces=job.replaces,
-                              reason=job.replace_reason)
-            PackJob.objects.filter(pk=job.pk).update(status=PackJob.Status.DONE, pack=pack,
-                                                     finished_at=timezone.now())
+            pack = issue_pack(
+                report=report, by=by, packs_seen=job.packs_seen, replaces=job.replaces, reason=job.replace_reason
+            )
+            PackJob.objects.filter(pk=job.pk).update(status=PackJob.Status.DONE, pack=pack, finished_at=timezone.now())
     except PackAlreadyIssued as already:
-        PackJob.objects.filter(pk=job.pk).update(status=PackJob.Status.DONE, pack=already.pack,
-                                                 error=str(already), finished_at=timezone.now())
+        PackJob.objects.filter(pk=job.pk).update(
+            status=PackJob.Status.DONE, pack=already.pack, error=str(already), finished_at=timezone.now()
+        )
     except PackAlreadyWithdrawn as withdrawn:
-        PackJob.objects.filter(pk=job.pk).update(status=PackJob.Status.FAILED, error=str(withdrawn),
-                                                 finished_at=timezone.now())
+        PackJob.objects.filter(pk=job.pk).update(
+            status=PackJob.Status.FAILED, error=str(withdrawn), finished_at=timezone.now()
+        )
     except Exception:
         PackJob.objects.filter(pk=job.pk).update(
-            status=PackJob.Status.FAILED, finished_at=timezone.now(),
+            status=PackJob.Status.FAILED,
+            finished_at=timezone.now(),
             error="The pack could not be made, so nothing was issued. Try again; if it happens "
-                  "again, tell your administrator.")
+            "again, tell your administrator.",
+        )
         raise
     return PackJob.objects.get(pk=job.pk)
 
@@ -208,3 +231,38 @@ def run_job(job: PackJob) -> PackJob:
 def preview_snapshot(*, report: CommitteeReport) -> dict[str, Any]:
     """Returns the data the pack would be built from if `report` were issued now."""
     return build_snapshot(report=report, as_of=report.figures_as_of)
+
+
+DEMO_MEETING_ITEM = "Peer Review Progress Update"
+
+
+def issue_demo_packs() -> int:
+    """Issues the demo's committee packs: one for each demo challenge's recorded "Peer Review Progress
+    Update" meeting, as at the meeting's date, labelled as demo content. Idempotent: a meeting that
+    already has its demo pack gets nothing more. Returns how many packs were issued."""
+    from reviews.models import CommitteeMeeting, starter_report
+
+    issued = 0
+    meetings = CommitteeMeeting.objects.filter(item=DEMO_MEETING_ITEM, meeting_date__lte=timezone.localdate())
+    for meeting in meetings.select_related("challenge__council").order_by("meeting_date", "pk"):
+        challenge = meeting.challenge
+        existing = CommitteeReport.objects.filter(
+            challenge=challenge, committee=meeting.committee, meeting_date=meeting.meeting_date, is_demo=True
+        ).first()
+        if existing is not None and existing.packs.exists():
+            continue
+        author = challenge.council.memberships.filter(role="coordinator").select_related("user").order_by("pk").first()
+        by = author.user if author else None
+        report = existing or starter_report(challenge=challenge, author=by, today=meeting.meeting_date)
+        report.committee, report.meeting_date = meeting.committee, meeting.meeting_date
+        report.subject = f"{meeting.item} (demo)"
+        report.figures_as_of = meeting.meeting_date
+        report.is_demo = True
+        report.purpose = (
+            "Demo content: this report was written by peertrack's demo loader, not by the council. " + report.purpose
+        )
+        report.created_by = by
+        report.save()
+        issue_pack(report=report, by=by, today=meeting.meeting_date)
+        issued += 1
+    return issued

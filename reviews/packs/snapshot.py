@@ -83,14 +83,16 @@ def evidence_files(action_ids: Iterable[int], day: dt.date) -> dict[int, list[di
         files = files.filter(update__created_at__lte=moment)
     by_action: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for file in files.order_by("update__created_at", "update_id", "pk"):
-        by_action[file.update.action_id].append({
-            "update": file.update_id,
-            "period": str(file.update.period),
-            "name": file.name,
-            "kind": file.kind_label,
-            "size": file.size,
-            "sha256": file.sha256,
-        })
+        by_action[file.update.action_id].append(
+            {
+                "update": file.update_id,
+                "period": str(file.update.period),
+                "name": file.name,
+                "kind": file.kind_label,
+                "size": file.size,
+                "sha256": file.sha256,
+            }
+        )
     return by_action
 
 
@@ -144,20 +146,28 @@ def risk_candidates(plan: Plan) -> list[dict[str, Any]]:
                 continue
             if then.rating not in (rag_rules.Rag.RED, rag_rules.Rag.AMBER) and not then.overdue:
                 continue
-            rows.append({
-                "id": then.action.pk,
-                "recommendation": item.recommendation.number,
-                "reference": then.action.reference,
-                "description": then.description,
-                "lead_officer": _person(then.action.lead_officer),
-                "due_date": then.due_date.isoformat() if then.due_date else None,
-                "rag": then.rating,
-                "overdue": then.overdue,
-                "from_progress_review": then.action.origin == Action.Origin.PROGRESS_REVIEW,
-                "preselected": then.rating == rag_rules.Rag.RED or then.overdue,
-            })
-    rows.sort(key=lambda row: (not row["preselected"], row["rag"] != rag_rules.Rag.RED,
-                               row["recommendation"], row["reference"]))
+            rows.append(
+                {
+                    "id": then.action.pk,
+                    "recommendation": item.recommendation.number,
+                    "reference": then.action.reference,
+                    "description": then.description,
+                    "lead_officer": _person(then.action.lead_officer),
+                    "due_date": then.due_date.isoformat() if then.due_date else None,
+                    "rag": then.rating,
+                    "overdue": then.overdue,
+                    "from_progress_review": then.action.origin == Action.Origin.PROGRESS_REVIEW,
+                    "preselected": then.rating == rag_rules.Rag.RED or then.overdue,
+                }
+            )
+    rows.sort(
+        key=lambda row: (
+            not row["preselected"],
+            row["rag"] != rag_rules.Rag.RED,
+            row["recommendation"],
+            row["reference"],
+        )
+    )
     return rows
 
 
@@ -167,8 +177,9 @@ def council_data(challenge: PeerChallenge) -> dict[str, Any]:
     logo = bytes(council.logo or b"")
     return {
         "name": council.name,
-        "logo": {"content_type": council.logo_content_type,
-                 "data": base64.b64encode(logo).decode("ascii")} if logo else None,
+        "logo": {"content_type": council.logo_content_type, "data": base64.b64encode(logo).decode("ascii")}
+        if logo
+        else None,
         "rag_wording": {value: council.rag_meaning(value) for value in rag_rules.ORDER},
     }
 
@@ -209,8 +220,7 @@ def build_snapshot(
     if previous is not None:
         before = {r["number"]: r["rag"] for r in previous.snapshot.get("recommendations", [])}
 
-    files = evidence_files((then.action.pk for item in plan.recommendations for then in item.actions),
-                           figures_date)
+    files = evidence_files((then.action.pk for item in plan.recommendations for then in item.actions), figures_date)
     council = council_data(challenge)
     meaning = council["rag_wording"]
     summaries = report.recommendation_summaries or {}
@@ -243,25 +253,28 @@ def build_snapshot(
             action_rows.append(row)
             if then.overdue:
                 overdue_rows.append({"recommendation": recommendation.number, **row})
-            file_rows += [{"recommendation": recommendation.number, "action": action.reference, **file}
-                          for file in files[action.pk]]
-        rec_rows.append({
-            "number": recommendation.number,
-            "title": recommendation.title,
-            "text": recommendation.text,
-            "sub_points": list(recommendation.sub_points or []),
-            "theme": recommendation.theme.name if recommendation.theme else "",
-            "response": recommendation.response,
-            "response_label": recommendation.get_response_display(),
-            "response_reasons": recommendation.response_reasons,
-            "response_narrative": recommendation.response_narrative,
-            "rag": item.rating,
-            "previous_rag": before.get(recommendation.number),
-            "movement": movement(item.rating, before.get(recommendation.number),
-                                 compared=previous is not None),
-            "summary": (summaries.get(str(recommendation.number)) or "").strip() or prefill_summary(item),
-            "actions": action_rows,
-        })
+            file_rows += [
+                {"recommendation": recommendation.number, "action": action.reference, **file}
+                for file in files[action.pk]
+            ]
+        rec_rows.append(
+            {
+                "number": recommendation.number,
+                "title": recommendation.title,
+                "text": recommendation.text,
+                "sub_points": list(recommendation.sub_points or []),
+                "theme": recommendation.theme.name if recommendation.theme else "",
+                "response": recommendation.response,
+                "response_label": recommendation.get_response_display(),
+                "response_reasons": recommendation.response_reasons,
+                "response_narrative": recommendation.response_narrative,
+                "rag": item.rating,
+                "previous_rag": before.get(recommendation.number),
+                "movement": movement(item.rating, before.get(recommendation.number), compared=previous is not None),
+                "summary": (summaries.get(str(recommendation.number)) or "").strip() or prefill_summary(item),
+                "actions": action_rows,
+            }
+        )
     chosen = {int(pk) for pk in report.chosen_risks or [] if str(pk).isdigit()}
     risks = [row for row in risk_candidates(plan) if row["id"] in chosen]
 
@@ -273,26 +286,32 @@ def build_snapshot(
         "as_of_is_past": as_of is not None and as_of < today,
         "report": report_data(report),
         "challenge": _challenge_data(challenge),
-        "previous_pack": None if previous is None else {
+        "previous_pack": None
+        if previous is None
+        else {
             "sequence": previous.sequence,
             "committee": previous.committee,
             "meeting_date": previous.meeting_date.isoformat(),
             "as_of": previous.as_of.isoformat(),
         },
         "rag_counts": [
-            {"rag": value, "label": rag_rules.label(value), "meaning": meaning[value],
-             "count": counts.get(value, 0),
-             "percent": round(100 * counts.get(value, 0) / total) if total else 0}
+            {
+                "rag": value,
+                "label": rag_rules.label(value),
+                "meaning": meaning[value],
+                "count": counts.get(value, 0),
+                "percent": round(100 * counts.get(value, 0) / total) if total else 0,
+            }
             for value in rag_rules.ORDER
         ],
         "rag_key": [
-            {"rag": value, "label": rag_rules.label(value), "meaning": meaning[value]}
-            for value in rag_rules.ORDER
+            {"rag": value, "label": rag_rules.label(value), "meaning": meaning[value]} for value in rag_rules.ORDER
         ],
         "council": council,
         "chosen_risks": risks,
         "position_statement": _position_statement(challenge, figures_date)
-        if report.include_position_statement else None,
+        if report.include_position_statement
+        else None,
         "rag_rule": rag_rules.RULE_TEXT,
         # Packs stored before this key existed lack it; the template then leaves it out.
         "action_rule": rag_rules.ACTION_RULE_TEXT,
@@ -319,8 +338,7 @@ def _challenge_data(challenge: PeerChallenge) -> dict[str, Any]:
         ),
         "feedback_report_url": challenge.feedback_report_url,
         "action_plan_published_on": (
-            challenge.action_plan_published_on.isoformat()
-            if challenge.action_plan_published_on else None
+            challenge.action_plan_published_on.isoformat() if challenge.action_plan_published_on else None
         ),
         "people_spoken_to": challenge.people_spoken_to,
         "meetings_held": challenge.meetings_held,
@@ -329,8 +347,7 @@ def _challenge_data(challenge: PeerChallenge) -> dict[str, Any]:
         "core_components": [t.name for t in themes if t.kind == t.Kind.CORE_COMPONENT],
         "focus_areas": [t.name for t in themes if t.kind == t.Kind.FOCUS_AREA],
         "peer_team": [
-            {"name": p.name, "role": p.role, "organisation": p.organisation}
-            for p in challenge.peer_team.all()
+            {"name": p.name, "role": p.role, "organisation": p.organisation} for p in challenge.peer_team.all()
         ],
     }
 
@@ -347,6 +364,7 @@ def _position_statement(challenge: PeerChallenge, day: dt.date) -> dict[str, Any
         "review_date": review.review_date.isoformat(),
         "approved": review.is_statement_approved,
         "introduction": content.get("introduction", ""),
-        "entries": [{"number": e["number"], "title": e["title"], "text": e["text"]}
-                    for e in content.get("entries", [])],
+        "entries": [
+            {"number": e["number"], "title": e["title"], "text": e["text"]} for e in content.get("entries", [])
+        ],
     }

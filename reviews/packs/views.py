@@ -3,6 +3,8 @@ every member lists and downloads them (PDF and Word)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
@@ -73,19 +75,26 @@ def pack_list(request: HttpRequest, slug: str) -> HttpResponse:
     for coordinators. Each pack's SHA-256 sits behind "Check this pack is unchanged"."""
     challenge = access.get_challenge(request, slug)
     role = access.role_in(request, challenge.council)
-    packs = (IssuedPack.objects.filter(challenge=challenge)
-             .select_related("issued_by", "challenge", "withdrawal__replacement", "withdrawal__withdrawn_by",
-                             "supersedes__pack")
-             .defer("snapshot"))
+    packs = (
+        IssuedPack.objects.filter(challenge=challenge)
+        .select_related(
+            "issued_by", "challenge", "withdrawal__replacement", "withdrawal__withdrawn_by", "supersedes__pack"
+        )
+        .defer("snapshot")
+    )
     page = Paginator(packs.order_by("-sequence"), PACKS_PER_PAGE).get_page(request.GET.get("page"))
     drafts = []
     if role == COORDINATOR:
         drafts = list(
-            CommitteeReport.objects.filter(challenge=challenge).select_related("challenge")
-            .order_by("-updated_at")[:50]
+            CommitteeReport.objects.filter(challenge=challenge).select_related("challenge").order_by("-updated_at")[:50]
         )
-    context = {"challenge": challenge, "page": page, "drafts": drafts, "role": role,
-               "can_coordinate": role == COORDINATOR}
+    context = {
+        "challenge": challenge,
+        "page": page,
+        "drafts": drafts,
+        "role": role,
+        "can_coordinate": role == COORDINATOR,
+    }
     return render(request, "reviews/pack_list.html", context)
 
 
@@ -98,12 +107,11 @@ def report_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = CommitteeReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
         report = form.save(commit=False)
-        report.created_by = request.user
+        report.created_by = request.user  # type: ignore[assignment]  # signed in: @login_required
         report.save()
         messages.success(request, "The draft report has been saved. Preview it, then issue the pack.")
         return redirect(report.get_absolute_url())
-    return render(request, "reviews/report_form.html",
-                  {"challenge": challenge, "form": form, "report": None})
+    return render(request, "reviews/report_form.html", {"challenge": challenge, "form": form, "report": None})
 
 
 @login_required
@@ -116,8 +124,7 @@ def report_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, "The draft report has been saved.")
         return redirect(report.get_absolute_url())
-    return render(request, "reviews/report_form.html",
-                  {"challenge": report.challenge, "form": form, "report": report})
+    return render(request, "reviews/report_form.html", {"challenge": report.challenge, "form": form, "report": report})
 
 
 @login_required
@@ -125,18 +132,23 @@ def report_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Shows a draft report and the packs issued from it."""
     report = _report(request, slug, pk)
-    packs = (report.packs.select_related("issued_by", "challenge", "withdrawal__replacement")
-             .defer("snapshot").order_by("-sequence"))
-    return render(request, "reviews/report_detail.html",
-                  {"challenge": report.challenge, "report": report, "packs": list(packs)})
+    packs = (
+        report.packs.select_related("issued_by", "challenge", "withdrawal__replacement")
+        .defer("snapshot")
+        .order_by("-sequence")
+    )
+    return render(
+        request, "reviews/report_detail.html", {"challenge": report.challenge, "report": report, "packs": list(packs)}
+    )
 
 
-def _job_page(request: HttpRequest, template: str, context: dict[str, object], *,
-              job: PackJob | None, status: int = 200) -> HttpResponse:
+def _job_page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, job: PackJob | None, status: int = 200
+) -> HttpResponse:
     """Renders a page that follows a job; an htmx poll gets only the `#pack-job` status, and a
     status that stops the polling once the job has finished."""
     context["poll_url"] = request.path
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]
         finished = job is None or job.is_finished
         return render(request, f"{template}#job-status", context, status=STOP_POLLING if finished else 200)
     return render(request, template, context, status=status)
@@ -156,8 +168,12 @@ def report_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             request_job(report=report, kind=PackJob.Kind.PREVIEW, by=request.user)
         return redirect("committee_report_preview", slug=report.challenge.slug, pk=report.pk)
     job = _latest_job(report, PackJob.Kind.PREVIEW)
-    context = {"challenge": report.challenge, "report": report, "job": job,
-               "stale": job is not None and job.requested_at < report.updated_at}
+    context = {
+        "challenge": report.challenge,
+        "report": report,
+        "job": job,
+        "stale": job is not None and job.requested_at < report.updated_at,
+    }
     return _job_page(request, "reviews/report_preview.html", context, job=job)
 
 
@@ -166,8 +182,11 @@ def report_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def report_preview_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Sends the latest finished DRAFT preview PDF, to open in the browser."""
     report = _report(request, slug, pk)
-    job = PackJob.objects.filter(report=report, kind=PackJob.Kind.PREVIEW,
-                                 status=PackJob.Status.DONE).exclude(preview="").first()
+    job = (
+        PackJob.objects.filter(report=report, kind=PackJob.Kind.PREVIEW, status=PackJob.Status.DONE)
+        .exclude(preview="")
+        .first()
+    )
     if job is None:
         raise Http404("There is no preview yet.")
     try:
@@ -183,8 +202,9 @@ def report_preview_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 def _replaceable(challenge: PeerChallenge) -> list[IssuedPack]:
     """Returns the challenge's packs that may still be replaced: issued and not withdrawn."""
-    return list(IssuedPack.objects.filter(challenge=challenge, withdrawal__isnull=True)
-                .defer("snapshot").order_by("-sequence"))
+    return list(
+        IssuedPack.objects.filter(challenge=challenge, withdrawal__isnull=True).defer("snapshot").order_by("-sequence")
+    )
 
 
 @login_required
@@ -209,13 +229,17 @@ def report_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             valid = seen.isascii() and seen.isdigit() and len(seen) < 10
             packs_seen = int(seen) if valid else report.packs.count()
             replaces = form.cleaned_data["replaces_pack"]
-            request_job(report=report, kind=PackJob.Kind.ISSUE, by=request.user, packs_seen=packs_seen,
-                        replaces=replaces, reason=form.cleaned_data.get("reason", "").strip() if replaces else "")
+            request_job(
+                report=report,
+                kind=PackJob.Kind.ISSUE,
+                by=request.user,
+                packs_seen=packs_seen,
+                replaces=replaces,
+                reason=form.cleaned_data.get("reason", "").strip() if replaces else "",
+            )
             return redirect("committee_report_issue", slug=challenge.slug, pk=report.pk)
-    context = {"challenge": challenge, "report": report, "form": form, "job": job,
-               "packs_seen": report.packs.count()}
-    return _job_page(request, "reviews/report_issue.html", context, job=job,
-                     status=400 if form.errors else 200)
+    context = {"challenge": challenge, "report": report, "form": form, "job": job, "packs_seen": report.packs.count()}
+    return _job_page(request, "reviews/report_issue.html", context, job=job, status=400 if form.errors else 200)
 
 
 @login_required
@@ -232,21 +256,35 @@ def pack_withdraw(request: HttpRequest, slug: str, sequence: int) -> HttpRespons
         except PackAlreadyWithdrawn as already:
             messages.info(request, str(already))
         else:
-            messages.success(request, f"Pack {pack.sequence} has been withdrawn. It stays on the list, "
-                                      "marked withdrawn, and can still be downloaded.")
+            messages.success(
+                request,
+                f"Pack {pack.sequence} has been withdrawn. It stays on the list, "
+                "marked withdrawn, and can still be downloaded.",
+            )
         return redirect("pack_list", slug=challenge.slug)
-    return render(request, "reviews/pack_withdraw.html",
-                  {"challenge": challenge, "pack": pack, "form": form, "withdrawal": withdrawal},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "reviews/pack_withdraw.html",
+        {"challenge": challenge, "pack": pack, "form": form, "withdrawal": withdrawal},
+        status=400 if form.errors else 200,
+    )
 
 
 def _send(request: HttpRequest, challenge: PeerChallenge, pack: IssuedPack, *, word: bool) -> HttpResponse:
     try:
         content = pack.read_verified(word=word)
     except PackIntegrityError as problem:
-        return render(request, "reviews/pack_integrity_error.html",
-                      {"challenge": challenge, "pack": pack, "problem": str(problem),
-                       "sha256": pack.docx_sha256 if word else pack.sha256}, status=409)
+        return render(
+            request,
+            "reviews/pack_integrity_error.html",
+            {
+                "challenge": challenge,
+                "pack": pack,
+                "problem": str(problem),
+                "sha256": pack.docx_sha256 if word else pack.sha256,
+            },
+            status=409,
+        )
     response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE if word else "application/pdf")
     name = pack.docx_filename if word else pack.filename
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -277,8 +315,7 @@ def council_look(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = _coordinated_challenge(request, slug)
     council = challenge.council
     template = WordTemplate.objects.filter(council=council).first()
-    form = CouncilLookForm(request.POST if request.method == "POST" else None, request.FILES or None,
-                           council=council)
+    form = CouncilLookForm(request.POST if request.method == "POST" else None, request.FILES or None, council=council)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             locked = Council.objects.select_for_update().get(pk=council.pk)
@@ -295,25 +332,34 @@ def council_look(request: HttpRequest, slug: str) -> HttpResponse:
             elif form.cleaned_data.get("remove_word_template"):
                 WordTemplate.objects.filter(council=locked).delete()
         if logo is not None and logo.removed:
-            messages.info(request, "The logo was saved without its " + ", ".join(logo.removed) +
-                                   ", which a published pack must not carry.")
-        messages.success(request, f"{council.name}'s look and words have been saved. Packs issued from "
-                                  "now on use them; packs already issued keep theirs.")
+            messages.info(
+                request,
+                "The logo was saved without its "
+                + ", ".join(logo.removed)
+                + ", which a published pack must not carry.",
+            )
+        messages.success(
+            request,
+            f"{council.name}'s look and words have been saved. Packs issued from "
+            "now on use them; packs already issued keep theirs.",
+        )
         return redirect("pack_list", slug=challenge.slug)
-    return render(request, "reviews/pack_council_look.html",
-                  {"challenge": challenge, "council": council, "form": form, "template": template},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "reviews/pack_council_look.html",
+        {"challenge": challenge, "council": council, "form": form, "template": template},
+        status=400 if form.errors else 200,
+    )
 
 
-def _store_template(council: Council, upload: dict[str, object], *, by: object) -> None:
+def _store_template(council: Council, upload: dict[str, Any], *, by: Any) -> None:
     template = WordTemplate.objects.filter(council=council).first() or WordTemplate(council=council)
     old_name = template.file.name if template.pk else ""
-    template.file.save(f"{council.slug}-template.docx", ContentFile(upload["content"]), save=False)  # type: ignore[arg-type]
+    template.file.save(f"{council.slug}-template.docx", ContentFile(upload["content"]), save=False)
     template.original_name = str(upload["name"])
     template.sha256 = str(upload["sha256"])
     template.uploaded_at = timezone.now()
-    template.uploaded_by = by  # type: ignore[assignment]
+    template.uploaded_by = by
     template.save()
     if old_name and old_name != template.file.name:
         transaction.on_commit(lambda: template.file.storage.delete(old_name))
-

@@ -104,8 +104,15 @@ class _Writer:
         paragraph.paragraph_format.left_indent = Mm(18)
         return paragraph
 
-    def table(self, headers: list[str] | None, rows: list[list[str]], *, widths: list[float] | None = None,
-              rag_column: int | None = None, rag_values: list[str] | None = None) -> Table:
+    def table(
+        self,
+        headers: list[str] | None,
+        rows: list[list[str]],
+        *,
+        widths: list[float] | None = None,
+        rag_column: int | None = None,
+        rag_values: list[str] | None = None,
+    ) -> Table:
         """A table with a repeated header row (or, with no headers, a key column in bold)."""
         columns = len(headers) if headers else len(rows[0])
         table = self.document.add_table(rows=1 if headers else 0, cols=columns)
@@ -127,6 +134,10 @@ class _Writer:
                 if rag_column is not None and rag_values is not None and column == rag_column:
                     _rag_cell(cell, rag_values[index])
         if widths:
+            # Word reads the cells' widths, LibreOffice the table grid's: both are set.
+            table.autofit = False
+            for column, width in zip(table.columns, widths, strict=True):
+                column.width = Mm(width)
             for row in table.rows:
                 for cell, width in zip(row.cells, widths, strict=True):
                     cell.width = Mm(width)
@@ -193,6 +204,9 @@ def _clean_builtin(document: DocumentType, snapshot: dict[str, Any]) -> None:
         style.paragraph_format.space_before = Pt(14 if level == 1 else 10)
         style.paragraph_format.space_after = Pt(6)
     title = styles["Title"]
+    border = title.element.pPr.find(qn("w:pBdr")) if title.element.pPr is not None else None
+    if border is not None:
+        title.element.pPr.remove(border)  # the default Title's blue rule is not a council's look
     title.font.name = "Arial"
     title.font.size = Pt(22)
     title.font.bold = True
@@ -203,8 +217,7 @@ def _clean_builtin(document: DocumentType, snapshot: dict[str, Any]) -> None:
     section.top_margin, section.bottom_margin = Mm(22), Mm(20)
     footer = section.footer.paragraphs[0]
     report = snapshot["report"]
-    footer.text = f"{snapshot['challenge']['council']} – {report['committee']}, " \
-                  f"{_date(report['meeting_date'])} – Page "
+    footer.text = f"{snapshot['challenge']['council']} – {report['committee']}, {_date(report['meeting_date'])} – Page "
     _page_number_field(footer)
     for run in footer.runs:
         run.font.size = Pt(8)
@@ -236,31 +249,43 @@ def render_docx(snapshot: dict[str, Any], *, template: bytes | None = None) -> b
     if logo and logo.get("content_type") == "image/png":
         document.add_picture(io.BytesIO(base64.b64decode(logo["data"])), height=Mm(18))
         document.paragraphs[-1].runs[0]._r.xpath("./w:drawing/wp:inline/wp:docPr")[0].set(
-            "descr", f"{challenge['council']} logo")
+            "descr", f"{challenge['council']} logo"
+        )
     write.paragraph(bold_lead=challenge["council"])
     write.paragraph(f"{challenge['kind']} {_date(challenge['onsite_start'], '%Y')}: progress report")
     if write.style("Title"):
         document.add_paragraph(report["subject"], style="Title")
     else:
         write.heading(report["subject"], 1)
-    author = ", ".join(part for part in (report["author_name"], report.get("author_job_title", ""),
-                                          report.get("author_service_area", "")) if part)
-    facts = [["To", report["committee"]], ["Date", _date(report["meeting_date"])],
-             ["Subject", report["subject"]], ["Report author", author], ["Figures as at", as_of]]
+    author = ", ".join(
+        part
+        for part in (report["author_name"], report.get("author_job_title", ""), report.get("author_service_area", ""))
+        if part
+    )
+    facts = [
+        ["To", report["committee"]],
+        ["Date", _date(report["meeting_date"])],
+        ["Subject", report["subject"]],
+        ["Report author", author],
+        ["Figures as at", as_of],
+    ]
     write.table(None, facts, widths=[40, 130])
     if snapshot.get("issued"):
         issued = snapshot["issued"]
-        text = (f"Issued pack {issued['sequence']}, {_date(issued['issued_on'])}. This is the record "
-                "of what was presented to the committee; it is not changed after issue.")
+        text = (
+            f"Issued pack {issued['sequence']}, {_date(issued['issued_on'])}. This is the record "
+            "of what was presented to the committee; it is not changed after issue."
+        )
         if issued.get("supersedes"):
-            text += (f" It replaces pack {issued['supersedes']['sequence']}, because "
-                     f"{issued['supersedes']['reason']}")
+            text += f" It replaces pack {issued['supersedes']['sequence']}, because {issued['supersedes']['reason']}"
         write.paragraph(text)
     elif snapshot.get("draft"):
         write.paragraph(bold_lead="DRAFT: ", text="not yet issued to the committee.")
     if report.get("is_demo"):
-        write.paragraph("Demo content: made by peertrack's demo loader from the demo action plan. "
-                        "It is not a paper the council published.")
+        write.paragraph(
+            "Demo content: made by peertrack's demo loader from the demo action plan. "
+            "It is not a paper the council published."
+        )
 
     write.heading("1 Purpose of the note", 1)
     write.text_blocks("1", report["purpose"])
@@ -273,46 +298,77 @@ def render_docx(snapshot: dict[str, Any], *, template: bytes | None = None) -> b
         paragraph.paragraph_format.first_line_indent = Mm(-9)
 
     write.heading("3 Information and background", 1)
-    appendix_recs = "C" if position else "B"
-    write.numbered("3.1", (
-        f"{challenge['council']} hosted a Local Government Association (LGA) {challenge['kind']} from "
-        f"{_date(challenge['onsite_start'])} to {_date(challenge['onsite_end'])}."
-        + (" The peer team was: " + "; ".join(
-            f"{peer['name']} ({peer['role']}{', ' + peer['organisation'] if peer['organisation'] else ''})"
-            for peer in challenge["peer_team"]) + "." if challenge.get("peer_team") else "")))
+    write.numbered(
+        "3.1",
+        (
+            f"{challenge['council']} hosted a Local Government Association (LGA) {challenge['kind']} from "
+            f"{_date(challenge['onsite_start'])} to {_date(challenge['onsite_end'])}."
+            + (
+                " The peer team was: "
+                + "; ".join(
+                    f"{peer['name']} ({peer['role']}{', ' + peer['organisation'] if peer['organisation'] else ''})"
+                    for peer in challenge["peer_team"]
+                )
+                + "."
+                if challenge.get("peer_team")
+                else ""
+            )
+        ),
+    )
     count = snapshot["recommendation_count"]
-    write.numbered("3.2", (
-        f"The LGA's feedback report made {count} key recommendation{'s' if count != 1 else ''} "
-        f"(Appendix {appendix_recs} of the pack). The council's action plan sets out "
-        f"{snapshot['action_count']} actions in response. Lead officers report progress on each "
-        "action with a RAG rating, a narrative, evidence and next steps; Appendix A of the pack gives "
-        "every action with its officer's latest update."))
+    write.numbered(
+        "3.2",
+        (
+            f"The LGA's feedback report made {count} key recommendation{'s' if count != 1 else ''} "
+            "(Appendix B of the pack). The council's action plan sets out "
+            f"{snapshot['action_count']} actions in response. Lead officers report progress on each "
+            "action with a RAG rating, a narrative, evidence and next steps; Appendix A of the pack gives "
+            "every action with its officer's latest update."
+        ),
+    )
 
     write.heading("4 Summary of progress", 1)
     counts = "; ".join(
-        f"{item['count']} not yet rated" if item["rag"] == "not_rated"
+        f"{item['count']} not yet rated"
+        if item["rag"] == "not_rated"
         else f"{item['count']} {item['label']} ({item['meaning'].lower()})"
-        for item in snapshot["rag_counts"])
+        for item in snapshot["rag_counts"]
+    )
     previous = snapshot.get("previous_pack")
-    write.numbered("4.1", (
-        f"This note reports the action plan as it stood on {as_of}. Of the {count} recommendations: "
-        f"{counts}. " + (f"Movement is measured against pack {previous['sequence']}, presented to "
-                         f"{previous['committee']} on {_date(previous['meeting_date'])}." if previous
-                         else "This is the first pack issued for this challenge, so no movement is shown.")))
+    write.numbered(
+        "4.1",
+        (
+            f"This note reports the action plan as it stood on {as_of}. Of the {count} recommendations: "
+            f"{counts}. "
+            + (
+                f"Movement is measured against pack {previous['sequence']}, presented to "
+                f"{previous['committee']} on {_date(previous['meeting_date'])}."
+                if previous
+                else "This is the first pack issued for this challenge, so no movement is shown."
+            )
+        ),
+    )
     write.paragraph(bold_lead="Table 1: Every recommendation, its RAG rating and its movement")
     recs = snapshot["recommendations"]
-    write.table(["No.", "Recommendation", "RAG rating", "Since the last pack"],
-                [[str(r["number"]), r["title"], _rag_label(r["rag"]), r["movement"]["text"]] for r in recs],
-                widths=[12, 88, 28, 42], rag_column=2, rag_values=[r["rag"] for r in recs])
-    write.paragraph("RAG key: " + "; ".join(f"{item['label']}: {item['meaning']}"
-                                            for item in snapshot["rag_key"]) + ".")
+    write.table(
+        ["No.", "Recommendation", "RAG rating", "Since the last pack"],
+        [[str(r["number"]), r["title"], _rag_label(r["rag"]), r["movement"]["text"]] for r in recs],
+        widths=[12, 88, 28, 42],
+        rag_column=2,
+        rag_values=[r["rag"] for r in recs],
+    )
+    write.paragraph(
+        "RAG key: " + "; ".join(f"{item['label']}: {item['meaning']}" for item in snapshot["rag_key"]) + "."
+    )
 
     write.heading("5 Progress against each recommendation", 1)
-    write.numbered("5.1", "A summary of progress on each recommendation follows. The detail of every "
-                          "action, with its lead officer's latest update, is in Appendix A of the pack.")
+    write.numbered(
+        "5.1",
+        "A summary of progress on each recommendation follows. The detail of every "
+        "action, with its lead officer's latest update, is in Appendix A of the pack.",
+    )
     for index, rec in enumerate(recs, start=1):
-        write.heading(f"{letter(index)}) Recommendation {rec['number']}: {rec['title']} "
-                      f"({_rag_label(rec['rag'])})", 2)
+        write.heading(f"{letter(index)}) Recommendation {rec['number']}: {rec['title']} ({_rag_label(rec['rag'])})", 2)
         for block in blocks(rec.get("summary", "")):
             if block["kind"] == "ul":
                 for item in block["items"]:
@@ -324,33 +380,49 @@ def render_docx(snapshot: dict[str, Any], *, template: bytes | None = None) -> b
     next_number = write.text_blocks("6", report["key_risks"])
     risks = snapshot.get("chosen_risks") or []
     if risks:
-        write.numbered(f"6.{next_number}", "The actions the programme lead has identified as the key "
-                                           f"risks on {as_of}:")
+        write.numbered(
+            f"6.{next_number}", f"The actions the programme lead has identified as the key risks on {as_of}:"
+        )
         write.paragraph(bold_lead="Table 2: Key risks")
-        write.table(["Ref.", "Action", "Lead officer", "Due", "RAG"],
-                    [[r["reference"], r["description"], r["lead_officer"] or "Not assigned",
-                      _date(r["due_date"], "%-d %b %Y") + (" (overdue)" if r["overdue"] else ""),
-                      _rag_label(r["rag"])] for r in risks],
-                    widths=[14, 80, 30, 24, 22], rag_column=4, rag_values=[r["rag"] for r in risks])
+        write.table(
+            ["Ref.", "Action", "Lead officer", "Due", "RAG"],
+            [
+                [
+                    r["reference"],
+                    r["description"],
+                    r["lead_officer"] or "Not assigned",
+                    _date(r["due_date"], "%-d %b %Y") + (" (overdue)" if r["overdue"] else ""),
+                    _rag_label(r["rag"]),
+                ]
+                for r in risks
+            ],
+            widths=[14, 80, 30, 24, 22],
+            rag_column=4,
+            rag_values=[r["rag"] for r in risks],
+        )
 
     write.heading("7 Next steps", 1)
     write.text_blocks("7", report["next_steps"])
 
     write.heading("Appendices", 1)
-    appendices = ["Appendix A: Progress on every action"]
-    if position:
-        appendices.append("Appendix B: Position statement for the progress review")
-    appendices += [f"Appendix {appendix_recs}: The LGA's key recommendations in full",
-                   f"Appendix {'D' if position else 'C'}: RAG key"]
+    appendices = [
+        "Appendix A: Progress on every action, and the RAG key",
+        "Appendix B: The LGA's key recommendations in full",
+    ]
     if snapshot.get("evidence_files"):
-        appendices.append(f"Appendix {'E' if position else 'D'}: Evidence files, listed by name")
+        appendices.append("Appendix C: Evidence files, listed by name")
+    if position:
+        appendices.append(
+            f"Appendix {'D' if snapshot.get('evidence_files') else 'C'}: Position statement for the progress review"
+        )
     write.paragraph("The appendices are in the PDF of this pack:")
     for name in appendices:
         write.bullet(name)
 
     write.heading("Report author", 1)
-    rows = [["Name and job title", ", ".join(p for p in (report["author_name"], report.get("author_job_title", ""))
-                                             if p)]]
+    rows = [
+        ["Name and job title", ", ".join(p for p in (report["author_name"], report.get("author_job_title", "")) if p)]
+    ]
     if report.get("author_service_area"):
         rows.append(["Directorate or service area", report["author_service_area"]])
     if report.get("author_contact"):

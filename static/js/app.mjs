@@ -62,7 +62,7 @@ document.body.addEventListener("htmx:beforeSwap", (event) => {
 const PHONE = window.matchMedia("(max-width: 40.0525em)");
 document.querySelectorAll("details[data-pt-collapse-on-phone]").forEach((panel) => {
   const applied = new URLSearchParams(window.location.search);
-  const filtered = [...applied.keys()].some((key) => !["as_of", "sort", "page", "show"].includes(key));
+  const filtered = [...applied.keys()].some((key) => !/^(as_of(_day|_month|_year)?|sort|page|show)$/.test(key));
   if (PHONE.matches && !filtered) panel.open = false;
 });
 

@@ -46,7 +46,8 @@ def test_coordinator_creates_a_challenge_pastes_recommendations_and_imports_a_pl
     assert_accessible(page, "import-recommendations-paste")
 
     page.get_by_label("The key recommendations section").fill(
-        (DATA / "key_recommendations_progress_review_2024.txt").read_text(encoding="utf-8"))
+        (DATA / "key_recommendations_progress_review_2024.txt").read_text(encoding="utf-8")
+    )
     page.get_by_role("button", name="Check the recommendations").click()
     expect(page.get_by_role("heading", name="Check the recommendations")).to_be_visible()
     assert page.get_by_label("Title of recommendation 4").input_value() == "Medium Term Financial Strategy"
@@ -62,12 +63,36 @@ def test_coordinator_creates_a_challenge_pastes_recommendations_and_imports_a_pl
     expect(page.get_by_role("link", name="Workforce diversity")).to_be_visible()
 
     spreadsheet = tmp_path / "action-plan.xlsx"
-    spreadsheet.write_bytes(xlsx_bytes([
-        ["1.1", 1, "Agree the City Centre Vision 2050 with partners", "  priya   SHAH ", "", "Place",
-         "01/02/2029", "31/07/2029", "Green", "Partners workshop held."],
-        ["", 4, "Model demographic change in the MTFS", "nobody@example.org", "", "Finance", "",
-         "30/11/2029", "", ""],
-    ]))
+    spreadsheet.write_bytes(
+        xlsx_bytes(
+            [
+                [
+                    "1.1",
+                    1,
+                    "Agree the City Centre Vision 2050 with partners",
+                    "  priya   SHAH ",
+                    "",
+                    "Place",
+                    "01/02/2029",
+                    "31/07/2029",
+                    "Green",
+                    "Partners workshop held.",
+                ],
+                [
+                    "",
+                    4,
+                    "Model demographic change in the MTFS",
+                    "nobody@example.org",
+                    "",
+                    "Finance",
+                    "",
+                    "30/11/2029",
+                    "",
+                    "",
+                ],
+            ]
+        )
+    )
     page.get_by_role("link", name="Import an action plan").click()
     assert_accessible(page, "import-action-plan-upload")
     page.get_by_label("Action plan spreadsheet").set_input_files(str(spreadsheet))
@@ -86,15 +111,20 @@ def test_coordinator_creates_a_challenge_pastes_recommendations_and_imports_a_pl
     page.get_by_role("link", name="City Centre masterplan").click()
     expect(page.get_by_text("Agree the City Centre Vision 2050 with partners").first).to_be_visible()
     actions = Action.objects.filter(recommendation__challenge__slug="coventry-corporate-peer-challenge-2029")
-    assert sorted(actions.values_list("reference", "lead_officer__username")) == [
-        ("1.1", "officer"), ("4.1", None)]
+    assert sorted(actions.values_list("reference", "lead_officer__username")) == [("1.1", "officer"), ("4.1", None)]
 
 
 def test_a_bad_spreadsheet_shows_row_and_column_and_passes_axe(page, demo, tmp_path):
     sign_in(page, "coordinator", DEMO_PASSWORDS["coordinator"])
     spreadsheet = tmp_path / "plan.xlsx"
-    spreadsheet.write_bytes(xlsx_bytes([["1.1", 11, "No such recommendation", *[""] * 7],
-                                        ["1.2", 1, "Bad date", "", "", "", "", "31/02/2025", "", ""]]))
+    spreadsheet.write_bytes(
+        xlsx_bytes(
+            [
+                ["1.1", 11, "No such recommendation", *[""] * 7],
+                ["1.2", 1, "Bad date", "", "", "", "", "31/02/2025", "", ""],
+            ]
+        )
+    )
     page.goto("/challenges/coventry-2024/action-plan/import/")
     page.get_by_label("Action plan spreadsheet").set_input_files(str(spreadsheet))
     page.get_by_role("button", name="Check the spreadsheet").click()
@@ -156,8 +186,9 @@ def test_a_real_shaped_workbook_goes_through_mapping_and_partial_import(page, de
     expect(page.get_by_text("1 row with problems was left out")).to_be_visible()
     _check(page, "import17-done")
 
-    imported = Action.objects.filter(recommendation__challenge__slug="coventry-2024",
-                                     description="Consult partners on the draft").get()
+    imported = Action.objects.filter(
+        recommendation__challenge__slug="coventry-2024", description="Consult partners on the draft"
+    ).get()
     assert imported.recommendation.number == 1
     assert imported.due_date.isoformat() == "2024-09-30"
     assert imported.updates.get().rag == "amber"

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the provider fixtures are imported by name, then asked for by name)
 """Single sign-on through a real OpenID Provider (tests/oidc/provider.mjs, npm oidc-provider v9).
 
 Each person signs in at the provider's own login page and lands where their role leads: a
@@ -53,7 +54,8 @@ def no_sideways_scroll(page: Any, width: int) -> None:
 
 
 def test_people_sign_in_through_the_provider_and_land_where_their_role_leads(
-        page: Any, live_server: Any, sso_settings: Any, people: dict[str, Any]) -> None:  # noqa: F811
+    page: Any, live_server: Any, sso_settings: Any, people: dict[str, Any]
+) -> None:
     page.goto("/sign-in/")
     for width in (1280, 320):
         no_sideways_scroll(page, width)
@@ -84,11 +86,19 @@ def test_people_sign_in_through_the_provider_and_land_where_their_role_leads(
 
 
 def test_an_invited_person_signs_in_and_the_invitation_is_accepted(
-        page: Any, live_server: Any, sso_settings: Any, people: dict[str, Any], northtown: Any) -> None:  # noqa: F811
+    page: Any, live_server: Any, sso_settings: Any, people: dict[str, Any], northtown: Any
+) -> None:
     now = timezone.now()
-    Invitation.objects.create(council=northtown, email="nina@northtown.gov.uk", first_name="Nina",
-                              role=Membership.Role.SCRUTINY, token_hash="0" * 64, sent_at=now,
-                              expires_at=now + dt.timedelta(days=7), invited_by=people["dave"])
+    Invitation.objects.create(
+        council=northtown,
+        email="nina@northtown.gov.uk",
+        first_name="Nina",
+        role=Membership.Role.SCRUTINY,
+        token_hash="0" * 64,
+        sent_at=now,
+        expires_at=now + dt.timedelta(days=7),
+        invited_by=people["dave"],
+    )
     sso_sign_in(page, "nina@northtown.gov.uk")
     assert page.url == f"{live_server.url}/"
     membership = Membership.objects.get(user__email="nina@northtown.gov.uk")
@@ -98,7 +108,8 @@ def test_an_invited_person_signs_in_and_the_invitation_is_accepted(
 
 
 def test_an_unknown_person_is_told_whom_to_ask_and_gets_nothing(
-        page: Any, live_server: Any, sso_settings: Any, people: dict[str, Any]) -> None:  # noqa: F811
+    page: Any, live_server: Any, sso_settings: Any, people: dict[str, Any]
+) -> None:
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects.count()
@@ -115,15 +126,24 @@ def test_an_unknown_person_is_told_whom_to_ask_and_gets_nothing(
     assert page.url.startswith(f"{live_server.url}/sign-in/")
 
 
-def test_a_deactivated_member_is_refused(page: Any, live_server: Any, sso_settings: Any,  # noqa: F811
-                                         people: dict[str, Any]) -> None:
+def test_a_deactivated_member_is_refused(
+    page: Any,
+    live_server: Any,
+    sso_settings: Any,
+    people: dict[str, Any],
+) -> None:
     Membership.objects.filter(user=people["bob"]).update(expires_on=timezone.localdate() - dt.timedelta(days=1))
     sso_sign_in(page, "bob@northtown.gov.uk")
     assert page.locator("#sso-refusal").get_attribute("data-reason") == "unknown"
 
 
-def test_an_unverified_email_is_refused(page: Any, live_server: Any, sso_settings: Any,  # noqa: F811
-                                        people: dict[str, Any], northtown: Any) -> None:
+def test_an_unverified_email_is_refused(
+    page: Any,
+    live_server: Any,
+    sso_settings: Any,
+    people: dict[str, Any],
+    northtown: Any,
+) -> None:
     factories.make_user(username="uv", council=northtown, email="unverified@northtown.gov.uk")
     sso_sign_in(page, "unverified@northtown.gov.uk")
     assert page.locator("#sso-refusal").get_attribute("data-reason") == "unverified"
@@ -131,8 +151,13 @@ def test_an_unverified_email_is_refused(page: Any, live_server: Any, sso_setting
     assert page.url.startswith(f"{live_server.url}/sign-in/")
 
 
-def test_a_token_from_the_wrong_issuer_is_refused(page: Any, live_server: Any, sso_settings: Any,  # noqa: F811
-                                                  oidc_provider: Any, people: dict[str, Any]) -> None:  # noqa: F811
+def test_a_token_from_the_wrong_issuer_is_refused(
+    page: Any,
+    live_server: Any,
+    sso_settings: Any,
+    oidc_provider: Any,
+    people: dict[str, Any],
+) -> None:
     sso_settings.PEERTRACK_OIDC_ISSUER = f"{oidc_provider.issuer}/someone-else"
     sso_sign_in(page, "alice@northtown.gov.uk")
     assert page.locator("#sso-refusal").get_attribute("data-reason") == "unconfirmed"
@@ -140,8 +165,13 @@ def test_a_token_from_the_wrong_issuer_is_refused(page: Any, live_server: Any, s
     assert page.url.startswith(f"{live_server.url}/sign-in/")
 
 
-def test_a_token_whose_signature_does_not_verify_is_refused(page: Any, live_server: Any, sso_settings: Any,  # noqa: F811
-                                                            oidc_provider: Any, people: dict[str, Any]) -> None:  # noqa: F811
+def test_a_token_whose_signature_does_not_verify_is_refused(
+    page: Any,
+    live_server: Any,
+    sso_settings: Any,
+    oidc_provider: Any,
+    people: dict[str, Any],
+) -> None:
     sso_settings.OIDC_OP_JWKS_ENDPOINT = oidc_provider.wrong_jwks  # same key id, another key
     sso_sign_in(page, "alice@northtown.gov.uk")
     assert page.locator("#sso-refusal").get_attribute("data-reason") == "unconfirmed"
@@ -149,10 +179,17 @@ def test_a_token_whose_signature_does_not_verify_is_refused(page: Any, live_serv
     assert page.url.startswith(f"{live_server.url}/sign-in/")
 
 
-def test_a_replayed_callback_is_refused(page: Any, chromium: Any, live_server: Any, sso_settings: Any,  # noqa: F811
-                                        people: dict[str, Any]) -> None:
+def test_a_replayed_callback_is_refused(
+    page: Any,
+    chromium: Any,
+    live_server: Any,
+    sso_settings: Any,
+    people: dict[str, Any],
+) -> None:
     callbacks: list[str] = []
-    page.on("request", lambda request: callbacks.append(request.url) if "/sign-in/sso/callback/" in request.url else None)
+    page.on(
+        "request", lambda request: callbacks.append(request.url) if "/sign-in/sso/callback/" in request.url else None
+    )
     sso_sign_in(page, "alice@northtown.gov.uk")
     assert page.url == f"{live_server.url}/inbox/" and len(callbacks) == 1
     # The same code and state again, in the same browser: the state was used, so it is refused (and signed out).

@@ -38,13 +38,21 @@ def team(northtown: Any, alice: Any, bob: Any, olive: Any, dave: Any, recommenda
     for person in (alice, bob, olive, dave):
         person.email = f"{person.username}@northtown.gov.uk"
         person.save()
-    actions = [factories.make_action(recommendation=recommendation, lead_officer=bob, reference=f"1.{n}",
-                                     description=f"Consult the wards, part {n}") for n in (1, 2)]
+    actions = [
+        factories.make_action(
+            recommendation=recommendation,
+            lead_officer=bob,
+            reference=f"1.{n}",
+            description=f"Consult the wards, part {n}",
+        )
+        for n in (1, 2)
+    ]
     return {"alice": alice, "bob": bob, "olive": olive, "dave": dave, "actions": actions}
 
 
-def test_an_administrator_invites_and_the_person_accepts(page: Any, chromium: Any, live_server: Any,
-                                                         team: dict[str, Any]) -> None:
+def test_an_administrator_invites_and_the_person_accepts(
+    page: Any, chromium: Any, live_server: Any, team: dict[str, Any]
+) -> None:
     sign_in(page, "dave", factories.PASSWORD)
     page.get_by_role("link", name="People", exact=True).click()
     assert page.get_by_role("heading", name="People", exact=True).is_visible()
@@ -85,7 +93,9 @@ def test_an_administrator_invites_and_the_person_accepts(page: Any, chromium: An
     assert Invitation.objects.get().state == "Accepted"
 
 
-def test_a_coordinator_reassigns_changes_a_role_and_deactivates(page: Any, live_server: Any, team: dict[str, Any]) -> None:
+def test_a_coordinator_reassigns_changes_a_role_and_deactivates(
+    page: Any, live_server: Any, team: dict[str, Any]
+) -> None:
     sign_in(page, "alice", factories.PASSWORD)
     page.get_by_role("link", name="People", exact=True).click()
     page.get_by_role("link", name="Bob Lead").click()
@@ -120,13 +130,18 @@ def test_a_coordinator_reassigns_changes_a_role_and_deactivates(page: Any, live_
     assert page.get_by_role("heading", name="Reassign Bob Lead's actions").is_visible()
 
 
-def test_people_are_invited_from_a_csv_file_after_a_preview(page: Any, live_server: Any, team: dict[str, Any],
-                                                            tmp_path: Any) -> None:
+def test_people_are_invited_from_a_csv_file_after_a_preview(
+    page: Any, live_server: Any, team: dict[str, Any], tmp_path: Any
+) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_text("First name,Last name,Email,Role\n=cmd,X,x@northtown.gov.uk,Officer\nSam,S,bob@northtown.gov.uk,Chief\n")
+    bad.write_text(
+        "First name,Last name,Email,Role\n=cmd,X,x@northtown.gov.uk,Officer\nSam,S,bob@northtown.gov.uk,Chief\n"
+    )
     good = tmp_path / "people.csv"
-    good.write_text("First name,Last name,Email,Role\nPat,Planner,pat@northtown.gov.uk,Officer\n"
-                    "Cal,Councillor,cal@northtown.gov.uk,Scrutiny member\n")
+    good.write_text(
+        "First name,Last name,Email,Role\nPat,Planner,pat@northtown.gov.uk,Officer\n"
+        "Cal,Councillor,cal@northtown.gov.uk,Scrutiny member\n"
+    )
     sign_in(page, "dave", factories.PASSWORD)
     page.goto("/councils/northtown/people/")
     page.get_by_role("link", name="Invite people from a CSV file").click()
@@ -142,7 +157,10 @@ def test_people_are_invited_from_a_csv_file_after_a_preview(page: Any, live_serv
     check_page(page, "people-import-preview")
     page.get_by_role("button", name="Invite 2 people").click()
     assert "2 people are invited" in page.locator(".govuk-notification-banner").inner_text()
-    assert sorted(Invitation.objects.values_list("email", flat=True)) == ["cal@northtown.gov.uk", "pat@northtown.gov.uk"]
+    assert sorted(Invitation.objects.values_list("email", flat=True)) == [
+        "cal@northtown.gov.uk",
+        "pat@northtown.gov.uk",
+    ]
 
 
 def test_a_forgotten_password_is_reset_by_email(page: Any, live_server: Any, team: dict[str, Any]) -> None:

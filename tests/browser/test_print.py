@@ -7,8 +7,7 @@ import pytest
 from django.test import override_settings
 
 from recommendations.demo import DEMO_PASSWORDS, load_demo
-from recommendations.models import Action
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import SCREENSHOTS, sign_in
 
 # An A4 page at 96 px to the inch less Chromium's default margins (about 1 cm each side).
 A4_PRINTABLE_PX = 718
@@ -18,6 +17,12 @@ A4_PRINTABLE_PX = 718
 def demo(transactional_db):
     with override_settings(DEBUG=True):
         load_demo(with_logins=True)
+
+
+def _keep(pdf: bytes, name: str) -> None:
+    """Saves the printed PDF beside the screenshots for a person to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    (SCREENSHOTS / name).write_bytes(pdf)
 
 
 def _pages(pdf: bytes) -> int:
@@ -42,13 +47,15 @@ def _link_addresses_printed(page) -> list[str]:
 
 def test_print_this_plan_prints_every_filtered_action_with_every_column(page, demo):
     sign_in(page, "scrutiny", DEMO_PASSWORDS["scrutiny"])
-    page.goto("/challenges/coventry-2024/plan/?status=in_progress")
+    page.goto("/challenges/coventry-2024/plan/?status=in_progress&status=complete&status=not_started")
     on_screen = page.locator("#action-plan-table tbody tr").count()
+    matching = int(page.locator("#action-plan-count").inner_text().split()[0])
+    assert on_screen == 25 < matching
     page.get_by_role("link", name="Print this plan").click()
-    assert "show=all" in page.url and "status=in_progress" in page.url
-    matching = Action.objects.filter(recommendation__challenge__slug="coventry-2024", status="in_progress").count()
+    assert "show=all" in page.url and "status=in_progress" in page.url and "status=not_started" in page.url
     rows = page.locator("#action-plan-table tbody tr")
-    assert rows.count() == matching > on_screen == 25
+    assert rows.count() == matching
+    assert page.locator("#action-plan-count").inner_text().startswith(f"{matching} actions match")
     assert page.locator(".govuk-pagination").count() == 0
     expect_button = page.get_by_role("button", name="Print this plan")
     assert expect_button.is_visible()
@@ -67,6 +74,7 @@ def test_print_this_plan_prints_every_filtered_action_with_every_column(page, de
         assert page.locator(selector).first.evaluate("e => getComputedStyle(e).display") == "none", selector
     assert _link_addresses_printed(page) == []
     pdf = page.pdf(format="A4", print_background=True)
+    _keep(pdf, "print-action-plan.pdf")
     assert _pages(pdf) >= 2
 
 
@@ -89,4 +97,5 @@ def test_the_dashboard_prints_its_charts_whole_and_no_link_addresses(page, demo)
     for wrapper in page.locator(".pt-table-wrapper").all():
         assert wrapper.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), wrapper.get_attribute("aria-label")
     pdf = page.pdf(format="A4", print_background=True)
+    _keep(pdf, "print-dashboard.pdf")
     assert _pages(pdf) >= 1

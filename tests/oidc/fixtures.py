@@ -64,10 +64,20 @@ def oidc_provider(live_server: Any, tmp_path_factory: pytest.TempPathFactory) ->
     if not (ROOT / "node_modules" / "oidc-provider").is_dir():
         _missing("The npm package oidc-provider is not installed (npm ci).")
     port = _free_port()
-    command = [str(node), str(SCRIPT), "--port", str(port),
-               "--redirect-uri", f"{live_server.url}/sign-in/sso/callback/",
-               "--post-logout-redirect-uri", f"{live_server.url}/sign-in/",
-               "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET]
+    command = [
+        str(node),
+        str(SCRIPT),
+        "--port",
+        str(port),
+        "--redirect-uri",
+        f"{live_server.url}/sign-in/sso/callback/",
+        "--post-logout-redirect-uri",
+        f"{live_server.url}/sign-in/",
+        "--client-id",
+        CLIENT_ID,
+        "--client-secret",
+        CLIENT_SECRET,
+    ]
     log = tmp_path_factory.mktemp("oidc-provider") / "provider.log"
     with log.open("w") as output:
         process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, text=True)

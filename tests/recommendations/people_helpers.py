@@ -11,12 +11,22 @@ from django.urls import reverse
 LINK = re.compile(r"https?://\S+/invitation/([A-Za-z0-9_-]+)/")
 
 
-def invite(client: Any, capture: Any, *, council: str = "northtown", email: str = "nina@northtown.gov.uk",
-           role: str = "officer", first_name: str = "Nina", last_name: str = "New") -> Any:
+def invite(
+    client: Any,
+    capture: Any,
+    *,
+    council: str = "northtown",
+    email: str = "nina@northtown.gov.uk",
+    role: str = "officer",
+    first_name: str = "Nina",
+    last_name: str = "New",
+) -> Any:
     """Posts the invite form as the signed-in client and returns the response (emails sent on commit)."""
     with capture(execute=True):
-        return client.post(reverse("person_invite", args=[council]),
-                           {"first_name": first_name, "last_name": last_name, "email": email, "role": role})
+        return client.post(
+            reverse("person_invite", args=[council]),
+            {"first_name": first_name, "last_name": last_name, "email": email, "role": role},
+        )
 
 
 def last_token(to: str | None = None) -> str:

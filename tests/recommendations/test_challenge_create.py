@@ -11,6 +11,7 @@ from recommendations.models import PeerChallenge
 
 pytestmark = pytest.mark.django_db
 
+
 def _date(name, day):
     return {f"{name}_day": str(day.day), f"{name}_month": str(day.month),
             f"{name}_year": str(day.year)}

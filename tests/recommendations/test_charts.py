@@ -90,17 +90,22 @@ def test_a_segment_wide_enough_for_its_letter_but_not_its_count_shows_the_letter
     assert red.text == "R"
 
 
-def test_chart_text_is_at_least_12_px_in_the_width_a_320_px_screen_leaves():
+@pytest.mark.parametrize("label", ["Q3", "2024/25 Q3 (so far)", "A very long reporting period label indeed"])
+def test_chart_text_is_at_least_12_px_in_the_width_a_320_px_screen_leaves(label):
     shown_at = 320 - 2 * 15  # GOV.UK's gutters either side on a phone
     for chart in (
-        charts.bar_chart(id="a", title="t", subject="Actions", counts=_counts(green=3)),
-        charts.stacked_chart(id="b", title="t", subject="Actions", rows=[("2024/25 Q3", _counts(red=2))]),
+        charts.bar_chart(id="a", title="t", subject="Actions", counts=[{"value": "red", "label": label, "count": 2}]),
+        charts.stacked_chart(id="b", title="t", subject="Actions", rows=[(label, _counts(red=2, green=1))]),
     ):
         assert charts.FONT_SIZE * shown_at / chart.width >= charts.MIN_FONT_PX_AT_320, chart.width
 
 
-def test_a_long_label_widens_the_label_column_rather_than_running_off_the_chart():
+def test_a_long_label_widens_the_label_column_and_the_bars_stay_inside_the_chart():
     counts = [{"value": "green", "label": "On track and expected to finish in time", "count": 2}]
     chart = charts.bar_chart(id="a", title="t", subject="Actions", counts=counts)
     assert chart.label_width > charts.LABEL_WIDTH
     assert chart.bars[0].count_x > chart.label_width
+    assert chart.bars[0].count_x + 30 <= chart.width
+    stacked = charts.stacked_chart(id="b", title="t", subject="Actions", rows=[("2024/25 Q3 (so far)", _counts(red=5))])
+    row = stacked.rows[0]
+    assert row.segments[-1].x + row.segments[-1].width < stacked.total_x <= stacked.width - 30

@@ -24,9 +24,21 @@ def _picture(action: Action, *, kept: bool) -> dict:
         then = asof.actions_as_at(queryset, day)[0]
     else:
         then = asof.plan_as_at(action.recommendation.challenge, day, timeline=True).action(action.pk)
-    return {name: getattr(then, name) for name in (
-        "status", "rating", "latest_rag", "last_update_at", "latest_period", "updated_this_period",
-        "rating_before_claim", "returned", "overdue", "needs_update")}
+    return {
+        name: getattr(then, name)
+        for name in (
+            "status",
+            "rating",
+            "latest_rag",
+            "last_update_at",
+            "latest_period",
+            "updated_this_period",
+            "rating_before_claim",
+            "returned",
+            "overdue",
+            "needs_update",
+        )
+    }
 
 
 @pytest.mark.django_db
@@ -62,8 +74,9 @@ def test_a_backdated_update_does_not_become_the_latest(action, bob):
 @pytest.mark.django_db
 def test_an_update_for_a_later_period_still_says_whether_this_period_has_one(action, bob):
     later = ReportingPeriod.current().next()
-    ProgressUpdate.objects.create(action=action, rag="amber", narrative="Ahead.", period_year=later.year,
-                                  period_quarter=later.quarter)
+    ProgressUpdate.objects.create(
+        action=action, rag="amber", narrative="Ahead.", period_year=later.year, period_quarter=later.quarter
+    )
     action.refresh_from_db()
     assert action.reported_up_to == asof.period_key(later.year, later.quarter)
     assert _picture(action, kept=True)["updated_this_period"] is False
@@ -76,8 +89,10 @@ def test_closing_an_action_leaves_it_out_as_the_recomputation_does(action, bob, 
     action.close(by=carol, reason="Superseded by 1.2.")
     assert _picture(action, kept=True) == _picture(action, kept=False)
     plan = asof.plan_as_at(action.recommendation.challenge)
-    assert plan.recommendations[0].rating == asof.plan_as_at(action.recommendation.challenge,
-                                                              timeline=True).recommendations[0].rating
+    assert (
+        plan.recommendations[0].rating
+        == asof.plan_as_at(action.recommendation.challenge, timeline=True).recommendations[0].rating
+    )
 
 
 @pytest.mark.django_db

@@ -33,12 +33,17 @@ def _url(challenge):
 
 
 def _counts():
-    return {m._meta.label: m._default_manager.count() for m in apps.get_models()
-            if m._meta.app_label in {"recommendations", "reviews"}}
+    return {
+        m._meta.label: m._default_manager.count()
+        for m in apps.get_models()
+        if m._meta.app_label in {"recommendations", "reviews"}
+    }
 
 
-GOOD = [["1.1", 1, "Draft the masterplan", "Bob Lead", "", "Place", "01/02/2024", "31/07/2024", "", ""],
-        ["2.1", 2, "Publish the accounts", "Nobody Known", "", "", "", "", "Amber", "Audit started."]]
+GOOD = [
+    ["1.1", 1, "Draft the masterplan", "Bob Lead", "", "Place", "01/02/2024", "31/07/2024", "", ""],
+    ["2.1", 2, "Publish the accounts", "Nobody Known", "", "", "", "", "Amber", "Audit started."],
+]
 
 
 def test_coordinator_sees_a_preview_of_every_row_and_nothing_is_saved(client, alice, bob, plan, tmp_path):
@@ -88,21 +93,29 @@ def _xlsx_with_macros():
 
 
 FILE_ERRORS = [
-    ("not a spreadsheet", lambda: (b"%PDF-1.4 report", "report.pdf"),
-     "The file is not an Excel workbook (.xlsx) or a CSV file"),
-    ("missing column", lambda: (xlsx_bytes([["1.1", "x"]], headers=["Reference", "Action"]), "p.xlsx"),
-     "The spreadsheet has no column headed “Recommendation number”"),
+    (
+        "not a spreadsheet",
+        lambda: (b"%PDF-1.4 report", "report.pdf"),
+        "The file is not an Excel workbook (.xlsx) or a CSV file",
+    ),
+    (
+        "missing column",
+        lambda: (xlsx_bytes([["1.1", "x"]], headers=["Reference", "Action"]), "p.xlsx"),
+        "The spreadsheet has no column headed “Recommendation number”",
+    ),
     ("macro-enabled name", lambda: (xlsx_bytes(GOOD), "plan.xlsm"), "macro-enabled workbook"),
     ("macros inside", lambda: (_xlsx_with_macros(), "plan.xlsx"), "The workbook contains macros"),
     ("empty file", lambda: (b"", "plan.xlsx"), "The file is empty"),
-    ("twenty megabytes", lambda: (b"a" * (20 * 1024 * 1024), "plan.csv"),
-     "The file is 20.0 MB; the most peertrack accepts is 10 MB"),
+    (
+        "twenty megabytes",
+        lambda: (b"a" * (20 * 1024 * 1024), "plan.csv"),
+        "The file is 20.0 MB; the most peertrack accepts is 10 MB",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("case", "make", "message"), FILE_ERRORS, ids=[c[0] for c in FILE_ERRORS])
-def test_a_bad_file_is_refused_with_a_message_and_nothing_changes(client, alice, plan, tmp_path,
-                                                                  case, make, message):
+def test_a_bad_file_is_refused_with_a_message_and_nothing_changes(client, alice, plan, tmp_path, case, make, message):
     client.force_login(alice)
     data, name = make()
     before = _counts()
@@ -117,30 +130,48 @@ def test_a_bad_file_is_refused_with_a_message_and_nothing_changes(client, alice,
 
 
 ROW_ERRORS = [
-    ("wrong date", [["1.1", 1, "x", "", "", "", "2024/31/12", "", "", ""]],
-     "Row 2, column “Start date”: “2024/31/12” is not a date"),
-    ("unknown recommendation", [["9.1", 9, "x", *[""] * 7]],
-     "Row 2, column “Recommendation number”: there is no recommendation 9 in this challenge"),
-    ("duplicate reference", [["1.1", 1, "x", *[""] * 7], ["1.1", 2, "y", *[""] * 7]],
-     "Row 3, column “Reference”: “1.1” is also the reference of row 2"),
-    ("formula", None, "Row 2, column “Due date”: holds a formula"),
+    (
+        "wrong date",
+        [["1.1", 1, "x", "", "", "", "2024/31/12", "", "", ""]],
+        "Row 2, column “Start date”: “2024/31/12” is not a date",
+        False,
+    ),
+    (
+        "unknown recommendation",
+        [["9.1", 9, "x", *[""] * 7]],
+        "Row 2, column “Recommendation number”: there is no recommendation 9 in this challenge",
+        False,
+    ),
+    (
+        "duplicate reference",
+        [["1.1", 1, "x", *[""] * 7], ["1.1", 2, "y", *[""] * 7]],
+        "Row 3, column “Reference”: “1.1” is also the reference of row 2",
+        True,
+    ),
+    ("formula", None, "Row 2, column “Due date”: holds a formula", False),
 ]
 
 
-@pytest.mark.parametrize(("case", "rows", "message"), ROW_ERRORS, ids=[c[0] for c in ROW_ERRORS])
-def test_row_errors_name_row_and_column_and_offer_no_confirmation(client, alice, plan, tmp_path,
-                                                                  case, rows, message):
+@pytest.mark.parametrize(("case", "rows", "message", "good_rows"), ROW_ERRORS, ids=[c[0] for c in ROW_ERRORS])
+def test_row_errors_name_row_and_column_and_offer_only_the_good_rows(
+    client, alice, plan, tmp_path, case, rows, message, good_rows
+):
     client.force_login(alice)
     data = _xlsx_with_formula() if rows is None else xlsx_bytes(rows)
     before = _counts()
     response = client.post(_url(plan), {"file": upload(data)})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "There is a problem: nothing can be imported yet" in body
     assert message in body
-    assert 'name="token"' not in body
     assert _counts() == before
-    assert not list(tmp_path.glob("imports/*.bin"))
+    # The upload waits on the server for the rows-to-fix download (and a partial import).
+    assert "rows-to-fix.xlsx" in body
+    if good_rows:
+        assert "There is a problem with 1 row" in body
+        assert 'name="rows" type="radio" value="good" checked' in body
+    else:
+        assert "There is a problem: nothing can be imported yet" in body
+        assert 'name="fingerprint"' not in body
 
 
 def test_no_file_chosen(client, alice, plan):
@@ -172,8 +203,10 @@ def test_preview_query_count_does_not_grow_with_rows(client, alice, plan, django
     for n in range(1, 61):
         action = factories.make_action(recommendation=rec, reference=f"1.{n}", description=f"Action {n}")
         factories.make_update(action=action, rag="green", narrative="ok")
-    rows = [[f"1.{n}", 1, f"Action {n} changed", "Bob Lead", "", "", "01/02/2024", "30/09/2024",
-             "Green", "ok"] for n in range(1, 61)]
+    rows = [
+        [f"1.{n}", 1, f"Action {n} changed", "Bob Lead", "", "", "01/02/2024", "30/09/2024", "Green", "ok"]
+        for n in range(1, 61)
+    ]
     client.force_login(alice)
     with django_assert_max_num_queries(14):
         response = client.post(_url(plan), {"file": upload(xlsx_bytes(rows))})

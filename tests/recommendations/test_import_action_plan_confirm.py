@@ -15,9 +15,10 @@ from tests.recommendations.import_helpers import after_import_url, upload, xlsx_
 
 pytestmark = pytest.mark.django_db
 
-ROWS = [["1.1", 1, "Draft the masterplan", "Bob Lead", "", "Place", "01/02/2024", "31/07/2024",
-         "Green", "Started."],
-        ["", 1, "Consult partners", "", "", "", "", "", "", ""]]
+ROWS = [
+    ["1.1", 1, "Draft the masterplan", "Bob Lead", "", "Place", "01/02/2024", "31/07/2024", "Green", "Started."],
+    ["", 1, "Consult partners", "", "", "", "", "", "", ""],
+]
 
 
 @pytest.fixture(autouse=True)
@@ -32,13 +33,17 @@ def plan(challenge):
 
 
 def _counts():
-    return {m._meta.label: m._default_manager.count() for m in apps.get_models()
-            if m._meta.app_label in {"recommendations", "reviews"}}
+    return {
+        m._meta.label: m._default_manager.count()
+        for m in apps.get_models()
+        if m._meta.app_label in {"recommendations", "reviews"}
+    }
 
 
 def _preview(client, challenge, rows=ROWS):
-    body = client.post(reverse("action_plan_import", args=[challenge.slug]),
-                       {"file": upload(xlsx_bytes(rows))}).content.decode()
+    body = client.post(
+        reverse("action_plan_import", args=[challenge.slug]), {"file": upload(xlsx_bytes(rows))}
+    ).content.decode()
     token = re.search(r'name="token" value="([^"]+)"', body)[1]
     fingerprint = re.search(r'name="fingerprint" value="([^"]+)"', body)[1]
     return {"token": token, "fingerprint": fingerprint}
@@ -53,8 +58,10 @@ def test_confirming_imports_every_row_and_shows_the_plan(client, alice, bob, pla
     form = _preview(client, plan)
     response = client.post(_url(plan), form, follow=True)
     assert response.redirect_chain[-1][0] == after_import_url(plan)
-    assert "The action plan was imported: 2 new, 0 changed and 0 unchanged actions; 1 progress " \
-           "updates recorded." in response.content.decode()
+    assert (
+        "The action plan was imported: 2 new, 0 changed and 0 unchanged actions; 1 progress "
+        "updates recorded." in response.content.decode()
+    )
     actions = {a.reference: a for a in Action.objects.all()}
     assert set(actions) == {"1.1", "1.2"}
     assert actions["1.1"].lead_officer == bob
@@ -99,8 +106,11 @@ def test_a_forged_token_is_refused(client, alice, plan, token):
 def test_a_plan_changed_after_the_preview_is_shown_again_and_nothing_is_written(client, alice, plan):
     client.force_login(alice)
     form = _preview(client, plan)
-    factories.make_action(recommendation=plan.recommendations.get(number=1), reference="1.1",
-                          description="Added meanwhile by someone else")
+    factories.make_action(
+        recommendation=plan.recommendations.get(number=1),
+        reference="1.1",
+        description="Added meanwhile by someone else",
+    )
     before = _counts()
     response = client.post(_url(plan), form)
     body = response.content.decode()

@@ -22,13 +22,15 @@ PERIOD = ReportingPeriod(2024, 2)
 
 def _row_counts() -> dict[str, int]:
     """Returns the number of rows of every model, history tables included."""
-    return {model._meta.label: model._default_manager.count()
-            for model in apps.get_models() if model._meta.app_label in {"recommendations", "reviews"}}
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"recommendations", "reviews"}
+    }
 
 
 def _import(challenge, rows, by, name="plan.xlsx"):
-    return imports.apply_action_plan(challenge=challenge, data=xlsx_bytes(rows), filename=name,
-                                     by=by, period=PERIOD)
+    return imports.apply_action_plan(challenge=challenge, data=xlsx_bytes(rows), filename=name, by=by, period=PERIOD)
 
 
 @pytest.fixture
@@ -42,11 +44,31 @@ def test_new_rows_create_actions_with_lead_officers_matched_by_email_name_and_us
     bob.email = "Bob.Lead@northtown.gov.uk"
     bob.save()
     rows = [
-        ["1.1", 1, "Draft the masterplan", "  bob.lead@NORTHTOWN.gov.uk ", "Cllr A", "Place",
-         dt.date(2024, 2, 1), dt.date(2024, 7, 31), "", ""],
+        [
+            "1.1",
+            1,
+            "Draft the masterplan",
+            "  bob.lead@NORTHTOWN.gov.uk ",
+            "Cllr A",
+            "Place",
+            dt.date(2024, 2, 1),
+            dt.date(2024, 7, 31),
+            "",
+            "",
+        ],
         ["", 1, "Consult partners", "olive   OTHER", "", "", "", "31/10/2024", "", ""],
-        ["2.1", 2, "Publish the accounts", "Alice Coordinator <alice@nowhere.example>", "", "", "",
-         "", "Amber", "Audit under way."],
+        [
+            "2.1",
+            2,
+            "Publish the accounts",
+            "Alice Coordinator <alice@nowhere.example>",
+            "",
+            "",
+            "",
+            "",
+            "Amber",
+            "Audit under way.",
+        ],
     ]
     result = _import(plan, rows, alice)
     assert (result.count("new"), result.count("changed"), result.progress_updates) == (3, 0, 1)
@@ -60,12 +82,10 @@ def test_new_rows_create_actions_with_lead_officers_matched_by_email_name_and_us
     assert (update.rag, update.narrative, update.author) == ("amber", "Audit under way.", alice)
 
 
-def test_unmatched_and_ambiguous_officers_are_listed_and_other_councils_users_never_match(
-        plan, alice, mallory):
+def test_unmatched_and_ambiguous_officers_are_listed_and_other_councils_users_never_match(plan, alice, mallory):
     factories.make_user(username="bob2", council=plan.council, first_name="Sam", last_name="Same")
     factories.make_user(username="bob3", council=plan.council, first_name="Sam", last_name="Same")
-    rows = [["1.1", 1, "One", "Mallory Elsewhere", *[""] * 6],
-            ["1.2", 1, "Two", "sam same", *[""] * 6]]
+    rows = [["1.1", 1, "One", "Mallory Elsewhere", *[""] * 6], ["1.2", 1, "Two", "sam same", *[""] * 6]]
     sheet_plan = imports.read_and_plan(challenge=plan, data=xlsx_bytes(rows), filename="p.xlsx")
     assert sheet_plan.unmatched_officers == [
         ("Mallory Elsewhere", "matches no member of the council"),
@@ -76,9 +96,21 @@ def test_unmatched_and_ambiguous_officers_are_listed_and_other_councils_users_ne
 
 
 def test_reimporting_the_same_file_saves_nothing_and_writes_no_history(plan, alice):
-    rows = [["1.1", 1, "Draft the masterplan", "Bob Lead", "Cllr A", "Place", "01/02/2024",
-             "31/07/2024", "Green", "Going well."],
-            ["", 2, "Publish the accounts", "", "", "", "", "", "", ""]]
+    rows = [
+        [
+            "1.1",
+            1,
+            "Draft the masterplan",
+            "Bob Lead",
+            "Cllr A",
+            "Place",
+            "01/02/2024",
+            "31/07/2024",
+            "Green",
+            "Going well.",
+        ],
+        ["", 2, "Publish the accounts", "", "", "", "", "", "", ""],
+    ]
     _import(plan, rows, alice)
     before = _row_counts()
     with mock.patch.object(Action, "save", autospec=True) as save:
@@ -89,36 +121,46 @@ def test_reimporting_the_same_file_saves_nothing_and_writes_no_history(plan, ali
 
 
 def test_a_changed_row_updates_its_action_by_reference_and_shows_in_history(plan, alice, bob):
-    action = factories.make_action(recommendation=plan.recommendations.get(number=1),
-                                   reference="1.1", lead_officer=bob, description="Old words",
-                                   due_date=dt.date(2024, 7, 31))
+    action = factories.make_action(
+        recommendation=plan.recommendations.get(number=1),
+        reference="1.1",
+        lead_officer=bob,
+        description="Old words",
+        due_date=dt.date(2024, 7, 31),
+    )
     history_before = action.history.count()
     rows = [["1.1", 1, "New words", "Bob Lead", "", "", "01/02/2024", "30/09/2024", "", ""]]
     result = _import(plan, rows, alice)
-    assert result.outcomes[0].changes == ["Action: Old words → New words",
-                                          "Due date: 31/07/2024 → 30/09/2024"]
+    assert result.outcomes[0].changes == ["Action: Old words → New words", "Due date: 31/07/2024 → 30/09/2024"]
     action.refresh_from_db()
-    assert (action.description, action.due_date, action.version) == (
-        "New words", dt.date(2024, 9, 30), 2)
+    assert (action.description, action.due_date, action.version) == ("New words", dt.date(2024, 9, 30), 2)
     assert action.history.count() == history_before + 1
     assert action.history.first().history_user == alice
     change = DueDateChange.objects.get(action=action)
     assert (change.old_due_date, change.new_due_date, change.changed_by) == (
-        dt.date(2024, 7, 31), dt.date(2024, 9, 30), alice)
+        dt.date(2024, 7, 31),
+        dt.date(2024, 9, 30),
+        alice,
+    )
 
 
 def test_a_row_can_move_an_action_to_another_recommendation(plan, alice):
-    action = factories.make_action(recommendation=plan.recommendations.get(number=1),
-                                   reference="X1", description="Moveable")
+    action = factories.make_action(
+        recommendation=plan.recommendations.get(number=1), reference="X1", description="Moveable"
+    )
     _import(plan, [["X1", 2, "Moveable", "", "", "", "01/02/2024", "30/09/2024", "", ""]], alice)
     action.refresh_from_db()
     assert action.recommendation.number == 2
 
 
 def test_progress_is_recorded_only_when_rag_or_narrative_differs(plan, alice, bob):
-    action = factories.make_action(recommendation=plan.recommendations.get(number=1),
-                                   reference="1.1", lead_officer=bob, description="Do it",
-                                   due_date=dt.date(2024, 9, 30))
+    action = factories.make_action(
+        recommendation=plan.recommendations.get(number=1),
+        reference="1.1",
+        lead_officer=bob,
+        description="Do it",
+        due_date=dt.date(2024, 9, 30),
+    )
     factories.make_update(action=action, rag="green", narrative="On track.")
     base = ["1.1", 1, "Do it", "Bob Lead", "", "", "01/02/2024", "30/09/2024"]
     assert _import(plan, [[*base, "Green", "  On track. "]], alice).progress_updates == 0
@@ -126,16 +168,22 @@ def test_progress_is_recorded_only_when_rag_or_narrative_differs(plan, alice, bo
     assert _import(plan, [[*base, "amber", "Slipping a little."]], alice).progress_updates == 1
     assert _import(plan, [[*base, "", ""]], alice).progress_updates == 0
     assert list(action.updates.values_list("rag", "narrative")) == [
-        ("amber", "Slipping a little."), ("amber", "On track."), ("green", "On track.")]
+        ("amber", "Slipping a little."),
+        ("amber", "On track."),
+        ("green", "On track."),
+    ]
 
 
 def test_a_complete_action_refuses_a_new_rating_and_nothing_is_written(plan, alice, bob):
-    action = factories.make_action(recommendation=plan.recommendations.get(number=1),
-                                   reference="1.1", description="Done", status="complete")
+    action = factories.make_action(
+        recommendation=plan.recommendations.get(number=1), reference="1.1", description="Done", status="complete"
+    )
     factories.make_update(action=action, rag="blue", narrative="Done.")
     before = _row_counts()
-    rows = [["1.2", 1, "New one", *[""] * 7],
-            ["1.1", 1, "Done", "", "", "", "01/02/2024", "30/09/2024", "Red", "Undone?"]]
+    rows = [
+        ["1.2", 1, "New one", *[""] * 7],
+        ["1.1", 1, "Done", "", "", "", "01/02/2024", "30/09/2024", "Red", "Undone?"],
+    ]
     with pytest.raises(imports.ImportRejected):
         _import(plan, rows, alice)
     assert _row_counts() == before
@@ -175,12 +223,14 @@ def test_a_failure_half_way_leaves_nothing_behind(plan, alice):
 def test_confirming_a_stale_preview_raises_and_writes_nothing(plan, alice):
     rows = [["1.1", 1, "First", *[""] * 7]]
     preview = imports.read_and_plan(challenge=plan, data=xlsx_bytes(rows), filename="p.xlsx")
-    factories.make_action(recommendation=plan.recommendations.get(number=1), reference="1.1",
-                          description="Someone added this meanwhile")
+    factories.make_action(
+        recommendation=plan.recommendations.get(number=1), reference="1.1", description="Someone added this meanwhile"
+    )
     before = _row_counts()
     with pytest.raises(imports.PlanChanged):
-        imports.apply_action_plan(challenge=plan, data=xlsx_bytes(rows), filename="p.xlsx",
-                                  by=alice, expected_fingerprint=preview.fingerprint)
+        imports.apply_action_plan(
+            challenge=plan, data=xlsx_bytes(rows), filename="p.xlsx", by=alice, expected_fingerprint=preview.fingerprint
+        )
     assert _row_counts() == before
 
 
@@ -197,12 +247,10 @@ def test_export_then_import_of_the_demo_2024_plan_changes_nothing(demo_2024):
     before = _row_counts()
     actions_before = list(Action.objects.order_by("pk").values())
     updates_before = ProgressUpdate.objects.count()
-    result = imports.apply_action_plan(challenge=demo_2024, data=data, filename="export.xlsx",
-                                       by=coordinator)
+    result = imports.apply_action_plan(challenge=demo_2024, data=data, filename="export.xlsx", by=coordinator)
     assert result.errors == []
     assert result.unmatched_officers == []
-    assert result.count("unchanged") == Action.objects.filter(
-        recommendation__challenge=demo_2024).count() > 20
+    assert result.count("unchanged") == Action.objects.filter(recommendation__challenge=demo_2024).count() > 20
     assert not result.changes_anything
     assert list(Action.objects.order_by("pk").values()) == actions_before
     assert ProgressUpdate.objects.count() == updates_before

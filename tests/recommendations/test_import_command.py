@@ -17,9 +17,15 @@ DATA = Path(__file__).parent / "data"
 
 def test_dry_run_prints_and_saves_nothing(challenge):
     out, err = StringIO(), StringIO()
-    call_command("import_recommendations", "--challenge", challenge.slug,
-                 str(DATA / "key_recommendations_progress_review_2024.txt"), "--dry-run",
-                 stdout=out, stderr=err)
+    call_command(
+        "import_recommendations",
+        "--challenge",
+        challenge.slug,
+        str(DATA / "key_recommendations_progress_review_2024.txt"),
+        "--dry-run",
+        stdout=out,
+        stderr=err,
+    )
     assert "4. Medium Term Financial Strategy [new]" in out.getvalue()
     assert "Dry run: nothing was saved." in out.getvalue()
     assert "page number 9" in err.getvalue()
@@ -28,13 +34,11 @@ def test_dry_run_prints_and_saves_nothing(challenge):
 
 def test_import_saves_and_a_second_run_changes_nothing(challenge):
     path = str(DATA / "key_recommendations_2018.txt")
-    call_command("import_recommendations", "--challenge", challenge.slug, path,
-                 stdout=StringIO(), stderr=StringIO())
+    call_command("import_recommendations", "--challenge", challenge.slug, path, stdout=StringIO(), stderr=StringIO())
     assert Recommendation.objects.filter(challenge=challenge).count() == 10
     history = Recommendation.history.count()
     out = StringIO()
-    call_command("import_recommendations", "--challenge", challenge.slug, path, stdout=out,
-                 stderr=StringIO())
+    call_command("import_recommendations", "--challenge", challenge.slug, path, stdout=out, stderr=StringIO())
     assert "0 added, 0 updated, 10 unchanged" in out.getvalue()
     assert Recommendation.history.count() == history
 

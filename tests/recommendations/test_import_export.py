@@ -20,9 +20,13 @@ def plan(challenge, bob):
     bob.email = "bob@northtown.gov.uk"
     bob.save()
     rec = factories.make_recommendation(challenge=challenge, number=1, title="Masterplan")
-    action = factories.make_action(recommendation=rec, reference="1.1", lead_officer=bob,
-                                   description="=HYPERLINK(\"http://evil.example\")",
-                                   due_date=dt.date(2024, 9, 30))
+    action = factories.make_action(
+        recommendation=rec,
+        reference="1.1",
+        lead_officer=bob,
+        description='=HYPERLINK("http://evil.example")',
+        due_date=dt.date(2024, 9, 30),
+    )
     factories.make_update(action=action, rag="amber", narrative="@risk of delay")
     return challenge
 
@@ -40,7 +44,7 @@ def test_export_has_the_template_layout_and_no_formulas(client, alice, plan):
     sheet = _sheet(response)
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0] == HEADERS
-    assert rows[1][:4] == ["1.1", 1, "'=HYPERLINK(\"http://evil.example\")", "Bob Lead <bob@northtown.gov.uk>"]
+    assert rows[1][:4] == ["1.1", 1, '\'=HYPERLINK("http://evil.example")', "Bob Lead <bob@northtown.gov.uk>"]
     assert rows[1][7] == dt.datetime(2024, 9, 30)
     assert rows[1][8:] == ["Amber", "'@risk of delay"]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)

@@ -21,8 +21,7 @@ from tests.recommendations.import_helpers import upload
 
 pytestmark = pytest.mark.django_db
 
-MAPPING = ["recommendation", "recommendation_text", "description", "lead_officer", "due_date",
-           "status", "narrative"]
+MAPPING = ["recommendation", "recommendation_text", "description", "lead_officer", "due_date", "status", "narrative"]
 
 
 @pytest.fixture(autouse=True)
@@ -34,31 +33,40 @@ def _media(settings, tmp_path):
 def plan(challenge):
     factories.make_recommendation(challenge=challenge, number=1, title="City Centre masterplan")
     factories.make_recommendation(
-        challenge=challenge, number=2, title="Financial accounts",
-        text="The council should make swift progress to sign off its accounts and publish them.")
+        challenge=challenge,
+        number=2,
+        title="Financial accounts",
+        text="The council should make swift progress to sign off its accounts and publish them.",
+    )
     factories.make_recommendation(challenge=challenge, number=3, title="Workforce")
     return challenge
 
 
 def _counts():
-    return {m._meta.label: m._default_manager.count() for m in apps.get_models()
-            if m._meta.app_label in {"recommendations", "reviews"}}
+    return {
+        m._meta.label: m._default_manager.count()
+        for m in apps.get_models()
+        if m._meta.app_label in {"recommendations", "reviews"}
+    }
 
 
 def _hidden(body: str) -> dict[str, str]:
-    return {name: value for name, value in re.findall(
-        r'<input type="hidden" name="([^"]+)" value="([^"]*)"', body)
-        if name != "csrfmiddlewaretoken"}
+    return {
+        name: value
+        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', body)
+        if name != "csrfmiddlewaretoken"
+    }
 
 
 def _upload(client, challenge, data=None, name="plan.xlsx"):
-    return client.post(reverse("action_plan_import", args=[challenge.slug]),
-                       {"file": upload(data or cover_sheet_merged_text_dates(), name)})
+    return client.post(
+        reverse("action_plan_import", args=[challenge.slug]),
+        {"file": upload(data or cover_sheet_merged_text_dates(), name)},
+    )
 
 
 def _map(client, challenge, token, mapping=MAPPING, sheet="Action Plan", **extra):
-    data = {"token": token, "sheet": sheet,
-            **{f"col_{i}": key for i, key in enumerate(mapping)}, **extra}
+    data = {"token": token, "sheet": sheet, **{f"col_{i}": key for i, key in enumerate(mapping)}, **extra}
     return client.post(reverse("action_plan_import_mapping", args=[challenge.slug]), data)
 
 
@@ -68,11 +76,14 @@ def test_a_councils_own_layout_goes_to_the_mapping_page_with_every_column(client
     body = html.unescape(response.content.decode())
     assert response.status_code == 200
     assert "Match your columns" in body
-    assert "Read the sheet “Action Plan”, which has the action plan's header row; the other " \
-           "sheet “Cover” was not read." in body
+    assert (
+        "Read the sheet “Action Plan”, which has the action plan's header row; the other "
+        "sheet “Cover” was not read." in body
+    )
     assert "The header row is row 3" in body
-    for index, header in enumerate(["Rec No.", "Recommendation", "Action", "Lead Officer(s)",
-                                     "Timescale", "Status", "Update"]):
+    for index, header in enumerate(
+        ["Rec No.", "Recommendation", "Action", "Lead Officer(s)", "Timescale", "Status", "Update"]
+    ):
         assert f"Column {index + 1}: “{header}”" in body
     assert "“Complete” (2 rows)" in body and "“Not started” (2 rows)" in body
     assert _counts()["recommendations.Action"] == 0
@@ -91,28 +102,31 @@ def test_preview_shows_good_and_bad_rows_with_interpretations(client, alice, pla
     assert "rows-to-fix.xlsx" in body
 
 
-def test_importing_the_good_rows_leaves_the_bad_ones_out_and_remembers_the_mapping(
-        client, alice, plan):
+def test_importing_the_good_rows_leaves_the_bad_ones_out_and_remembers_the_mapping(client, alice, plan):
     client.force_login(alice)
     token = _hidden(_upload(client, plan).content.decode())["token"]
     form = _hidden(_map(client, plan, token).content.decode())
-    response = client.post(reverse("action_plan_import_confirm", args=[plan.slug]),
-                           {**form, "rows": "good"}, follow=True)
+    response = client.post(
+        reverse("action_plan_import_confirm", args=[plan.slug]), {**form, "rows": "good"}, follow=True
+    )
     assert "1 row with problems was left out" in response.content.decode()
     actions = list(Action.objects.order_by("pk"))
     assert [a.description for a in actions] == [
-        "Commission the masterplan", "Consult partners on the draft",
-        "Clear the backlog of accounts", "Report progress to Audit Committee",
-        "Publish the workforce strategy"]
-    assert actions[1].source == ("Lead officer(s) in the imported plan: Director of Property / "
-                                 "Head of Planning")
+        "Commission the masterplan",
+        "Consult partners on the draft",
+        "Clear the backlog of accounts",
+        "Report progress to Audit Committee",
+        "Publish the workforce strategy",
+    ]
+    assert actions[1].source == ("Lead officer(s) in the imported plan: Director of Property / Head of Planning")
     assert actions[3].source.startswith("Timescale in the imported plan: Ongoing.")
     assert actions[0].lead_officer is None and "Director of Property" in actions[0].source
     # Complete is reported complete (Blue), awaiting a coordinator's sign-off.
     assert actions[0].status == Action.Status.AWAITING_SIGN_OFF
     assert ProgressUpdate.objects.filter(action=actions[2]).count() == 0
-    remembered = dict(ImportColumnMapping.objects.filter(
-        council=plan.council, kind="column").values_list("source", "target"))
+    remembered = dict(
+        ImportColumnMapping.objects.filter(council=plan.council, kind="column").values_list("source", "target")
+    )
     assert remembered["timescale"] == "due_date" and remembered["update"] == "narrative"
 
 
@@ -121,8 +135,7 @@ def test_all_or_nothing_imports_nothing_when_a_row_is_bad(client, alice, plan):
     token = _hidden(_upload(client, plan).content.decode())["token"]
     form = _hidden(_map(client, plan, token).content.decode())
     before = _counts()
-    response = client.post(reverse("action_plan_import_confirm", args=[plan.slug]),
-                           {**form, "rows": "all"})
+    response = client.post(reverse("action_plan_import_confirm", args=[plan.slug]), {**form, "rows": "all"})
     assert "Nothing was imported: the spreadsheet has the errors below." in response.content.decode()
     assert _counts() == before
 
@@ -132,8 +145,7 @@ def test_importing_the_same_file_again_changes_nothing(client, alice, plan):
     for _ in range(2):
         token = _hidden(_upload(client, plan).content.decode())["token"]
         form = _hidden(_map(client, plan, token).content.decode())
-        client.post(reverse("action_plan_import_confirm", args=[plan.slug]),
-                    {**form, "rows": "good"})
+        client.post(reverse("action_plan_import_confirm", args=[plan.slug]), {**form, "rows": "good"})
     assert Action.objects.count() == 5
     assert ProgressUpdate.objects.count() == 4
 
@@ -147,8 +159,16 @@ def test_the_rows_to_fix_download_has_the_bad_rows_and_a_problems_column(client,
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Rec No.", "Recommendation", "Action", "Lead Officer(s)", "Timescale",
-                       "Status", "Update", "Problems")
+    assert rows[0] == (
+        "Rec No.",
+        "Recommendation",
+        "Action",
+        "Lead Officer(s)",
+        "Timescale",
+        "Status",
+        "Update",
+        "Problems",
+    )
     assert len(rows) == 2 and rows[1][0] == "3" and "Action: is empty" in rows[1][-1]
 
 
@@ -165,8 +185,7 @@ def test_the_fixed_rows_import_on_their_own(client, alice, plan):
     body = _upload(client, plan, buffer.getvalue()).content.decode()
     form = _hidden(body)
     if "Match your columns" in body:
-        form = _hidden(_map(client, plan, form["token"], mapping=[*MAPPING, ""],
-                                 sheet="").content.decode())
+        form = _hidden(_map(client, plan, form["token"], mapping=[*MAPPING, ""], sheet="").content.decode())
     client.post(reverse("action_plan_import_confirm", args=[plan.slug]), form)
     assert Action.objects.get().description == "Recruit a head of workforce"
 
@@ -175,9 +194,16 @@ def test_recommendations_are_found_by_their_wording(client, alice, bob, plan):
     client.force_login(alice)
     body = _upload(client, plan, recommendation_text_no_number()).content.decode()
     token = _hidden(body)["token"]
-    body = client.post(reverse("action_plan_import_mapping", args=[plan.slug]), {
-        "token": token, "col_0": "recommendation", "col_1": "description",
-        "col_2": "lead_officer", "col_3": "due_date"}).content.decode()
+    body = client.post(
+        reverse("action_plan_import_mapping", args=[plan.slug]),
+        {
+            "token": token,
+            "col_0": "recommendation",
+            "col_1": "description",
+            "col_2": "lead_officer",
+            "col_3": "due_date",
+        },
+    ).content.decode()
     assert "recommendation found by its wording: 2. Financial accounts" in body
     assert "“Something the peers never said” matches no recommendation" in body
 
@@ -185,8 +211,7 @@ def test_recommendations_are_found_by_their_wording(client, alice, bob, plan):
 def test_a_field_chosen_twice_shows_the_mapping_page_again_with_an_error(client, alice, plan):
     client.force_login(alice)
     token = _hidden(_upload(client, plan).content.decode())["token"]
-    response = _map(client, plan, token, mapping=["recommendation", "description", "description",
-                                                  "", "", "", ""])
+    response = _map(client, plan, token, mapping=["recommendation", "description", "description", "", "", "", ""])
     assert response.status_code == 400
     body = response.content.decode()
     assert "<title>Error: Match your columns" in body
@@ -196,8 +221,7 @@ def test_a_field_chosen_twice_shows_the_mapping_page_again_with_an_error(client,
 def test_a_posted_field_that_is_not_a_choice_is_refused(client, alice, plan):
     client.force_login(alice)
     token = _hidden(_upload(client, plan).content.decode())["token"]
-    response = _map(client, plan, token, mapping=["recommendation", "", "description", "is_demo",
-                                                  "", "", ""])
+    response = _map(client, plan, token, mapping=["recommendation", "", "description", "is_demo", "", "", ""])
     assert response.status_code == 400
     assert "Choose what column 4 holds from the list" in response.content.decode()
 
@@ -222,8 +246,7 @@ def test_officers_are_forbidden_and_other_councils_get_not_found(client, bob, ma
 
 
 def test_remembered_statuses_are_used_next_time(client, alice, plan):
-    ImportColumnMapping.objects.create(council=plan.council, kind="status", source="on track",
-                                       target="amber")
+    ImportColumnMapping.objects.create(council=plan.council, kind="status", source="on track", target="amber")
     client.force_login(alice)
     body = _upload(client, plan).content.decode()
     index = re.search(r'name="status_word_(\d+)" value="On track"', body)[1]

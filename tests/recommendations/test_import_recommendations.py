@@ -24,8 +24,9 @@ def _url(challenge):
 
 
 def _counts():
-    return {m._meta.label: m._default_manager.count() for m in apps.get_models()
-            if m._meta.app_label == "recommendations"}
+    return {
+        m._meta.label: m._default_manager.count() for m in apps.get_models() if m._meta.app_label == "recommendations"
+    }
 
 
 def test_coordinator_previews_then_saves_the_2024_recommendations(client, alice, challenge):
@@ -74,13 +75,15 @@ def test_an_empty_title_is_refused_and_nothing_is_saved(client, alice, challenge
     assert not Recommendation.objects.exists()
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "Paste the “Key recommendations” section of the feedback report"),
-    ("   \n ", "Paste the “Key recommendations” section of the feedback report"),
-    ("The peer team enjoyed its visit.\nThank you.", "No numbered recommendations were found"),
-])
-def test_empty_or_unrecognisable_paste_shows_a_message_and_saves_nothing(client, alice, challenge,
-                                                                          text, message):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Paste the “Key recommendations” section of the feedback report"),
+        ("   \n ", "Paste the “Key recommendations” section of the feedback report"),
+        ("The peer team enjoyed its visit.\nThank you.", "No numbered recommendations were found"),
+    ],
+)
+def test_empty_or_unrecognisable_paste_shows_a_message_and_saves_nothing(client, alice, challenge, text, message):
     client.force_login(alice)
     before = _counts()
     for step in ("preview", "confirm"):
@@ -92,20 +95,29 @@ def test_empty_or_unrecognisable_paste_shows_a_message_and_saves_nothing(client,
 
 
 def test_pasting_again_updates_changed_recommendations_and_leaves_the_rest_untouched(client, alice, challenge):
-    existing = factories.make_recommendation(challenge=challenge, number=1, title="City Centre masterplan",
-                                             text="Old text.")
-    factories.make_recommendation(challenge=challenge, number=2, title="One Coventry Plan",
-                                  text="The next iteration of the One Coventry plan needs to include a "
-                                       "corporate delivery plan supported by consistently developed "
-                                       "service plans and should include a review of the corporate "
-                                       "strategy framework to ensure strategies are linked and gaps "
-                                       "are identified.")
+    existing = factories.make_recommendation(
+        challenge=challenge, number=1, title="City Centre masterplan", text="Old text."
+    )
+    factories.make_recommendation(
+        challenge=challenge,
+        number=2,
+        title="One Coventry Plan",
+        text="The next iteration of the One Coventry plan needs to include a "
+        "corporate delivery plan supported by consistently developed "
+        "service plans and should include a review of the corporate "
+        "strategy framework to ensure strategies are linked and gaps "
+        "are identified.",
+    )
     history = {r.number: r.history.count() for r in Recommendation.objects.all()}
     client.force_login(alice)
     body = client.post(_url(challenge), {"step": "preview", "text": TEXT_2024}).content.decode()
     assert "Changes text" in body and "Already recorded" in body
-    titles = {f"title_{n}": t for n, t in enumerate(
-        ["City Centre masterplan", "One Coventry Plan", *[f"T{n}" for n in range(3, 11)]], start=1)}
+    titles = {
+        f"title_{n}": t
+        for n, t in enumerate(
+            ["City Centre masterplan", "One Coventry Plan", *[f"T{n}" for n in range(3, 11)]], start=1
+        )
+    }
     client.post(_url(challenge), {"step": "confirm", "text": TEXT_2024, **titles})
     existing.refresh_from_db()
     assert existing.text.startswith("The council should continue")

@@ -23,8 +23,7 @@ def _url(challenge):
 def test_preview_says_where_the_list_was_found_and_what_was_skipped(client, alice, challenge):
     client.force_login(alice)
     text = (CORPUS / "02_core_components_before_list.txt").read_text(encoding="utf-8")
-    body = html.unescape(client.post(_url(challenge), {"step": "preview", "text": text})
-                         .content.decode())
+    body = html.unescape(client.post(_url(challenge), {"step": "preview", "text": text}).content.decode())
     assert "They are the list under “Key recommendations”." in body
     assert "Other lists peertrack did not take" in body
     assert "it looks like the five core components of a corporate peer challenge" in body
@@ -36,11 +35,9 @@ def test_unticked_recommendations_are_not_imported(client, alice, challenge):
     text = (CORPUS / "07_headings_without_text.txt").read_text(encoding="utf-8")
     titles = {f"title_{n}": f"Title {n}" for n in range(1, 7)}
     ticked = {f"include_{n}": "1" for n in (1, 2, 4)}
-    response = client.post(_url(challenge), {"step": "confirm", "picked": "1", "text": text,
-                                             **titles, **ticked})
+    response = client.post(_url(challenge), {"step": "confirm", "picked": "1", "text": text, **titles, **ticked})
     assert response.status_code == 302
-    assert list(Recommendation.objects.values_list("number", flat=True).order_by("number")) == [
-        1, 2, 4]
+    assert list(Recommendation.objects.values_list("number", flat=True).order_by("number")) == [1, 2, 4]
 
 
 def test_unticking_everything_is_an_error_and_saves_nothing(client, alice, challenge):

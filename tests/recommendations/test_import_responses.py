@@ -47,26 +47,31 @@ def _url(challenge):
 
 
 def _counts():
-    return {m._meta.label: m._default_manager.count() for m in apps.get_models()
-            if m._meta.app_label == "recommendations"}
+    return {
+        m._meta.label: m._default_manager.count() for m in apps.get_models() if m._meta.app_label == "recommendations"
+    }
 
 
 def test_a_pasted_table_is_read_per_recommendation():
     entries, _warnings = read_response_table(text=PASTED)
     assert [(e.numbers, e.decision) for e in entries] == [
-        ([1], "accepted"), ([2], "partly_accepted"), ([3], "not_accepted"), ([9], "accepted")]
+        ([1], "accepted"),
+        ([2], "partly_accepted"),
+        ([3], "not_accepted"),
+        ([9], "accepted"),
+    ]
     first = entries[0]
     assert [(a.description, a.lead, a.due_date.isoformat()) for a in first.actions] == [
         ("Commission the masterplan", "Bob Lead", "2025-03-31"),
-        ("Consult partners", "Director of Property", "2024-09-30")]
+        ("Consult partners", "Director of Property", "2024-09-30"),
+    ]
     assert entries[1].actions[0].note == "“Q4 2024/25” read as 31/03/2025, the end of 2024/25 Q4"
 
 
 def test_a_word_table_with_merged_recommendation_cells_is_read():
     document = docx.Document()
     table = document.add_table(rows=4, cols=4)
-    for cell, text in zip(table.rows[0].cells, ["Rec", "Response", "Action", "By when"],
-                          strict=True):
+    for cell, text in zip(table.rows[0].cells, ["Rec", "Response", "Action", "By when"], strict=True):
         cell.text = text
     table.cell(1, 0).merge(table.cell(2, 0)).text = "Recommendation 1"
     table.cell(1, 1).merge(table.cell(2, 1)).text = "Agreed."
@@ -77,7 +82,9 @@ def test_a_word_table_with_merged_recommendation_cells_is_read():
     document.save(buffer)
     entries, _ = read_response_table(data=buffer.getvalue(), filename="appendix-b.docx")
     assert [(e.numbers, e.decision, len(e.actions)) for e in entries] == [
-        ([1], "accepted", 2), ([2], "not_accepted", 0)]
+        ([1], "accepted", 2),
+        ([2], "not_accepted", 0),
+    ]
     assert entries[0].actions[1].due_date is None
     assert entries[0].actions[1].note == "no date: the plan says “Ongoing”"
 
@@ -86,10 +93,8 @@ def test_a_spreadsheet_response_table_is_read():
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["Appendix B: response to the peer challenge"])
-    sheet.append(["No.", "Recommendation", "Management response", "Key actions", "Owner",
-                  "Target date"])
-    sheet.append([1, "City Centre masterplan", "Accepted", "Commission the masterplan",
-                  "Bob Lead", "Dec 2024"])
+    sheet.append(["No.", "Recommendation", "Management response", "Key actions", "Owner", "Target date"])
+    sheet.append([1, "City Centre masterplan", "Accepted", "Commission the masterplan", "Bob Lead", "Dec 2024"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     entries, _ = read_response_table(data=buffer.getvalue(), filename="response.xlsx")
@@ -97,12 +102,15 @@ def test_a_spreadsheet_response_table_is_read():
     assert entries[0].actions[0].due_date.isoformat() == "2024-12-31"
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"text": "No table here at all"}, "No header row was found"),
-    ({"data": b"not a docx", "filename": "x.docx"}, "could not be opened as a Word document"),
-    ({"data": b"%PDF-1.4", "filename": "x.pdf"}, "Upload the response table as a Word document"),
-    ({}, "Paste the council's response table"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"text": "No table here at all"}, "No header row was found"),
+        ({"data": b"not a docx", "filename": "x.docx"}, "could not be opened as a Word document"),
+        ({"data": b"%PDF-1.4", "filename": "x.pdf"}, "Upload the response table as a Word document"),
+        ({}, "Paste the council's response table"),
+    ],
+)
 def test_unreadable_tables_are_refused_with_a_message(kwargs, message):
     with pytest.raises(ResponseTableError, match=message):
         read_response_table(**kwargs)
@@ -124,8 +132,7 @@ def test_preview_then_confirm_records_responses_and_actions(client, alice, bob, 
     assert second.response == "partly_accepted" and second.response_reasons
     assert third.response == "not_accepted"
     actions = {a.description: a for a in Action.objects.all()}
-    assert set(actions) == {"Commission the masterplan", "Consult partners",
-                            "Agree a timetable with the auditor"}
+    assert set(actions) == {"Commission the masterplan", "Consult partners", "Agree a timetable with the auditor"}
     assert actions["Commission the masterplan"].lead_officer == bob
     assert actions["Consult partners"].lead_officer is None
     assert "Director of Property" in actions["Consult partners"].source
@@ -142,17 +149,14 @@ def test_importing_the_same_table_twice_adds_nothing_more(client, alice, plan):
 def test_an_uploaded_word_table_is_kept_between_preview_and_confirm(client, alice, plan):
     document = docx.Document()
     table = document.add_table(rows=2, cols=3)
-    for cell, text in zip(table.rows[0].cells, ["Recommendation", "Response", "Actions"],
-                          strict=True):
+    for cell, text in zip(table.rows[0].cells, ["Recommendation", "Response", "Actions"], strict=True):
         cell.text = text
-    for cell, text in zip(table.rows[1].cells, ["2", "Accepted", "Publish the accounts"],
-                          strict=True):
+    for cell, text in zip(table.rows[1].cells, ["2", "Accepted", "Publish the accounts"], strict=True):
         cell.text = text
     buffer = io.BytesIO()
     document.save(buffer)
     client.force_login(alice)
-    body = client.post(_url(plan), {"step": "preview",
-                                    "file": upload(buffer.getvalue(), "b.docx")}).content.decode()
+    body = client.post(_url(plan), {"step": "preview", "file": upload(buffer.getvalue(), "b.docx")}).content.decode()
     token = body.split('name="token" value="')[1].split('"')[0]
     client.post(_url(plan), {"step": "confirm", "token": token})
     assert Action.objects.get().description == "Publish the accounts"

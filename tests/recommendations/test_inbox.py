@@ -507,7 +507,9 @@ def test_an_officer_sees_my_actions_but_no_inbox(client, plan, bob):
 def test_scrutiny_and_administrators_who_lead_nothing_see_neither(client, plan, persona, request):
     user = request.getfixturevalue(persona)
     client.force_login(user)
-    assert navigation(client) == ["Challenges", "Portfolio", "Search", "Notifications",
+    # An administrator manages the council's people (ADR 0021); neither sees the inbox or My actions.
+    people = ["People"] if persona == "dave" else []
+    assert navigation(client) == ["Challenges", *people, "Portfolio", "Search", "Notifications",
                                   f"Sign out ({user.get_full_name()})"]
 
 

@@ -16,9 +16,16 @@ from recommendations.parsing import (
 DATA = Path(__file__).parent / "data"
 
 TITLES_2024 = [
-    "City Centre masterplan", "One Coventry Plan", "Employees", "Medium Term Financial Strategy",
-    "Financial accounts", "Transformation programme", "Communications", "Performance management",
-    "Member training", "Workforce Diversity",
+    "City Centre masterplan",
+    "One Coventry Plan",
+    "Employees",
+    "Medium Term Financial Strategy",
+    "Financial accounts",
+    "Transformation programme",
+    "Communications",
+    "Performance management",
+    "Member training",
+    "Workforce Diversity",
 ]
 
 
@@ -104,7 +111,9 @@ The council should take further steps to improve diversity.
 """
     recs = parse_recommendations(text).recommendations
     assert [(r.number, r.title) for r in recs] == [
-        (1, "City Centre masterplan"), (2, "Communications"), (3, "Member training"),
+        (1, "City Centre masterplan"),
+        (2, "Communications"),
+        (3, "Member training"),
         (4, "Workforce diversity"),
     ]
     assert recs[2].text == "Members are keen to engage with training, and the council should review barriers."
@@ -136,8 +145,7 @@ The council has rich data from the recent workforce survey.
     recs = parse_recommendations(text).recommendations
     assert [r.title for r in recs] == ["City Centre masterplan", "One Coventry Plan", "Employees"]
     assert recs[0].text == (
-        "The council should continue to work at pace to develop a city centre masterplan with "
-        "partners."
+        "The council should continue to work at pace to develop a city centre masterplan with partners."
     )
 
 
@@ -164,8 +172,7 @@ The council should focus on rapid engagement and mobilisation of the right skill
 """
     result = parse_recommendations(text)
     recs = result.recommendations
-    assert [r.title for r in recs] == ["City Centre masterplan", "Financial accounts",
-                                       "Transformation programme"]
+    assert [r.title for r in recs] == ["City Centre masterplan", "Financial accounts", "Transformation programme"]
     assert recs[0].text == "The council should continue to work at pace to develop a city centre masterplan."
     assert recs[1].text == "The council should make swift progress to sign off and publish its accounts."
     assert any("Financial planning and management" in w for w in result.warnings)
@@ -279,7 +286,10 @@ def test_roman_to_int_rejects_malformed_numerals():
 
 def test_derive_title_keeps_short_text_and_cuts_long_text_at_a_word():
     assert derive_title("Driving the digital agenda harder and faster") == (
-        "Driving the digital agenda harder and faster")
-    long = derive_title("Ensuring the work to deliver against the projected balanced budget "
-                        "position for 2019/20 is successfully concluded")
+        "Driving the digital agenda harder and faster"
+    )
+    long = derive_title(
+        "Ensuring the work to deliver against the projected balanced budget "
+        "position for 2019/20 is successfully concluded"
+    )
     assert long.endswith("…") and len(long) <= 71 and " " in long

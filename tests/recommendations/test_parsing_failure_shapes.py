@@ -34,7 +34,9 @@ The peer team's recommendations are as follows:
 """
     result = parse_recommendations(text)
     assert [r.text for r in result.recommendations] == [
-        "Agree a regeneration strategy with partners.", "Close the budget gap for 2026/27."]
+        "Agree a regeneration strategy with partners.",
+        "Close the budget gap for 2026/27.",
+    ]
     assert result.skipped and "review its approach" in result.skipped[0]
 
 
@@ -49,8 +51,10 @@ def test_numbered_section_headings_are_not_recommendations():
 
 
 def test_a_lettered_list_is_read_as_recommendations():
-    result = parse_recommendations("a) Vision: Set a clear vision for the place with partners.\n"
-                                   "b) Budget: Close the gap in the medium term plan.\n")
+    result = parse_recommendations(
+        "a) Vision: Set a clear vision for the place with partners.\n"
+        "b) Budget: Close the gap in the medium term plan.\n"
+    )
     assert [(r.number, r.title) for r in result.recommendations] == [(1, "Vision"), (2, "Budget")]
 
 
@@ -58,8 +62,10 @@ def test_a_count_stated_in_the_text_is_checked():
     text = "The peer team made 3 key recommendations:\n1. One\nDo one.\n2. Two\nDo two.\n"
     result = parse_recommendations(text)
     assert result.stated_count == 3
-    assert "The text says there are 3 recommendations, but 2 were found: check that none is " \
-           "missing or extra." in result.warnings
+    assert (
+        "The text says there are 3 recommendations, but 2 were found: check that none is "
+        "missing or extra." in result.warnings
+    )
 
 
 def test_a_count_that_matches_gives_no_warning():
@@ -68,17 +74,21 @@ def test_a_count_that_matches_gives_no_warning():
 
 
 def test_the_five_core_components_are_flagged():
-    text = ("1. Local priorities and outcomes\n2. Organisational and place leadership\n"
-            "3. Governance and culture\n4. Financial planning and management\n"
-            "5. Capacity for improvement\n")
+    text = (
+        "1. Local priorities and outcomes\n2. Organisational and place leadership\n"
+        "3. Governance and culture\n4. Financial planning and management\n"
+        "5. Capacity for improvement\n"
+    )
     result = parse_recommendations(text)
     assert any("five core components" in w for w in result.warnings)
 
 
 def test_core_components_before_the_recommendations_are_skipped():
-    text = ("The five core components:\n1. Local priorities and outcomes\n"
-            "2. Organisational and place leadership\n3. Governance and culture\n\n"
-            "Key recommendations\n1. Housing\nImprove housing compliance.\n")
+    text = (
+        "The five core components:\n1. Local priorities and outcomes\n"
+        "2. Organisational and place leadership\n3. Governance and culture\n\n"
+        "Key recommendations\n1. Housing\nImprove housing compliance.\n"
+    )
     result = parse_recommendations(text)
     assert [r.title for r in result.recommendations] == ["Housing"]
     assert any("core components" in s for s in result.skipped)
@@ -86,15 +96,18 @@ def test_core_components_before_the_recommendations_are_skipped():
 
 
 def test_progress_review_theme_headings_are_flagged():
-    text = ("Progress review feedback, under these themes:\n"
-            "1. Strategic direction\n2. Financial sustainability\n3. Capacity\n")
-    assert any("progress review's theme headings" in w
-               for w in parse_recommendations(text).warnings)
+    text = (
+        "Progress review feedback, under these themes:\n"
+        "1. Strategic direction\n2. Financial sustainability\n3. Capacity\n"
+    )
+    assert any("progress review's theme headings" in w for w in parse_recommendations(text).warnings)
 
 
 def test_a_closing_sentence_after_bullets_is_not_swallowed():
-    text = ("Recommendations\n- Agree priorities.\n- Close the budget gap.\n"
-            "The LGA would like to thank everyone who took part.\n")
+    text = (
+        "Recommendations\n- Agree priorities.\n- Close the budget gap.\n"
+        "The LGA would like to thank everyone who took part.\n"
+    )
     result = parse_recommendations(text)
     assert result.recommendations[-1].text == "Close the budget gap."
     assert any("Stopped reading at “The LGA would like" in w for w in result.warnings)
@@ -114,8 +127,9 @@ def test_headings_without_text_do_not_warn_no_title():
 
 
 def test_numbered_headings_then_a_closing_sentence_stop_the_list():
-    text = ("1. Housing\n2. Finance\n3. Workforce\n"
-            "The council will respond to these recommendations in an action plan.\n")
+    text = (
+        "1. Housing\n2. Finance\n3. Workforce\nThe council will respond to these recommendations in an action plan.\n"
+    )
     result = parse_recommendations(text)
     assert [r.text for r in result.recommendations] == ["Housing", "Finance", "Workforce"]
 

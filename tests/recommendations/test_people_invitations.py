@@ -19,8 +19,9 @@ PASSWORD = "a-long-unusual-passphrase-77"
 
 
 def accept(client, token, password=PASSWORD):
-    return client.post(reverse("invitation_accept", args=[token]),
-                       {"new_password1": password, "new_password2": password})
+    return client.post(
+        reverse("invitation_accept", args=[token]), {"new_password1": password, "new_password2": password}
+    )
 
 
 def test_an_administrator_invites_and_the_person_accepts_and_signs_in(client, dave, django_capture_on_commit_callbacks):
@@ -147,7 +148,8 @@ def test_officers_scrutiny_and_guests_are_forbidden(client, bob, carol):
 
 
 def test_inviting_a_member_or_someone_invited_already_is_refused_with_a_message(
-        client, dave, bob, django_capture_on_commit_callbacks):
+    client, dave, bob, django_capture_on_commit_callbacks
+):
     bob.email = "bob@northtown.gov.uk"
     bob.save()
     client.force_login(dave)
@@ -183,14 +185,17 @@ def test_an_existing_account_joins_without_a_new_password(client, dave, mallory,
 
 
 def test_a_deactivated_person_invited_again_gets_their_membership_back(
-        client, dave, bob, django_capture_on_commit_callbacks):
+    client, dave, bob, django_capture_on_commit_callbacks
+):
     bob.email = "bob@northtown.gov.uk"
     bob.save()
     membership = Membership.objects.get(user=bob)
     client.force_login(dave)
     client.post(reverse("person_deactivate", args=["northtown", membership.pk]))
-    assert invite(client, django_capture_on_commit_callbacks, email="bob@northtown.gov.uk",
-                  role="coordinator").status_code == 302
+    assert (
+        invite(client, django_capture_on_commit_callbacks, email="bob@northtown.gov.uk", role="coordinator").status_code
+        == 302
+    )
     assert client.__class__().post(reverse("invitation_accept", args=[last_token()]), {}).status_code == 302
     membership.refresh_from_db()
     assert membership.expires_on is None and membership.role == "coordinator"
@@ -204,15 +209,17 @@ def test_a_weak_or_mismatched_password_is_refused_and_nothing_is_made(client, da
     anonymous = client.__class__()
     weak = accept(anonymous, token, password="123")
     assert weak.status_code == 400 and "Error: " in weak.content.decode()
-    mismatch = anonymous.post(reverse("invitation_accept", args=[token]),
-                              {"new_password1": PASSWORD, "new_password2": PASSWORD + "x"})
+    mismatch = anonymous.post(
+        reverse("invitation_accept", args=[token]), {"new_password1": PASSWORD, "new_password2": PASSWORD + "x"}
+    )
     assert mismatch.status_code == 400 and "do not match" in mismatch.content.decode()
     assert not get_user_model().objects.filter(email="nina@northtown.gov.uk").exists()
     assert Invitation.objects.get().is_open
 
 
-def test_the_people_page_lists_members_invitations_and_former_members(client, dave, bob, olive,
-                                                                       django_capture_on_commit_callbacks):
+def test_the_people_page_lists_members_invitations_and_former_members(
+    client, dave, bob, olive, django_capture_on_commit_callbacks
+):
     Membership.objects.filter(user=olive).update(expires_on=timezone.localdate() - dt.timedelta(days=3))
     client.force_login(dave)
     invite(client, django_capture_on_commit_callbacks)

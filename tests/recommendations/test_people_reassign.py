@@ -17,8 +17,9 @@ def url(bob):
 
 @pytest.fixture
 def three(recommendation, bob):
-    return [factories.make_action(recommendation=recommendation, lead_officer=bob, reference=f"1.{n}")
-            for n in (1, 2, 3)]
+    return [
+        factories.make_action(recommendation=recommendation, lead_officer=bob, reference=f"1.{n}") for n in (1, 2, 3)
+    ]
 
 
 def test_a_coordinator_moves_the_chosen_actions_and_each_keeps_history(client, alice, bob, olive, three):
@@ -42,8 +43,9 @@ def test_an_administrator_may_reassign_too(client, dave, bob, olive, three):
 
 def test_an_action_of_someone_else_or_another_council_refuses_all(client, alice, bob, olive, mallory, three, southport):
     other_challenge = factories.make_challenge(council=southport, slug="sp-1")
-    foreign = factories.make_action(recommendation=factories.make_recommendation(challenge=other_challenge),
-                                    lead_officer=mallory)
+    foreign = factories.make_action(
+        recommendation=factories.make_recommendation(challenge=other_challenge), lead_officer=mallory
+    )
     client.force_login(alice)
     response = client.post(url(bob), {"to_user": olive.pk, "actions": [three[0].pk, foreign.pk]})
     assert response.status_code == 400
@@ -68,8 +70,9 @@ def test_nothing_chosen_is_a_clear_error(client, alice, bob, olive, three):
 
 
 def test_a_finished_action_is_not_offered_and_posting_it_refuses_all(client, alice, bob, olive, recommendation, three):
-    done = factories.make_action(recommendation=recommendation, lead_officer=bob, reference="1.9",
-                                 status=Action.Status.COMPLETE)
+    done = factories.make_action(
+        recommendation=recommendation, lead_officer=bob, reference="1.9", status=Action.Status.COMPLETE
+    )
     client.force_login(alice)
     assert ">1.9 " not in client.get(url(bob)).content.decode()
     response = client.post(url(bob), {"to_user": olive.pk, "actions": [three[0].pk, done.pk]})

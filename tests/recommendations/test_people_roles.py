@@ -46,21 +46,29 @@ def test_nobody_changes_or_deactivates_themselves(client, dave):
 
 def test_a_coordinator_cannot_touch_an_administrator_or_make_one(client, alice, bob, dave):
     client.force_login(alice)
-    assert client.post(reverse("person", args=["northtown", membership_of(dave).pk]),
-                       {"role": "officer"}).status_code == 403
+    assert (
+        client.post(reverse("person", args=["northtown", membership_of(dave).pk]), {"role": "officer"}).status_code
+        == 403
+    )
     assert client.post(reverse("person_deactivate", args=["northtown", membership_of(dave).pk])).status_code == 403
     made = client.post(reverse("person", args=["northtown", membership_of(bob).pk]), {"role": "administrator"})
     assert made.status_code == 400
     assert membership_of(bob).role == "officer" and membership_of(dave).role == "administrator"
-    assert client.post(reverse("person", args=["northtown", membership_of(bob).pk]),
-                       {"role": "scrutiny"}).status_code == 302
+    assert (
+        client.post(reverse("person", args=["northtown", membership_of(bob).pk]), {"role": "scrutiny"}).status_code
+        == 302
+    )
 
 
 def test_officers_and_scrutiny_members_cannot_change_roles(client, bob, carol, olive):
     for person in (bob, carol):
         client.force_login(person)
-        assert client.post(reverse("person", args=["northtown", membership_of(olive).pk]),
-                           {"role": "coordinator"}).status_code == 403
+        assert (
+            client.post(
+                reverse("person", args=["northtown", membership_of(olive).pk]), {"role": "coordinator"}
+            ).status_code
+            == 403
+        )
     assert membership_of(olive).role == "officer"
 
 
@@ -102,15 +110,18 @@ def test_deactivating_twice_changes_nothing_the_second_time(client, dave, bob):
 def test_the_person_page_of_another_councils_member_is_a_404(client, dave, mallory):
     client.force_login(dave)
     assert client.get(reverse("person", args=["northtown", membership_of(mallory).pk])).status_code == 404
-    assert client.post(reverse("person", args=["northtown", membership_of(mallory).pk]),
-                       {"role": "officer"}).status_code == 404
+    assert (
+        client.post(reverse("person", args=["northtown", membership_of(mallory).pk]), {"role": "officer"}).status_code
+        == 404
+    )
 
 
 def test_a_guest_peer_is_forbidden(client, challenge):
     from recommendations.models import GuestAccess
 
     guest = factories.make_user(username="gina")
-    GuestAccess.objects.create(user=guest, challenge=challenge,
-                               expires_on=timezone.localdate() + timezone.timedelta(days=5))
+    GuestAccess.objects.create(
+        user=guest, challenge=challenge, expires_on=timezone.localdate() + timezone.timedelta(days=5)
+    )
     client.force_login(guest)
     assert client.get(reverse("people", args=["northtown"])).status_code == 403

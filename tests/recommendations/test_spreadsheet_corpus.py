@@ -24,8 +24,9 @@ def test_corpus_plan_reads_as_expected(name):
     assert result.header_row == expected["header_row"]
     if "sheet" in expected:
         assert result.sheet == expected["sheet"]
-    assert [(r.recommendation, r.recommendation_text, r.description, r.due_date, r.rag)
-            for r in result.rows] == expected["rows"]
+    assert [
+        (r.recommendation, r.recommendation_text, r.description, r.due_date, r.rag) for r in result.rows
+    ] == expected["rows"]
     assert sorted({e.row for e in result.errors}) == expected["bad_rows"]
     if "note" in expected:
         assert expected["note"] in result.sheet_note
@@ -47,8 +48,7 @@ def test_month_and_quarter_dates_say_how_they_were_read():
     rows = _read("cover_sheet_merged_text_dates").rows
     assert "Timescale: “March 2025” read as 31/03/2025, the end of the month" in rows[0].interpretations
     assert "Timescale: “Sept 2024” read as 30/09/2024, the end of the month" in rows[1].interpretations
-    assert any("“Q4 2024/25” read as 31/03/2025, the end of 2024/25 Q4" in note
-               for note in rows[2].interpretations)
+    assert any("“Q4 2024/25” read as 31/03/2025, the end of 2024/25 Q4" in note for note in rows[2].interpretations)
 
 
 def test_ongoing_and_tbc_are_no_date_with_a_note_kept():
@@ -73,7 +73,8 @@ def test_an_unknown_status_word_is_a_row_problem_until_mapped():
     result = read_action_plan(data, "plan.csv")
     assert [str(e) for e in result.errors] == [
         "Row 2, column “Status”: “Sort of fine” is not a status peertrack knows. Choose its "
-        "rating on the column mapping page."]
+        "rating on the column mapping page."
+    ]
     mapped = read_action_plan(data, "plan.csv", statuses={"Sort of fine": "amber"})
     assert mapped.rows[0].rag == "amber" and not mapped.errors
 
@@ -85,23 +86,45 @@ def test_reference_forms_and_an_action_for_two_recommendations():
     assert "Also answers recommendation 3." in joint.notes
     assert [str(e) for e in result.errors] == [
         "Row 9, column “No.”: “٣” is not a recommendation number. Write a whole number such "
-        "as 3, or the recommendation's title."]
+        "as 3, or the recommendation's title."
+    ]
 
 
 def test_no_column_is_dropped_without_being_shown():
     result = _read("cabinet_and_directorate_columns")
-    assert result.mapping == ["recommendation", "description", "lead_officer", "cabinet_member",
-                              "directorate", "due_date", "rag", "narrative", ""]
+    assert result.mapping == [
+        "recommendation",
+        "description",
+        "lead_officer",
+        "cabinet_member",
+        "directorate",
+        "due_date",
+        "rag",
+        "narrative",
+        "",
+    ]
     assert "These columns are not imported: “Evidence link”." in result.warnings
-    kept = _read("cabinet_and_directorate_columns",
-                 mapping=["recommendation", "description", "lead_officer", "cabinet_member",
-                          "directorate", "due_date", "rag", "narrative", "notes"])
+    kept = _read(
+        "cabinet_and_directorate_columns",
+        mapping=[
+            "recommendation",
+            "description",
+            "lead_officer",
+            "cabinet_member",
+            "directorate",
+            "due_date",
+            "rag",
+            "narrative",
+            "notes",
+        ],
+    )
     assert "Evidence link: https://example.org/plan" in kept.rows[0].notes
 
 
 def test_header_found_below_title_rows_up_to_row_twenty():
-    from openpyxl import Workbook
     import io
+
+    from openpyxl import Workbook
 
     workbook = Workbook()
     sheet = workbook.active
@@ -118,8 +141,7 @@ def test_header_found_below_title_rows_up_to_row_twenty():
 def test_a_chosen_sheet_that_does_not_exist_is_refused_with_the_names():
     from recommendations.spreadsheets import SpreadsheetError
 
-    with pytest.raises(SpreadsheetError, match="no sheet called “Nope”. Choose one of “Cover”, "
-                                               "“Action Plan”"):
+    with pytest.raises(SpreadsheetError, match="no sheet called “Nope”. Choose one of “Cover”, “Action Plan”"):
         _read("cover_sheet_merged_text_dates", sheet="Nope")
 
 
@@ -127,5 +149,4 @@ def test_a_field_chosen_for_two_columns_is_refused():
     from recommendations.spreadsheets import SpreadsheetError
 
     with pytest.raises(SpreadsheetError, match="Two columns are set to “Action”"):
-        _read("recommendation_text_no_number",
-              mapping=["recommendation", "description", "description", ""])
+        _read("recommendation_text_no_number", mapping=["recommendation", "description", "description", ""])

@@ -13,8 +13,18 @@ from recommendations import spreadsheets
 from recommendations.spreadsheets import SpreadsheetError, build_export, build_template, read_action_plan
 from tests.recommendations.import_helpers import HEADERS, csv_bytes, xlsx_bytes
 
-ROW = ["3.1", 3, "Publish the workforce survey action plan", "Bob Lead", "Cllr Example",
-       "People", dt.date(2024, 6, 1), dt.date(2024, 9, 30), "Green", "Plan drafted."]
+ROW = [
+    "3.1",
+    3,
+    "Publish the workforce survey action plan",
+    "Bob Lead",
+    "Cllr Example",
+    "People",
+    dt.date(2024, 6, 1),
+    dt.date(2024, 9, 30),
+    "Green",
+    "Plan drafted.",
+]
 
 
 def test_template_has_every_column_and_explains_each():
@@ -45,7 +55,11 @@ def test_headers_are_found_by_name_whatever_their_case_spacing_and_order():
     result = read_action_plan(data, "plan.xlsx")
     row = result.rows[0]
     assert (row.recommendation, row.description, row.lead_officer, row.due_date) == (
-        2, "Do it", "bob", dt.date(2024, 10, 31))
+        2,
+        "Do it",
+        "bob",
+        dt.date(2024, 10, 31),
+    )
     assert any("“Notes”" in warning for warning in result.warnings)
 
 
@@ -106,13 +120,16 @@ def test_macro_enabled_workbook_is_refused_by_name_and_by_content():
         read_action_plan(buffer.getvalue(), "plan.xlsx")
 
 
-@pytest.mark.parametrize(("data", "name", "message"), [
-    (b"%PDF-1.7 report", "report.pdf", "not an Excel workbook"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old", "plan.xls", "older or binary Excel"),
-    (b"PK\x03\x04not really a zip", "plan.xlsx", "could not be opened"),
-    (b"a,b\x00\x00\x01", "plan.csv", "binary data"),
-    (b"", "plan.csv", "empty"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"%PDF-1.7 report", "report.pdf", "not an Excel workbook"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old", "plan.xls", "older or binary Excel"),
+        (b"PK\x03\x04not really a zip", "plan.xlsx", "could not be opened"),
+        (b"a,b\x00\x00\x01", "plan.csv", "binary data"),
+        (b"", "plan.csv", "empty"),
+    ],
+)
 def test_files_that_are_not_spreadsheets_are_refused(data, name, message):
     with pytest.raises(SpreadsheetError, match=message):
         read_action_plan(data, name)
@@ -145,7 +162,7 @@ def test_csv_with_semicolons():
 
 
 def test_csv_formula_is_refused():
-    row = ["1.1", "1", "=HYPERLINK(\"http://evil\")", "", "", "", "", "", "", ""]
+    row = ["1.1", "1", '=HYPERLINK("http://evil")', "", "", "", "", "", "", ""]
     result = read_action_plan(csv_bytes([row]), "plan.csv")
     assert "holds a formula" in str(result.errors[0])
 
@@ -154,25 +171,32 @@ def test_duplicate_references_name_both_rows():
     rows = [["2.1", 2, "One", *[""] * 7], ["2.1", 2, "Two", *[""] * 7]]
     result = read_action_plan(xlsx_bytes(rows), "plan.xlsx")
     assert [str(error) for error in result.errors] == [
-        "Row 3, column “Reference”: “2.1” is also the reference of row 2. Each action needs its "
-        "own reference."
+        "Row 3, column “Reference”: “2.1” is also the reference of row 2. Each action needs its own reference."
     ]
 
 
 def test_rag_must_be_a_rating_and_needs_a_narrative():
-    rows = [["1.1", 1, "One", "", "", "", "", "", "Purple", "x"],
-            ["1.2", 1, "Two", "", "", "", "", "", "Amber", ""],
-            ["1.3", 1, "Three", "", "", "", "", "", "", "Narrative without a rating"]]
+    rows = [
+        ["1.1", 1, "One", "", "", "", "", "", "Purple", "x"],
+        ["1.2", 1, "Two", "", "", "", "", "", "Amber", ""],
+        ["1.3", 1, "Three", "", "", "", "", "", "", "Narrative without a rating"],
+    ]
     result = read_action_plan(xlsx_bytes(rows), "plan.xlsx")
     assert [(e.row, e.column) for e in result.errors] == [
-        (2, "Current RAG"), (3, "Progress narrative"), (4, "Current RAG")]
+        (2, "Current RAG"),
+        (3, "Progress narrative"),
+        (4, "Current RAG"),
+    ]
 
 
 def test_empty_action_and_recommendation_number_are_errors():
     rows = [["1.1", "", "", "Bob", *[""] * 6], ["1.2", "0", "Two", *[""] * 7]]
     result = read_action_plan(xlsx_bytes(rows), "plan.xlsx")
     assert [(e.row, e.column) for e in result.errors] == [
-        (2, "Recommendation number"), (2, "Action"), (3, "Recommendation number")]
+        (2, "Recommendation number"),
+        (2, "Action"),
+        (3, "Recommendation number"),
+    ]
 
 
 def test_due_before_start_is_an_error():
@@ -190,8 +214,7 @@ def test_numeric_reference_is_read_with_a_warning():
 
 @pytest.mark.parametrize("text", ["=1+2", "+44 24 7683 3333", "-5 staff", "@mention", "\tTab"])
 def test_export_never_writes_a_formula_and_reads_back_the_same_text(text):
-    data = build_export(rows=[{"reference": "1.1", "recommendation": 1, "description": text,
-                               "cabinet_member": text}])
+    data = build_export(rows=[{"reference": "1.1", "recommendation": 1, "description": text, "cabinet_member": text}])
     sheet = load_workbook(io.BytesIO(data))["Action plan"]
     cell = sheet["C2"]
     assert cell.data_type == "s"
@@ -201,8 +224,9 @@ def test_export_never_writes_a_formula_and_reads_back_the_same_text(text):
 
 
 def test_export_keeps_references_as_text_and_dates_as_dates():
-    data = build_export(rows=[{"reference": "2.10", "recommendation": 2, "description": "x",
-                               "due_date": dt.date(2024, 9, 30)}])
+    data = build_export(
+        rows=[{"reference": "2.10", "recommendation": 2, "description": "x", "due_date": dt.date(2024, 9, 30)}]
+    )
     sheet = load_workbook(io.BytesIO(data))["Action plan"]
     assert sheet["A2"].value == "2.10"
     assert sheet["H2"].value == dt.datetime(2024, 9, 30)

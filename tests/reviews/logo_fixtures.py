@@ -13,9 +13,13 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 def png(width: int = 40, height: int = 20, *, comment: bytes = b"private note") -> bytes:
     """Returns a blue RGB PNG of `width` x `height` pixels with a tEXt chunk carrying `comment`."""
     rows = b"".join(b"\x00" + b"\x1d\x70\xb8" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + _chunk(b"tEXt", b"Comment\x00" + comment) + _chunk(b"IDAT", zlib.compress(rows))
-            + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + _chunk(b"tEXt", b"Comment\x00" + comment)
+        + _chunk(b"IDAT", zlib.compress(rows))
+        + _chunk(b"IEND", b"")
+    )
 
 
 HOSTILE_SVG = b"""<?xml version="1.0"?>

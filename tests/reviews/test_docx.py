@@ -33,8 +33,12 @@ def snapshot(challenge, alice, action):
     challenge.council.logo_content_type = "image/png"
     challenge.council.rag_wording = {"red": "Needs Cabinet's attention now"}
     challenge.council.save()
-    report = make_report(challenge=challenge, by=alice, chosen_risks=[action.pk],
-                         recommendation_summaries={"1": "The masterplan is three months late."})
+    report = make_report(
+        challenge=challenge,
+        by=alice,
+        chosen_risks=[action.pk],
+        recommendation_summaries={"1": "The masterplan is three months late."},
+    )
     return build_snapshot(report=report)
 
 
@@ -42,12 +46,19 @@ def snapshot(challenge, alice, action):
 def test_the_built_in_word_report_has_real_headings_numbered_paragraphs_and_tables(snapshot):
     document = _document(render_docx(snapshot))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings[:7] == ["1 Purpose of the note", "2 Recommendations", "3 Information and background",
-                            "4 Summary of progress", "5 Progress against each recommendation", "6 Key risks",
-                            "7 Next steps"]
+    assert headings[:7] == [
+        "1 Purpose of the note",
+        "2 Recommendations",
+        "3 Information and background",
+        "4 Summary of progress",
+        "5 Progress against each recommendation",
+        "6 Key risks",
+        "7 Next steps",
+    ]
     assert any(p.style.name == "Heading 2" and p.text.startswith("a) Recommendation 1:") for p in document.paragraphs)
-    assert any(p.style.name == "Title" and p.text == "Corporate Peer Challenge – Progress Report"
-               for p in document.paragraphs)
+    assert any(
+        p.style.name == "Title" and p.text == "Corporate Peer Challenge – Progress Report" for p in document.paragraphs
+    )
     numbered = [p.text for p in document.paragraphs if p.text[:4] in ("1.1\t", "2.1\t", "3.1\t", "4.1\t", "6.1\t")]
     assert len(numbered) == 5
     assert len(document.tables) >= 4  # facts, the summary table, key risks, author
@@ -88,8 +99,11 @@ def test_a_ten_recommendation_report_is_written_in_under_a_second(challenge, ali
     for number in range(1, 11):
         recommendation = factories.make_recommendation(challenge=challenge, number=number)
         for _ in range(4):
-            factories.make_update(action=factories.make_action(recommendation=recommendation, lead_officer=bob),
-                                  rag="amber", narrative="Progress made. " * 30)
+            factories.make_update(
+                action=factories.make_action(recommendation=recommendation, lead_officer=bob),
+                rag="amber",
+                narrative="Progress made. " * 30,
+            )
     snapshot = build_snapshot(report=make_report(challenge=challenge, by=alice), as_of=dt.date.today())
     assert len(snapshot["recommendations"]) == 10
     render_docx(snapshot)  # warm python-docx's template and XML classes

@@ -55,10 +55,15 @@ def test_another_councils_coordinator_gets_404(client, mallory, challenge):
 @pytest.mark.django_db
 def test_a_coordinator_sets_logo_wording_and_template_and_every_legend_uses_the_wording(client, alice, challenge):
     client.force_login(alice)
-    response = client.post(_url(challenge), _form(
-        rag_red="Off track: Cabinet to act", rag_amber="  ",
-        logo=SimpleUploadedFile("logo.png", png(), content_type="image/png"),
-        word_template=SimpleUploadedFile("committee.docx", _word_template())))
+    response = client.post(
+        _url(challenge),
+        _form(
+            rag_red="Off track: Cabinet to act",
+            rag_amber="  ",
+            logo=SimpleUploadedFile("logo.png", png(), content_type="image/png"),
+            word_template=SimpleUploadedFile("committee.docx", _word_template()),
+        ),
+    )
     assert response.status_code == 302
     council = Council.objects.get(pk=challenge.council_id)
     assert council.rag_wording == {"red": "Off track: Cabinet to act"}
@@ -76,24 +81,39 @@ def test_a_coordinator_sets_logo_wording_and_template_and_every_legend_uses_the_
 @pytest.mark.django_db
 def test_an_svg_logo_loses_scripts_handlers_and_outside_references(client, alice, challenge):
     client.force_login(alice)
-    client.post(_url(challenge), _form(logo=SimpleUploadedFile("logo.svg", HOSTILE_SVG, content_type="image/svg+xml")),
-                follow=True)
+    client.post(
+        _url(challenge),
+        _form(logo=SimpleUploadedFile("logo.svg", HOSTILE_SVG, content_type="image/svg+xml")),
+        follow=True,
+    )
     stored = bytes(Council.objects.get(pk=challenge.council_id).logo).decode()
-    for gone in ("<script", "onload", "onclick", "foreignObject", "iframe", "evil.example", "javascript:",
-                 "<image", "<a "):
+    for gone in (
+        "<script",
+        "onload",
+        "onclick",
+        "foreignObject",
+        "iframe",
+        "evil.example",
+        "javascript:",
+        "<image",
+        "<a ",
+    ):
         assert gone not in stored
     assert "<rect" in stored and "<text" in stored and "Northtown" in stored
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("entities.svg", ENTITY_SVG, "must not contain a document type or entities"),
-    ("big.png", png(4500, 10), "at most 4000 pixels"),
-    ("huge.png", b"\x89PNG\r\n\x1a\n" + b"0" * 200_000, "smaller than 100 KB"),
-    ("notes.txt", b"hello", "must be a PNG or an SVG file"),
-    ("broken.png", png()[:60], "damaged"),
-    ("empty.png", b"", "empty"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("entities.svg", ENTITY_SVG, "must not contain a document type or entities"),
+        ("big.png", png(4500, 10), "at most 4000 pixels"),
+        ("huge.png", b"\x89PNG\r\n\x1a\n" + b"0" * 200_000, "smaller than 100 KB"),
+        ("notes.txt", b"hello", "must be a PNG or an SVG file"),
+        ("broken.png", png()[:60], "damaged"),
+        ("empty.png", b"", "empty"),
+    ],
+)
 def test_a_bad_logo_is_refused_in_plain_words_and_changes_nothing(client, alice, challenge, name, content, message):
     client.force_login(alice)
     response = client.post(_url(challenge), _form(rag_red="Changed", logo=SimpleUploadedFile(name, content)))

@@ -22,8 +22,9 @@ def plan(challenge, recommendation, bob):
     first = factories.make_action(recommendation=recommendation, reference="1.1", lead_officer=bob)
     Action.objects.filter(pk=first.pk).update(created_at=timezone.now() - dt.timedelta(days=60))
     earlier = timezone.now() - dt.timedelta(days=40)
-    factories.make_update(action=first, rag="amber", narrative="Old words.", next_steps="Old steps.",
-                          created_at=earlier)
+    factories.make_update(
+        action=first, rag="amber", narrative="Old words.", next_steps="Old steps.", created_at=earlier
+    )
     factories.make_update(action=first, rag="red", narrative="=cmd|' /C calc'!A0 slipped", next_steps="Ask Cabinet.")
     factories.make_action(recommendation=recommendation, reference="1.2", lead_officer=bob)
     challenge.council.rag_wording = {"red": "Cabinet must act"}

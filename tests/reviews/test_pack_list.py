@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews.models import PackWithdrawal
-
 from tests.reviews.conftest import make_pack, make_report
 
 
@@ -25,9 +24,7 @@ def test_anonymous_user_is_sent_to_sign_in(client, challenge):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["alice", "bob", "carol", "dave"])
-def test_every_role_of_the_council_sees_issued_packs_with_dates_committee_and_hash(
-    client, request, persona, report
-):
+def test_every_role_of_the_council_sees_issued_packs_with_dates_committee_and_hash(client, request, persona, report):
     pack = make_pack(report=report)
     client.force_login(request.getfixturevalue(persona))
     response = client.get(_url(report.challenge))
@@ -117,8 +114,13 @@ def test_the_list_shows_which_pack_superseded_or_withdrew_which_and_why(client, 
     first = make_pack(report=report)
     second = make_pack(report=report)
     third = make_pack(report=report)
-    PackWithdrawal.objects.create(pack=first, replacement=second, reason="the figures were a month old.",
-                                  withdrawn_at=timezone.make_aware(dt.datetime(2024, 10, 3, 9)), withdrawn_by=alice)
+    PackWithdrawal.objects.create(
+        pack=first,
+        replacement=second,
+        reason="the figures were a month old.",
+        withdrawn_at=timezone.make_aware(dt.datetime(2024, 10, 3, 9)),
+        withdrawn_by=alice,
+    )
     PackWithdrawal.objects.create(pack=third, reason="it went to the wrong committee.", withdrawn_by=alice)
     client.force_login(carol)
     html = client.get(_url(report.challenge)).content.decode()

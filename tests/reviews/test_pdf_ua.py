@@ -168,3 +168,15 @@ def test_title_and_language(documents, name):
     assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
     with pdf.open_metadata() as xmp:
         assert xmp.get("pdfuaid:part") == "1"
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_every_font_is_embedded_and_maps_to_unicode(documents, name):
+    pdf = documents[name].pdf.pdf
+    fonts = {font.objgen: font for page in pdf.pages for font in page.obj.Resources.get("/Font", {}).values()}
+    assert fonts
+    for font in fonts.values():
+        described = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+        descriptor = described.FontDescriptor
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font.BaseFont
+        assert "/ToUnicode" in font, font.BaseFont

@@ -18,10 +18,17 @@ def _date(name, day, month, year):
 
 def _valid(**changes):
     data = {
-        "committee": "Cabinet", **_date("meeting_date", "11", "6", "2024"), "subject": "Peer Challenge progress",
-        "author_name": "Alice Coordinator", "author_job_title": "", "author_service_area": "",
-        "author_contact": "", **_date("figures_as_of", "", "", ""), "purpose": "Why this note.",
-        "recommendations_to_committee": "Note the progress", "key_risks": "Capacity.",
+        "committee": "Cabinet",
+        **_date("meeting_date", "11", "6", "2024"),
+        "subject": "Peer Challenge progress",
+        "author_name": "Alice Coordinator",
+        "author_job_title": "",
+        "author_service_area": "",
+        "author_contact": "",
+        **_date("figures_as_of", "", "", ""),
+        "purpose": "Why this note.",
+        "recommendations_to_committee": "Note the progress",
+        "key_risks": "Capacity.",
         "next_steps": "Report again.",
     }
     data.update(changes)
@@ -54,8 +61,9 @@ def test_another_councils_user_gets_404(client, mallory, challenge):
 def test_form_starts_from_the_usual_wording_and_the_next_meeting(client, alice, challenge):
     from reviews.models import CommitteeMeeting
 
-    CommitteeMeeting.objects.create(challenge=challenge, committee="Cabinet",
-                                    meeting_date=dt.date.today() + dt.timedelta(days=10))
+    CommitteeMeeting.objects.create(
+        challenge=challenge, committee="Cabinet", meeting_date=dt.date.today() + dt.timedelta(days=10)
+    )
     client.force_login(alice)
     body = client.get(_url(challenge)).content.decode()
     assert 'value="Cabinet"' in body
@@ -76,17 +84,20 @@ def test_coordinator_saves_a_draft(client, alice, challenge):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"committee": ""}, "Enter the committee the report goes to"),
-    (_date("meeting_date", "31", "2", "2024"), "Meeting date must be a real date"),
-    (_date("meeting_date", "", "", ""), "Enter the meeting date"),
-    (_date("meeting_date", "1", "", "2024"), "Meeting date must include a month"),
-    (_date("meeting_date", "1", "1", "9999"), "year"),
-    (_date("meeting_date", "1", "1", "2020"), "The meeting date must be on or after the challenge began"),
-    (_date("figures_as_of", "1", "1", "2099"), "The figures cannot be as at a date in the future"),
-    ({"recommendations_to_committee": "  \n  "}, "Enter at least one recommendation to the committee"),
-    ({"purpose": ""}, "Enter the purpose of the report"),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"committee": ""}, "Enter the committee the report goes to"),
+        (_date("meeting_date", "31", "2", "2024"), "Meeting date must be a real date"),
+        (_date("meeting_date", "", "", ""), "Enter the meeting date"),
+        (_date("meeting_date", "1", "", "2024"), "Meeting date must include a month"),
+        (_date("meeting_date", "1", "1", "9999"), "year"),
+        (_date("meeting_date", "1", "1", "2020"), "The meeting date must be on or after the challenge began"),
+        (_date("figures_as_of", "1", "1", "2099"), "The figures cannot be as at a date in the future"),
+        ({"recommendations_to_committee": "  \n  "}, "Enter at least one recommendation to the committee"),
+        ({"purpose": ""}, "Enter the purpose of the report"),
+    ],
+)
 def test_bad_input_gets_a_plain_message_and_saves_nothing(client, alice, challenge, changes, message):
     client.force_login(alice)
     response = client.post(_url(challenge), _valid(**changes))

@@ -11,12 +11,32 @@ def _url(report):
 
 
 def _data(report, **changes):
-    data = {name: getattr(report, name) for name in (
-        "committee", "subject", "author_name", "author_job_title", "author_service_area",
-        "author_contact", "purpose", "recommendations_to_committee", "key_risks", "next_steps")}
+    data = {
+        name: getattr(report, name)
+        for name in (
+            "committee",
+            "subject",
+            "author_name",
+            "author_job_title",
+            "author_service_area",
+            "author_contact",
+            "purpose",
+            "recommendations_to_committee",
+            "key_risks",
+            "next_steps",
+        )
+    }
     day = report.meeting_date
-    data.update({"meeting_date_day": day.day, "meeting_date_month": day.month, "meeting_date_year": day.year,
-                 "figures_as_of_day": "", "figures_as_of_month": "", "figures_as_of_year": ""})
+    data.update(
+        {
+            "meeting_date_day": day.day,
+            "meeting_date_month": day.month,
+            "meeting_date_year": day.year,
+            "figures_as_of_day": "",
+            "figures_as_of_month": "",
+            "figures_as_of_year": "",
+        }
+    )
     data.update(changes)
     return data
 

@@ -118,7 +118,8 @@ def test_issuing_is_queued_and_the_page_follows_it_until_the_pack_is_made(client
 
 @pytest.mark.django_db
 def test_a_rendering_failure_issues_nothing_shows_why_and_can_be_tried_again(
-        client, alice, report, monkeypatch, django_capture_on_commit_callbacks):
+    client, alice, report, monkeypatch, django_capture_on_commit_callbacks
+):
     def fail(snapshot, **kwargs):
         raise services.PackRenderingError("no")
 
@@ -144,7 +145,8 @@ def _issue_form(client, report) -> dict[str, str]:
 
 @pytest.mark.django_db
 def test_the_confirmation_sent_again_with_another_key_makes_no_second_pack(
-        client, alice, report, django_capture_on_commit_callbacks):
+    client, alice, report, django_capture_on_commit_callbacks
+):
     # Two tabs, or a form re-sent by the browser without its key: the report's state decides.
     client.force_login(alice)
     form = _issue_form(client, report)
@@ -171,8 +173,9 @@ def test_a_double_click_on_issue_makes_one_pack_and_says_so(client, alice, repor
 
 
 @pytest.mark.django_db
-def test_issuing_again_from_a_fresh_confirmation_makes_the_next_pack(client, alice, report,
-                                                                      django_capture_on_commit_callbacks):
+def test_issuing_again_from_a_fresh_confirmation_makes_the_next_pack(
+    client, alice, report, django_capture_on_commit_callbacks
+):
     client.force_login(alice)
     _issue(client, report, _issue_form(client, report), run=True, capture=django_capture_on_commit_callbacks)
     form = _issue_form(client, report)
@@ -183,7 +186,8 @@ def test_issuing_again_from_a_fresh_confirmation_makes_the_next_pack(client, ali
 
 @pytest.mark.django_db
 def test_a_replacement_supersedes_the_old_pack_which_stays_downloadable(
-        client, alice, report, django_capture_on_commit_callbacks):
+    client, alice, report, django_capture_on_commit_callbacks
+):
     client.force_login(alice)
     capture = django_capture_on_commit_callbacks
     _issue(client, report, _issue_form(client, report), run=True, capture=capture)
@@ -212,8 +216,13 @@ def test_a_replacement_supersedes_the_old_pack_which_stays_downloadable(
 def test_a_pack_of_another_challenge_cannot_be_named_as_replaced(client, alice, report, mallory):
     from tests.reviews.conftest import make_pack, make_report
 
-    other = make_pack(report=make_report(challenge=factories.make_challenge(council=factories.make_council(
-        name="Elsewhere Council", slug="elsewhere"))))
+    other = make_pack(
+        report=make_report(
+            challenge=factories.make_challenge(
+                council=factories.make_council(name="Elsewhere Council", slug="elsewhere")
+            )
+        )
+    )
     client.force_login(alice)
     response = client.post(_url(report), {**_issue_form(client, report), "replaces": str(other.pk), "reason": "x"})
     assert response.status_code == 400

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
-
-import re
 
 from reviews.models import IssuedPack, PackJob
 from reviews.packs.services import run_job
@@ -51,7 +51,8 @@ def test_other_roles_may_neither_ask_for_nor_read_a_preview(client, request, per
 
 @pytest.mark.django_db
 def test_the_preview_is_the_pack_pdf_made_by_the_task_queue_and_marked_draft(
-        client, alice, report, action, tmp_path, django_capture_on_commit_callbacks):
+    client, alice, report, action, tmp_path, django_capture_on_commit_callbacks
+):
     factories.make_update(action=action, rag="amber", narrative="Masterplan consultation done.")
     client.force_login(alice)
     page = client.get(_url(report)).content.decode()
@@ -104,9 +105,7 @@ def test_an_edit_after_the_preview_says_the_preview_is_out_of_date(client, alice
 
 
 @pytest.mark.django_db
-def test_making_the_preview_reads_a_bounded_number_of_queries(
-    alice, report, bob, django_assert_max_num_queries
-):
+def test_making_the_preview_reads_a_bounded_number_of_queries(alice, report, bob, django_assert_max_num_queries):
     for number in range(2, 32):
         rec = factories.make_recommendation(challenge=report.challenge, number=number)
         for _ in range(3):

@@ -53,7 +53,8 @@ def test_issued_demo_pack_holds_every_recommendation_rating_committee_date_and_p
     assert f"Page 1 of {issued.page_count}" in flat
     assert f"Page {issued.page_count} of {issued.page_count}" in flat
     assert "Overdue" in flat
-    assert "1 Purpose of the note" in flat and "6 Key risks" in flat and "Appendix C: RAG key" in flat
+    assert "1 Purpose of the note" in flat and "6 Key risks" in flat
+    assert "Appendix A: Progress on every action, and the RAG key" in flat and "The RAG key" in flat
 
 
 def test_stored_hash_matches_the_stored_file(issued):

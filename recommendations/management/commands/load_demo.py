@@ -54,7 +54,7 @@ class Command(BaseCommand):
                 "add --no-logins to load the data with unusable passwords."
             )
         try:
-            report = load_demo(with_logins=not no_logins)
+            report = load_demo(with_logins=not no_logins, with_pack=True)
         except DemoDataError as error:
             raise CommandError(str(error)) from error
         if report.touched == 0:

@@ -33,5 +33,7 @@ class Command(BaseCommand):
             fixed = Action.objects.filter(pk__in=list(wrong)).keep_current_state()
             self.stdout.write(f"Rewrote the kept current state of {fixed} of {total} actions.")
             return
-        raise CommandError(f"{len(wrong)} of {total} actions' kept current state differs from their updates; "
-                           "run with --fix to rewrite it.")
+        raise CommandError(
+            f"{len(wrong)} of {total} actions' kept current state differs from their updates; "
+            "run with --fix to rewrite it."
+        )
