@@ -36,8 +36,9 @@ def _report(recommendations: int):
     from bench.common import planned_challenge
     from reviews.models import CommitteeReport, starter_report
 
-    challenge, officers = planned_challenge(name=f"Bench Council {recommendations}", slug=f"bench-{recommendations}",
-                                            recommendations=recommendations)
+    challenge, officers = planned_challenge(
+        name=f"Bench Council {recommendations}", slug=f"bench-{recommendations}", recommendations=recommendations
+    )
     report = starter_report(challenge=challenge, author=officers[0])
     report.save()
     return CommitteeReport.objects.get(pk=report.pk)
@@ -61,8 +62,7 @@ def _weasyprint_alone(html: str) -> bytes:
 
     from reviews.packs.pdf import BASE_URL, PDF_VARIANT, StaticOnlyFetcher
 
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf(
-        pdf_variant=PDF_VARIANT)
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def _weasyprint_with_pdf_ua(html: str) -> bytes:
@@ -78,8 +78,9 @@ def _weasyprint_with_pdf_ua(html: str) -> bytes:
 def main() -> None:
     from bench.common import arguments, median_seconds, peak_allocation, print_peak_resident_memory, setup_django
 
-    args = arguments(__doc__, database_url="sqlite:////tmp/peertrack-bench-packs.sqlite3", runs=3,
-                     sizes="10,200").parse_args()
+    args = arguments(
+        __doc__, database_url="sqlite:////tmp/peertrack-bench-packs.sqlite3", runs=3, sizes="10,200"
+    ).parse_args()
     setup_django(args.database_url)
 
     from django.db import connection
@@ -91,9 +92,11 @@ def main() -> None:
     print(f"Committee packs on {connection.vendor}, median of {args.runs} runs each")
     from reviews.packs.word import render_docx
 
-    print(f"{'recs':>5} {'pages':>6} {'pipeline s':>11} {'weasyprint s':>13} {'wp+pdf/ua s':>12} {'docx s':>8} "
-          f"{'our share':>10} "
-          f"{'snapshot s':>11} {'template s':>11} {'own/total':>10} {'peak py MiB':>12}")
+    print(
+        f"{'recs':>5} {'pages':>6} {'pipeline s':>11} {'weasyprint s':>13} {'wp+pdf/ua s':>12} {'docx s':>8} "
+        f"{'our share':>10} "
+        f"{'snapshot s':>11} {'template s':>11} {'own/total':>10} {'peak py MiB':>12}"
+    )
     for size in args.sizes:
         report = _report(size)
         rendered = _pipeline(report)  # warm caches: fonts, templates, query plans
@@ -119,10 +122,12 @@ def main() -> None:
         share = (pipeline - weasy_ua) / pipeline
         # Our own work measured directly, free of WeasyPrint's run-to-run noise.
         own = (snapshot_time + template_time + docx_time) / (weasy_ua + snapshot_time + template_time + docx_time)
-        print(f"{size:>5} {rendered.page_count:>6} {pipeline:>11.3f} {weasy:>13.3f} {weasy_ua:>12.3f} "
-              f"{docx_time:>8.3f} "
-              f"{share:>9.1%} {snapshot_time:>11.3f} {template_time:>11.3f} {own:>9.1%} "
-              f"{peak / 2**20:>12.1f}")
+        print(
+            f"{size:>5} {rendered.page_count:>6} {pipeline:>11.3f} {weasy:>13.3f} {weasy_ua:>12.3f} "
+            f"{docx_time:>8.3f} "
+            f"{share:>9.1%} {snapshot_time:>11.3f} {template_time:>11.3f} {own:>9.1%} "
+            f"{peak / 2**20:>12.1f}"
+        )
     print_peak_resident_memory()
 
 

@@ -7,6 +7,8 @@ DEBUG is off unless DJANGO_DEBUG says otherwise (`make demo` turns it on).
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -118,9 +120,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     # Tests on a file, not in memory: the browser tests' live server then gives each request its own
     # connection, as a real server does (an in-memory database shares one connection between its
-    # threads, which lets two simultaneous requests' transactions interleave). pytest-xdist adds a
-    # suffix per worker.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # threads, which lets two simultaneous requests' transactions interleave). One file per test
+    # process (pytest-xdist workers and two test runs at once never share one); Django deletes it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"peertrack-test-{os.getpid()}.sqlite3")
+    }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compiling the plan's small queries cost more than it saved (1.35 s of a 1.5 s portfolio,
     # issue 20); no query here has been shown to gain from it (ADR 0026).

@@ -1057,6 +1057,8 @@ def _cell_date(value: Any) -> dt.date | None:
     text = str(value).strip()
     if inputs.has_other_digits(text):  # strptime's %d would read "٣" as 3
         return None
+    if not text[:1].isdigit():
+        return None  # every format starts with the day or the year ("March 2025" is read apart)
     for pattern in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, pattern).date()

@@ -18,6 +18,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from django.test import RequestFactory
@@ -162,9 +163,6 @@ def test_the_refusal_page_names_the_councils_administrators_by_email_domain(clie
     dave.save()
     bob.save()
     request = RequestFactory().get("/")
-    request.user = get_user_model()()
-    from django.contrib.auth.models import AnonymousUser
-
     request.user = AnonymousUser()
     page = oidc.refused(request, oidc.Refusal("unknown", "newbie@northtown.gov.uk")).content.decode()
     assert "At Northtown Council, ask Dave Admin" in page

@@ -70,7 +70,16 @@ def _status(form: Any) -> int:
 def people(request: HttpRequest, council_slug: str) -> HttpResponse:
     """Lists the council's people: members now, open invitations, former members."""
     council, role = _managed(request, council_slug)
+    elsewhere = list(
+        Council.objects.filter(
+            memberships__in=Membership.objects.active().filter(user=request.user, role__in=services.MANAGERS)
+        )
+        .exclude(pk=council.pk)
+        .order_by("name")
+        .values_list("slug", "name")
+    )
     context = {
+        "elsewhere": elsewhere,
         "council": council,
         "role": role,
         "nav": "people",

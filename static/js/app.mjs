@@ -16,21 +16,26 @@ function titleFollowsErrors() {
   document.title = hasErrors ? ERROR_PREFIX + title : title;
 }
 
-// After a swap into a region marked data-pt-swap-focus, focus goes to its error summary, else to
-// its element marked data-pt-focus (a heading or results summary); and the text of its
-// data-pt-announce element is read out by the page's polite live region (data-pt-live). Elsewhere,
-// focus left on <body> by a swap goes to the region's error summary or first heading.
+// After a swap that took the focus away (or brought an error summary), focus goes to the region's
+// error summary, else to its element marked data-pt-focus (a heading or results summary), else to
+// its first heading. In a region marked data-pt-swap-focus, the text of its data-pt-announce
+// element is also read out by the page's polite live region (data-pt-live).
 function afterSwap(region) {
   titleFollowsErrors();
   if (!(region instanceof HTMLElement) || !region.isConnected) return;
   const owned = region.matches("[data-pt-swap-focus]");
-  const lost = document.activeElement === null || document.activeElement === document.body;
-  if (!owned && !lost) return;
+  // Focus moves only when the swap took it away (the sort or page link was replaced). A filter
+  // changed by a check box keeps focus on that box (WCAG 3.2.2: no change of context on input);
+  // the live region says what changed.
+  const active = document.activeElement;
+  const lost = active === null || active === document.body || !active.isConnected;
   const summary = region.querySelector(".govuk-error-summary");
-  const target = summary || region.querySelector("[data-pt-focus]") || region.querySelector("h1, h2, h3");
-  if (target) {
-    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
-    target.focus();
+  if (lost || summary) {
+    const target = summary || region.querySelector("[data-pt-focus]") || region.querySelector("h1, h2, h3");
+    if (target) {
+      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      target.focus();
+    }
   }
   const announce = owned && region.querySelector("[data-pt-announce]");
   const live = document.querySelector("[data-pt-live]");

@@ -194,3 +194,31 @@ def test_a_real_shaped_workbook_goes_through_mapping_and_partial_import(page, de
     assert imported.updates.get().rag == "amber"
     assert "Head of Planning" in imported.source
     assert ImportColumnMapping.objects.filter(source="recommendation", target="notes").exists()
+
+
+def test_the_councils_response_table_is_pasted_checked_and_imported(page, demo):
+    """Appendix B pasted from Word: each recommendation's response and its actions."""
+    sign_in(page, "coordinator", DEMO_PASSWORDS["coordinator"])
+    page.goto("/challenges/coventry-2024/action-plan/import/")
+    page.get_by_role("link", name="Import the council’s response table").click()
+    expect(page.get_by_role("heading", name="Import the council's response")).to_be_visible()
+    page.get_by_role("button", name="Check the response table").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    _check(page, "import17-response-error")
+    page.get_by_label("Paste the response table").fill(
+        "Recommendation\tCouncil response\tActions\tLead\tTimescale\n"
+        "1\tAccepted. The masterplan will be completed with partners.\tPublish the demo masterplan "
+        "timetable\tDirector of Property\tMarch 2025\n"
+        "99\tAccepted.\tSomething\t\t\n"
+    )
+    page.get_by_role("button", name="Check the response table").click()
+    expect(page.get_by_role("heading", name="Check the council's response")).to_be_visible()
+    expect(page.get_by_text("recommendation 99 is not a recommendation of this challenge")).to_be_visible()
+    _check(page, "import17-response-preview")
+    page.get_by_role("button", name="Import 1 response").click()
+    expect(
+        page.get_by_text("The response table was imported: 1 recommendation updated and 1 action added.")
+    ).to_be_visible()
+    action = Action.objects.get(description="Publish the demo masterplan timetable")
+    assert action.recommendation.number == 1 and action.due_date.isoformat() == "2025-03-31"
+    assert action.recommendation.response == "accepted"

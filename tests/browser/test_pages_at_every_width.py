@@ -26,6 +26,7 @@ def demo(transactional_db):
 def _pages(person: str) -> dict[str, str]:
     challenge = PeerChallenge.objects.get(slug="coventry-2024")
     action = Action.objects.filter(recommendation__challenge=challenge).order_by("reference").first()
+    assert action is not None
     review = ProgressReview.objects.filter(challenge=challenge).first()
     pages = {
         "home": "/",

@@ -44,7 +44,9 @@ def demo(transactional_db: Any, settings: Any, tmp_path: Path) -> None:
 def _check(page: Any, name: str) -> None:
     """Runs axe at 1280 and 320 px wide and checks nothing scrolls sideways at 320."""
     for width in (1280, 320):
+        print("STEP viewport", width, flush=True)
         page.set_viewport_size({"width": width, "height": 900})
+        print("STEP axe", width, flush=True)
         assert_accessible(page, f"setup-{name}-{width}")
         if width == 320:
             wide = page.evaluate("document.documentElement.scrollWidth")
@@ -79,6 +81,9 @@ def test_coordinator_sets_up_a_new_challenge_without_the_admin(
 ) -> None:
     visited: list[str] = []
     page.on("request", lambda request: visited.append(request.url))
+    page.on("console", lambda m: print("CONSOLE", m.text, flush=True))
+    page.on("pageerror", lambda e: print("PAGEERROR", e, flush=True))
+    page.on("response", lambda r: print("RESPONSE", r.status, r.url, flush=True))
     sign_in(page, "coordinator", DEMO_PASSWORDS["coordinator"])
     _create_challenge_with_recommendations(page)
     slug = PeerChallenge.objects.get(title="Corporate Peer Challenge 2029").slug
@@ -107,7 +112,7 @@ def test_coordinator_sets_up_a_new_challenge_without_the_admin(
     figures.get_by_label("Hours spent by the peer team").fill("280")
     figures.get_by_role("button", name="Save The visit in figures").click()
     expect(figures.get_by_text("Saved the visit in figures.")).to_be_visible()
-    expect(page.locator("#setup-status")).to_have_text("Saved the visit in figures.")
+    expect(page.locator("[data-pt-live]")).to_have_text("Saved the visit in figures.")
     expect(page.locator("#section-figures-heading")).to_be_focused()
 
     # A mistake in the report's dates: the error summary comes back inside the section, and takes focus.
@@ -120,19 +125,28 @@ def test_coordinator_sets_up_a_new_challenge_without_the_admin(
     expect(summary).to_contain_text("The report cannot be published before it was received")
     expect(summary).to_be_focused()
     _check(page, "details-report-error")
+    print("STEP checked", flush=True)
+    print("STEP fill", flush=True)
     _fill_date(report, "Feedback report published", 12, 3, 2025)
+    print("STEP filled", flush=True)
     report.get_by_label("Feedback report link").fill("https://www.coventry.gov.uk/cpc-2025.pdf")
+    print("STEP link", flush=True)
     report.get_by_role("button", name="Save The feedback report").click()
+    print("STEP clicked", flush=True)
     expect(report.get_by_text("Saved the feedback report.")).to_be_visible()
     expect(report.get_by_text("12 March 2025")).to_be_visible()
 
     page.get_by_role("link", name="Change Publication").click()
     _fill_date(page.locator("#section-publication"), "Action plan published", 2, 4, 2025)
     page.locator("#section-publication").get_by_role("button", name="Save Publication").click()
+    print("STEP pub", flush=True)
     expect(page.locator("#section-publication").get_by_text("2 April 2025")).to_be_visible()
 
     # The same kind of edit without JavaScript: the "Change" link opens the form on its own page.
+    print("STEP nojs", flush=True)
+    page_without_js.on("response", lambda r: print("NOJS", r.status, r.url, flush=True))
     sign_in(page_without_js, "coordinator", DEMO_PASSWORDS["coordinator"])
+    print("STEP nojs signed in", flush=True)
     page_without_js.goto(f"/challenges/{slug}/setup/details/")
     page_without_js.get_by_role("link", name="Change The challenge").click()
     assert page_without_js.url.endswith("/setup/details/visit/")
@@ -165,7 +179,7 @@ def test_coordinator_sets_up_a_new_challenge_without_the_admin(
     housing.get_by_role("button", name="Save Housing supply").click()
     expect(page.get_by_role("heading", name="Housing and regeneration")).to_be_visible()
     page.get_by_role("button", name="Move up: Governance and culture").click()
-    expect(page.locator("#setup-status")).to_contain_text("Moved “Governance and culture” up.")
+    expect(page.locator("[data-pt-live]")).to_contain_text("Moved “Governance and culture” up.")
     headings = page.locator("#theme-list h3").all_inner_texts()
     assert headings.index("Governance and culture") < headings.index("Organisational and place leadership")
 
@@ -182,7 +196,7 @@ def test_coordinator_sets_up_a_new_challenge_without_the_admin(
             assign.get_by_role("checkbox", name=re.compile(rf"^{number}\. ")).check()
         assign.get_by_label("Theme to put them under").select_option(label=theme)
         assign.get_by_role("button", name="Move the ticked recommendations").click()
-        expect(page.locator("#setup-status")).to_contain_text(
+        expect(page.locator("[data-pt-live]")).to_contain_text(
             f"Put {len(numbers)} recommendation{'s' if len(numbers) > 1 else ''} under “{theme}”."
         )
     expect(page.get_by_text("Every recommendation has a theme.")).to_be_visible()

@@ -125,3 +125,12 @@ def test_a_guest_peer_is_forbidden(client, challenge):
     )
     client.force_login(guest)
     assert client.get(reverse("people", args=["northtown"])).status_code == 403
+
+
+def test_someone_managing_two_councils_is_offered_the_other_councils_people(client, dave, southport, mallory):
+    Membership.objects.create(user=dave, council=southport, role=Membership.Role.COORDINATOR)
+    client.force_login(dave)
+    page = client.get(reverse("people", args=["northtown"])).content.decode()
+    assert "You also look after the people of" in page and reverse("people", args=["southport"]) in page
+    assert "Mallory" in client.get(reverse("people", args=["southport"])).content.decode()
+    assert "Mallory" not in page

@@ -18,7 +18,10 @@ def test_load_demo_issues_one_labelled_pack_for_the_january_2025_scrutiny_meetin
     pack = IssuedPack.objects.get()
     assert pack.challenge.slug == "coventry-2024"
     assert (pack.committee, pack.meeting_date, pack.as_of) == (
-        "Scrutiny Co-ordination Committee", dt.date(2025, 1, 29), dt.date(2025, 1, 29))
+        "Scrutiny Co-ordination Committee",
+        dt.date(2025, 1, 29),
+        dt.date(2025, 1, 29),
+    )
     assert pack.report.is_demo and pack.snapshot["report"]["is_demo"]
     assert pack.subject == "Peer Review Progress Update (demo)"
     assert pack.snapshot["report"]["purpose"].startswith("Demo content:")

@@ -16,8 +16,10 @@ from recommendations.asof import plan_as_at
 from recommendations.demo import load_demo
 from recommendations.models import PeerChallenge
 from reviews.models import starter_report
+from reviews.packs.branding import clean_logo
 from reviews.packs.services import issue_pack
 from reviews.packs.snapshot import risk_candidates
+from tests.reviews.logo_fixtures import png
 
 MEETING = dt.date(2025, 1, 29)
 
@@ -26,6 +28,10 @@ MEETING = dt.date(2025, 1, 29)
 def pack(db):
     load_demo(with_logins=False)
     challenge = PeerChallenge.objects.get(slug="coventry-2024")
+    # The longest cover: with the council's logo above its name.
+    logo = clean_logo(png(240, 80))
+    challenge.council.logo, challenge.council.logo_content_type = logo.content, logo.content_type
+    challenge.council.save()
     coordinator = challenge.council.memberships.get(role="coordinator").user
     report = starter_report(challenge=challenge, author=coordinator, today=MEETING)
     report.figures_as_of = MEETING
