@@ -30,7 +30,7 @@ def action_url(reference: str) -> str:
 
 def row(page, reference: str):
     return page.locator("#my-actions tbody tr").filter(
-        has=page.get_by_role("link", name=re.compile(rf"^{re.escape(reference)}\b")))
+        has=page.get_by_role("link", name=re.compile(rf"^Action {re.escape(reference)}, .*2024")))
 
 
 def test_officer_records_an_amber_update_with_htmx(page, demo):
@@ -40,7 +40,7 @@ def test_officer_records_an_amber_update_with_htmx(page, demo):
     assert "Update due" in row(page, "8.3").inner_text()
     assert_accessible(page, "my-actions")
 
-    row(page, "8.3").get_by_role("link", name=re.compile(r"^8\.3")).click()
+    row(page, "8.3").get_by_role("link", name=re.compile(r"^Action 8\.3, ")).click()
     expect(page.get_by_role("heading", name="Action 8.3")).to_be_visible()
     assert_accessible(page, "action")
 
