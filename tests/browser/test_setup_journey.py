@@ -167,6 +167,7 @@ def test_coordinator_sets_up_a_new_challenge_without_the_admin(
     housing.get_by_label("Theme name").fill("Housing and regeneration")
     housing.get_by_role("button", name="Save Housing supply").click()
     expect(page.get_by_role("heading", name="Housing and regeneration")).to_be_visible()
+    page.screenshot(path="screenshots/setup-debug.png", full_page=True)
     page.get_by_role("button", name="Move up: Governance and culture").click()
     expect(page.locator("[data-pt-live]")).to_contain_text("Moved “Governance and culture” up.")
     headings = page.locator("#theme-list h3").all_inner_texts()
