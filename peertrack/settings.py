@@ -134,7 +134,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # write makes the old entries unreachable (peertrack/caching.py, ADR 0026). Redis when REDIS_URL is
 # set, so several web servers share one cache; otherwise each process keeps its own in memory (still
 # never stale: the version is read from the database on every request).
-CACHES = {
+CACHES: dict[str, dict[str, object]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL", default=""),
         "KEY_PREFIX": "peertrack",

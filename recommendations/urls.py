@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from peertrack import inputs
 from recommendations.views import actions, closing, dashboards, deputies, imports, inbox, pages
@@ -6,7 +6,7 @@ from recommendations.views import actions, closing, dashboards, deputies, import
 # "<id:...>": 1 to 19 ASCII digits that fit 64 bits; any other id is a 404 (peertrack/inputs.py).
 inputs.register_id_converter()
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", pages.home, name="home"),
     path("start/", pages.landing, name="landing"),
     path("accessibility/", pages.accessibility, name="accessibility"),

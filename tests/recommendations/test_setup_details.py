@@ -68,7 +68,7 @@ def test_htmx_post_answers_with_the_section_and_what_to_announce(
     assert response.status_code == 200
     body = response.content.decode()
     assert body.lstrip().startswith('<section class="pt-setup-section" id="section-figures"')
-    assert '<span data-pt-announce>Saved the visit in figures.</span>' in body and 'data-pt-swap-focus' in body
+    assert "<span data-pt-announce>Saved the visit in figures.</span>" in body and "data-pt-swap-focus" in body
     assert "250" in body and "<html" not in body
     challenge.refresh_from_db()
     assert (challenge.people_spoken_to, challenge.meetings_held, challenge.hours_on_site) == (250, 60, 280)
