@@ -86,6 +86,21 @@ def _fast_password_hashing(settings: Any) -> None:
                                  *settings.PASSWORD_HASHERS]
 
 
+@pytest.fixture(autouse=True)
+def _empty_local_cache() -> None:
+    """Starts every test with an empty local-memory cache, so no test sees pages (ADR 0026) or
+    rate-limit counts another test left in this process: the order and the xdist worker never
+    matter. A shared cache (Redis, when REDIS_URL is set) is left alone, as other workers use it;
+    its page keys carry each test's own random challenge versions. A query count that must be cold
+    still empties the cache itself right before it measures.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 @pytest.fixture
 def northtown(db: Any) -> Any:
     return factories.make_council(name="Northtown Council", slug="northtown")

@@ -7,14 +7,18 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
 from django.http import HttpResponse
 from django.templatetags.static import static
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from peertrack.caching import PrivateCacheMiddleware
+from recommendations import imports
+from reviews.models import PackJob
 from tests import factories
 from tests.recommendations.evidence_helpers import make_evidence_file
+from tests.recommendations.import_helpers import xlsx_bytes
 from tests.reviews.conftest import make_pack, make_report
 from tests.reviews.review_fixtures import make_review
 
@@ -49,10 +53,17 @@ def objects(settings, tmp_path, challenge, recommendation, action, alice):
     update = factories.make_update(action=action, author=alice)
     evidence_file = make_evidence_file(update=update)
     report = make_report(challenge=challenge, by=alice)
-    pack = make_pack(report=report, content=b"%PDF-1.7 the pack as issued")
+    pack = make_pack(report=report, content=b"%PDF-1.7 the pack as issued", docx_content=b"PK the covering report")
+    job = PackJob.objects.create(report=report, kind=PackJob.Kind.PREVIEW, status=PackJob.Status.DONE,
+                                 requested_by=alice)
+    job.preview.save("draft.pdf", ContentFile(b"%PDF-1.7 the draft"))
+    upload = xlsx_bytes([[recommendation.number, "A row with no lead or date", "", ""]])
+    token = imports.UploadStore().save(data=upload, filename="plan.xlsx", user_id=alice.pk,
+                                       challenge_id=challenge.pk)
     review = make_review(challenge=challenge)
     return {"challenge": challenge, "recommendation": recommendation, "action": action,
-            "report": report, "pack": pack, "review": review, "evidence_file": evidence_file}
+            "report": report, "pack": pack, "review": review, "evidence_file": evidence_file,
+            "upload_token": token}
 
 
 def download_urls(objects) -> dict[str, str]:
@@ -66,6 +77,10 @@ def download_urls(objects) -> dict[str, str]:
         "evidence_download": reverse("evidence_download", args=[slug, objects["action"].pk,
                                                                 objects["evidence_file"].pk]),
         "statement_pdf": reverse("statement_pdf", args=[slug, objects["review"].pk]),
+        "pack_download_docx": reverse("pack_download_docx", args=[slug, objects["pack"].sequence]),
+        "committee_report_preview_pdf": reverse("committee_report_preview_pdf", args=[slug, objects["report"].pk]),
+        "action_plan_import_problems": reverse("action_plan_import_problems", args=[slug])
+        + f"?token={objects['upload_token']}",
     }
 
 

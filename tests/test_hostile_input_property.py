@@ -637,7 +637,7 @@ def test_hostile_form_posts_get_no_server_error_no_partial_write_and_escaped_out
 # The "as at" and "compare with" dates' GOV.UK date inputs (read by forms.read_date with the link form).
 AS_OF_BOXES = ("as_of_day", "as_of_month", "as_of_year")
 SINCE_BOXES = ("since_day", "since_month", "since_year")
-PLAN_PARAMETERS = ("as_of", *AS_OF_BOXES, "page", "sort", *ActionPlanFilter.base_filters)
+PLAN_PARAMETERS = ("as_of", *AS_OF_BOXES, "page", "sort", "show", *ActionPlanFilter.base_filters)
 QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
     "dashboard": ("as_of", "since", *AS_OF_BOXES, *SINCE_BOXES),
     "action_plan": PLAN_PARAMETERS,
@@ -649,6 +649,8 @@ QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
     "login": ("next",),
     # The rows-to-fix download of an action plan import (issue 17): the upload's token and layout.
     "action_plan_import_problems": ("token", "sheet", "col_0", "col_1", "status_word_0", "status_0"),
+    # Where the identity provider sends the browser back after single sign-on (peertrack/oidc.py).
+    "sso_callback": ("code", "state", "error"),
 }
 _READ = re.compile(r"""request\.GET\.get\(\s*["'](\w+)["']|read_date\(\s*request(?:\.GET)?\s*,\s*["'](\w+)["']""")
 

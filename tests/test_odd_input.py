@@ -178,8 +178,10 @@ def test_a_committee_meeting_year_outside_the_years_is_refused(client: Any, alic
                                                                meeting_date: str) -> None:
     client.force_login(alice)
     before = _counts()
+    day, month, year = meeting_date.split("/")
     response = client.post(reverse("committee_report_new", args=[challenge.slug]), {
-        "committee": "Scrutiny", "meeting_date": meeting_date, "subject": "Progress",
+        "committee": "Scrutiny", "meeting_date_day": day, "meeting_date_month": month,
+        "meeting_date_year": year, "subject": "Progress",
         "author_name": "Alice", "purpose": "Report", "recommendations_to_committee": "Note it",
         "key_risks": "None", "next_steps": "More"})
     assert response.status_code == 200

@@ -425,10 +425,10 @@ def _search(queryset: QuerySet[Any], fields: list[str], text: str, order: list[s
     if connection.vendor == "postgresql":
         table = queryset.model._meta.db_table
         query = "websearch_to_tsquery('english'::regconfig, %s)"
-        matched = queryset.extra(where=[f'"{table}"."search_vector" @@ {query}'], params=[text])  # noqa: S610
+        matched = queryset.extra(where=[f'"{table}"."search_vector" @@ {query}'], params=[text])  # noqa: S610  # nosec B610: table name from the model, text bound as a parameter
         if not ranked:
             return matched.order_by(*order)
-        rank = RawSQL(f'ts_rank("{table}"."search_vector", {query})', [text])  # noqa: S611
+        rank = RawSQL(f'ts_rank("{table}"."search_vector", {query})', [text])  # noqa: S611  # nosec B611: table name from the model, text bound as a parameter
         return matched.annotate(rank=rank).order_by("-rank", *order)
     return queryset.filter(_matching(fields, _terms(text))).order_by(*order)
 

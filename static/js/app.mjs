@@ -46,12 +46,24 @@ function afterSwap(region) {
   }
 }
 
-document.body.addEventListener("htmx:afterSettle", (event) => {
-  // An outerHTML swap replaces its target: find the new element by the same id.
+// An outerHTML swap replaces its target: find the new element by the same id.
+function swappedRegion(event) {
   const target = event.detail && event.detail.target;
-  const region = target && !target.isConnected && target.id ? document.getElementById(target.id) : target;
+  return target && !target.isConnected && target.id ? document.getElementById(target.id) : target;
+}
+
+// Focus moves on htmx:afterSwap, in the same task that put the new content in: htmx settles 20 ms
+// later, and moving focus only then left it on <body> in between, where a screen reader (or a
+// test) could find it lost.
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  afterSwap(swappedRegion(event));
+});
+
+document.body.addEventListener("htmx:afterSettle", (event) => {
+  const region = swappedRegion(event);
   initAll({ scope: region && region.isConnected ? region : event.target });
-  afterSwap(region);
+  // htmx sets a fragment's <title> after afterSwap; the "Error: " prefix follows it.
+  titleFollowsErrors();
 });
 
 // A 400 or 422 from htmx carries a page fragment with an error summary: show it, do not drop it.

@@ -37,6 +37,7 @@ def test_admin_change_records_the_user_and_the_old_and_new_values(client, recomm
 BOOKKEEPING = {
     "SubmissionKey",  # peertrack.idempotency's record of answered submissions
     "ImportColumnMapping",  # the column choices an import remembers as the next upload's guess
+    "PackJob",  # a queued preview or issue of a pack: the issued pack and its hashes are the record
 }
 
 
