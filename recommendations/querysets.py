@@ -165,6 +165,13 @@ class ActionQuerySet(models.QuerySet):
         rows = [self.model(pk=pk, **recomputed) for pk, kept, recomputed in self._kept_and_recomputed()
                 if any(kept[name] != value for name, value in recomputed.items())]
         self.model.objects.bulk_update(rows, [name.removesuffix("_id") for name in KEPT_NAMES], batch_size=500)
+        if rows:  # bulk_update sends no post_save: the pages cached from the wrong values must go
+            from peertrack import caching
+            from recommendations.models import PeerChallenge
+
+            touched = self.model.objects.filter(pk__in=[row.pk for row in rows]).values(
+                "recommendation__challenge_id")
+            caching.bump(PeerChallenge.objects.filter(pk__in=touched))
         return len(rows)
 
     def for_lead_officer(self, user: AnyUser) -> ActionQuerySet:

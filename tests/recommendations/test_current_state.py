@@ -114,7 +114,12 @@ def test_verify_current_state_reports_and_fixes_a_stale_action(action, bob, caps
     with pytest.raises(CommandError, match="1 of 1 actions"):
         call_command("verify_current_state")
     assert "latest_update_rag kept 'red', recomputed 'amber'" in capsys.readouterr().out
+    challenge = action.recommendation.challenge
+    version = type(challenge).objects.get(pk=challenge.pk).cache_version
     call_command("verify_current_state", "--fix")
     assert Action.objects.all().current_state_mismatches() == {}
     action.refresh_from_db()
     assert action.latest_update_rag == "amber"
+    # The fix is a bulk write: it moves the challenge's cache version on, so no page cached from
+    # the wrong values is served again.
+    assert type(challenge).objects.get(pk=challenge.pk).cache_version != version
