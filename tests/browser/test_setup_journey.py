@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.test import override_settings
 from playwright.sync_api import expect
 
 from recommendations.demo import DEMO_PASSWORDS, load_demo
-from recommendations.models import PeerChallenge
+from recommendations.models import Invitation, PeerChallenge
 from reviews.models import CommitteeMeeting
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.recommendations.import_helpers import xlsx_bytes
@@ -264,6 +265,19 @@ def test_coordinator_sets_up_a_new_challenge_without_the_admin(
     page.get_by_role("button", name="Check the spreadsheet").click()
     page.get_by_role("button", name="Import the action plan").click()
     expect(page.get_by_text("The action plan was imported: 10 new")).to_be_visible()
+
+    # The people who will lead the actions: invited from the People page, not the admin.
+    page.get_by_role("link", name="People", exact=True).click()
+    page.get_by_role("link", name="Invite a person").click()
+    page.get_by_label("First name").fill("Priya")
+    page.get_by_label("Last name (optional)").fill("Place")
+    page.get_by_label("Email address").fill("priya.place@coventry.gov.uk")
+    page.get_by_label("Officer").check()
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Priya Place is invited as officer")
+    _check(page, "people-invited")
+    assert Invitation.objects.filter(email="priya.place@coventry.gov.uk", accepted_at__isnull=True).count() == 1
+    assert any("priya.place@coventry.gov.uk" in message.to for message in mail.outbox)
 
     # Complete, and the admin was never opened.
     page.goto(f"/challenges/{slug}/setup/")
