@@ -39,6 +39,19 @@ def fingerprint(instance: Model, fields: Iterable[str]) -> str:
     return hashlib.sha256(values.encode()).hexdigest()[:32]
 
 
+def add_new(*, form: Any, instance: Model, by: Any) -> bool:
+    """Saves a new item from a valid section `form` (kept in history like every section write).
+
+    Returns False when the database refused it; the form then carries the reason as an error.
+    """
+    try:
+        save_section(instance=instance, changes=form.changes(), loaded="", by=by)
+    except NotSaved as refusal:
+        form.add_error(None, str(refusal))
+        return False
+    return True
+
+
 def save_section(*, instance: Model, changes: dict[str, Any], loaded: str, by: Any, reason: str = "") -> bool:
     """Writes `changes` to `instance` if the row still holds what the form was `loaded` with.
 

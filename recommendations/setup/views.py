@@ -300,11 +300,7 @@ def themes(request: SignedInRequest, slug: str) -> HttpResponse:
         form = forms.ThemeForm(request.POST, instance=theme, prefix="new")
         if form.is_valid():
             theme.position = services.next_position(challenge.themes.filter(kind=form.cleaned_data["kind"]))
-            try:
-                services.save_section(instance=theme, changes=form.changes(), loaded="", by=request.user)
-            except services.NotSaved as refusal:
-                form.add_error(None, str(refusal))
-            else:
+            if services.add_new(form=form, instance=theme, by=request.user):
                 messages.success(request, f"Added the theme “{theme.name}”.")
                 return redirect(f"{reverse('setup_themes', args=[slug])}#theme-{theme.pk}")
         return _themes_page(request, challenge, add_form=form)
@@ -632,11 +628,7 @@ def peer_team(request: SignedInRequest, slug: str) -> HttpResponse:
         form = forms.PeerForm(request.POST, instance=peer, prefix="new")
         if form.is_valid():
             peer.position = services.next_position(challenge.peer_team.all())
-            try:
-                services.save_section(instance=peer, changes=form.changes(), loaded="", by=request.user)
-            except services.NotSaved as refusal:
-                form.add_error(None, str(refusal))
-            else:
+            if services.add_new(form=form, instance=peer, by=request.user):
                 messages.success(request, f"Added {peer.name} to the peer team.")
                 return redirect(f"{reverse('setup_peer_team', args=[slug])}#add")
         return _peer_team_page(request, challenge, add_form=form)

@@ -82,11 +82,7 @@ def meetings(request: SignedInRequest, slug: str) -> HttpResponse:
         meeting = CommitteeMeeting(challenge=challenge)
         form = MeetingForm(request.POST, instance=meeting, prefix="new")
         if form.is_valid():
-            try:
-                services.save_section(instance=meeting, changes=form.changes(), loaded="", by=request.user)
-            except services.NotSaved as refusal:
-                form.add_error(None, str(refusal))
-            else:
+            if services.add_new(form=form, instance=meeting, by=request.user):
                 messages.success(request, f"Recorded the meeting: {meeting}.")
                 return redirect(f"{reverse('committee_meetings', args=[slug])}#meeting-{meeting.pk}")
         return _page(request, challenge, add_form=form)
