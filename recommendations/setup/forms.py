@@ -155,44 +155,29 @@ class VisitForm(SectionForm):
         return cleaned
 
 
+def _figure(label: str, what: str, *, example: int) -> inputs.WholeNumberField:
+    """A headline figure of the visit: a whole number from 0 to FIGURE_MAX, its errors naming `what`."""
+    return inputs.WholeNumberField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=FIGURE_MAX,
+        error_messages={
+            "invalid": f"Enter {what} as a whole number, like {example}",
+            "min_value": f"{what[0].upper()}{what[1:]} cannot be below 0",
+            "max_value": f"{what[0].upper()}{what[1:]} must be {FIGURE_MAX:,} or fewer",
+        },
+    )
+
+
 class FiguresForm(SectionForm):
     """The visit in figures, as the feedback report gives them."""
 
     fields_edited = ("people_spoken_to", "meetings_held", "hours_on_site", "figures_note")
 
-    people_spoken_to = inputs.WholeNumberField(
-        label="People spoken to",
-        required=False,
-        min_value=0,
-        max_value=FIGURE_MAX,
-        error_messages={
-            "invalid": "Enter the number of people spoken to as a whole number, like 250",
-            "min_value": "The number of people spoken to cannot be below 0",
-            "max_value": f"The number of people spoken to must be {FIGURE_MAX:,} or fewer",
-        },
-    )
-    meetings_held = inputs.WholeNumberField(
-        label="Meetings, interviews and focus groups",
-        required=False,
-        min_value=0,
-        max_value=FIGURE_MAX,
-        error_messages={
-            "invalid": "Enter the number of meetings as a whole number, like 60",
-            "min_value": "The number of meetings cannot be below 0",
-            "max_value": f"The number of meetings must be {FIGURE_MAX:,} or fewer",
-        },
-    )
-    hours_on_site = inputs.WholeNumberField(
-        label="Hours spent by the peer team",
-        required=False,
-        min_value=0,
-        max_value=FIGURE_MAX,
-        error_messages={
-            "invalid": "Enter the hours as a whole number, like 280",
-            "min_value": "The hours cannot be below 0",
-            "max_value": f"The hours must be {FIGURE_MAX:,} or fewer",
-        },
-    )
+    people_spoken_to = _figure("People spoken to", "the number of people spoken to", example=250)
+    meetings_held = _figure("Meetings, interviews and focus groups", "the number of meetings", example=60)
+    hours_on_site = _figure("Hours spent by the peer team", "the hours", example=280)
     figures_note = _text("The figures in the report's own words", max_length=2000)
 
 
