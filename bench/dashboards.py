@@ -157,22 +157,30 @@ def _write(people: dict[str, Any]) -> Any:
     return write
 
 
-def _pages(people: dict[str, Any], councils: int) -> list[tuple[str, Any, str]]:
-    from bench.common import TRIVIAL_PAGE, signed_in
+def _council_pages(slug: str, scrutiny: Any, officer: Any, officer_actions: int) -> list[tuple[str, Any, str]]:
+    """The pages one council's people read about one challenge, each with the client that reads it."""
+    from bench.common import TRIVIAL_PAGE
 
-    slug = people["challenge"].slug
-    scrutiny, adviser, officer = (signed_in(people["scrutiny"]), signed_in(people["adviser"]),
-                                  signed_in(people["officer"]))
+    plan = f"/challenges/{slug}/plan/"
     return [
         ("trivial page (accessibility statement)", scrutiny, TRIVIAL_PAGE),
         ("dashboard", scrutiny, f"/challenges/{slug}/dashboard/"),
-        ("dashboard as at 22 Nov 2024", scrutiny, f"/challenges/{slug}/dashboard/?as_of=2024-11-22"),
-        ("action plan table", scrutiny, f"/challenges/{slug}/plan/"),
-        ("action plan, filtered and sorted", scrutiny, f"/challenges/{slug}/plan/?rag=red&rag=amber&sort=-due_date"),
-        ("action plan XLSX export", scrutiny, f"/challenges/{slug}/plan/export.xlsx"),
-        ("portfolio (one council)", scrutiny, "/portfolio/"),
+        ("action plan table", scrutiny, plan),
+        ("action plan, filtered and sorted", scrutiny, f"{plan}?rag=red&rag=amber&sort=-due_date"),
+        ("action plan XLSX export", scrutiny, f"{plan}export.xlsx"),
         ("search (one council)", scrutiny, "/search/?q=financial+strategy"),
-        ("my actions (officer, 80 actions)", officer, "/my-actions/"),
+        (f"my actions (officer, {officer_actions} actions)", officer, "/my-actions/"),
+    ]
+
+
+def _pages(people: dict[str, Any], councils: int) -> list[tuple[str, Any, str]]:
+    from bench.common import signed_in
+
+    slug = people["challenge"].slug
+    scrutiny, adviser = signed_in(people["scrutiny"]), signed_in(people["adviser"])
+    return _council_pages(slug, scrutiny, signed_in(people["officer"]), 80) + [
+        ("dashboard as at 22 Nov 2024", scrutiny, f"/challenges/{slug}/dashboard/?as_of=2024-11-22"),
+        ("portfolio (one council)", scrutiny, "/portfolio/"),
         (f"portfolio (adviser, {councils} councils, first page)", adviser, "/portfolio/"),
         (f"search (adviser, {councils} councils)", adviser, "/search/?q=financial+strategy"),
     ]
@@ -205,6 +213,8 @@ def main() -> None:
                         help="council counts to measure at, growing one data set (default 4,35,350)")
     parser.add_argument("--existing", action="store_true",
                         help="measure the data set an earlier run left in --database-url (PostgreSQL), at its size")
+    parser.add_argument("--plan-sizes", type=whole_numbers, default=[10, 100, 1000],
+                        help="recommendations in one challenge's plan to measure its pages at (default 10,100,1000)")
     args = parser.parse_args()
     if args.existing:
         _setup_existing(args.database_url)
@@ -245,6 +255,52 @@ def main() -> None:
         for name, ratios in summary.items():
             print(f"{name:52} " + "   ".join(f"{warm:5.1f} / {cold:5.1f}" for warm, cold in ratios))
     export_rows(args.runs)
+    plan_sizes(args.plan_sizes, args.runs)
+
+
+def plan_sizes(sizes: list[int], runs: int) -> None:
+    """Times one council's pages for plans of each size in `sizes` (recommendations of 4 actions with 6
+    updates each, one officer leading all of them), warm and cold, against the trivial page: the pages
+    that show one page of rows must stay flat as the plan grows; the exports grow linearly."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from bench.common import member, planned_challenge, signed_in, time_request
+    from recommendations.models import Membership, PeerChallenge
+
+    rows: dict[str, list[tuple[float, float, int, int]]] = {}
+    for size in sorted(sizes):
+        started = time.perf_counter()
+        challenge = PeerChallenge.objects.filter(slug=f"plan-{size}-2024").first()
+        if challenge is None:  # else an earlier run (--existing) built it
+            challenge, _officers = planned_challenge(name=f"Plan Size {size}", slug=f"plan-{size}",
+                                                     recommendations=size)
+            member(council=challenge.council, role=Membership.Role.SCRUTINY, username=f"plan-{size}-reader")
+        users = get_user_model().objects
+        reader, lead = users.get(username=f"plan-{size}-reader"), users.get(username=f"plan-{size}-officer-0")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"\nBuilt a plan of {size} recommendations ({size * 4} actions) in "
+              f"{time.perf_counter() - started:.0f} s; {_load()}.", file=sys.stderr)
+        write = _write({"challenge": challenge, "officer": lead})
+        scrutiny, officer = signed_in(reader), signed_in(lead)
+        slug = challenge.slug
+        pages = _council_pages(slug, scrutiny, officer, size // 2) + [
+            ("recommendation page", scrutiny, f"/challenges/{slug}/recommendations/1/"),
+            ("action plan CSV export", scrutiny, f"/challenges/{slug}/plan/export.csv"),
+        ]
+        for name, client, url in pages:
+            count = min(runs, 5) if "export" in name else runs
+            warm, warm_queries = time_request(client, url, count)
+            cold, cold_queries = time_request(client, url, count, before_each=write)
+            rows.setdefault(name.split(" (officer")[0], []).append((warm, cold, warm_queries, cold_queries))
+    print("\nPlan size: median ms (x trivial) warm / cold, queries warm / cold, at "
+          + ", ".join(f"{size} recommendations" for size in sorted(sizes)))
+    trivial = rows["trivial page (accessibility statement)"]
+    for name, measured in rows.items():
+        cells = [f"{warm:7.1f} ({warm / base[0]:5.1f}) / {cold:7.1f} ({cold / base[1]:5.1f}) q {wq}/{cq}"
+                 for (warm, cold, wq, cq), base in zip(measured, trivial, strict=True)]
+        print(f"{name:40} " + "   ".join(cells))
 
 
 def _setup_existing(url: str) -> None:

@@ -25,6 +25,7 @@ POSTED: list[str] = []
 # saturation); a few seconds models people reading pages.
 THINK = float(os.environ.get("PEERTRACK_LOAD_THINK", "0"))
 WAIT = constant(0) if THINK == 0 else between(THINK / 2, THINK * 1.5)
+SIGN_IN = os.environ.get("PEERTRACK_LOAD_SIGN_IN") == "1"
 
 
 @events.request.add_listener
@@ -41,21 +42,29 @@ def _write_result(environment: object, **kwargs: object) -> None:
 
 
 class _SignedIn(HttpUser):
-    """Signs in as the next officer of the plan before its first task."""
+    """Takes the next officer of the plan and, before its first task, the session bench/load signed
+    them in with (`--sign-in` signs in through the form instead, password hashing included)."""
 
     abstract = True
     wait_time = WAIT
 
     def on_start(self) -> None:
         self.officer = next(OFFICERS)
-        self.client.get("/sign-in/", name="sign-in")
-        token = self.client.cookies.get("csrftoken", "")
-        response = self.client.post("/sign-in/", name="sign-in", allow_redirects=False, data={
-            "csrfmiddlewaretoken": token, "username": self.officer["username"],
-            "password": PLAN["password"],
-        })
-        if response.status_code != 302:
-            raise RuntimeError(f"Could not sign in as {self.officer['username']}: {response.status_code}")
+        if SIGN_IN:
+            self.client.get("/sign-in/", name="sign-in")
+            response = self.client.post("/sign-in/", name="sign-in", allow_redirects=False, data={
+                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+                "username": self.officer["username"], "password": PLAN["password"],
+            })
+            if response.status_code != 302:
+                raise RuntimeError(f"Could not sign in as {self.officer['username']}: {response.status_code}")
+        else:
+            self.client.cookies.set("sessionid", self.officer["session"])
+            # The progress form's page sets the CSRF cookie the posts need.
+            response = self.client.get(f"/challenges/{self.officer['slug']}/actions/{self.officer['actions'][0]}/",
+                                       name="sign-in")
+            if response.history or response.status_code != 200:
+                raise RuntimeError(f"The session made for {self.officer['username']} was not accepted")
 
 
 class Officer(_SignedIn):
