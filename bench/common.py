@@ -65,16 +65,17 @@ def recreate_postgres(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def setup_django(url: str) -> None:
-    """Empties the database at `url` (deletes the SQLite file, recreates the PostgreSQL one),
-    sets Django up on it with production settings and migrates it.
+def setup_django(url: str, *, empty: bool = True) -> None:
+    """Empties the database at `url` (deletes the SQLite file, recreates the PostgreSQL one) unless
+    `empty` is false (a data set an earlier run built), sets Django up on it with production
+    settings and migrates it.
 
     The test client's host, `testserver`, is allowed; its requests are made as HTTPS (`time_request`),
     so HTTPS stays on as in production.
     """
-    if url.startswith("sqlite:///"):
+    if empty and url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-    elif url.startswith("postgres"):
+    elif empty and url.startswith("postgres"):
         recreate_postgres(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peertrack.settings")

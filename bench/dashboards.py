@@ -216,10 +216,7 @@ def main() -> None:
     parser.add_argument("--plan-sizes", type=whole_numbers, default=[10, 100, 1000],
                         help="recommendations in one challenge's plan to measure its pages at (default 10,100,1000)")
     args = parser.parse_args()
-    if args.existing:
-        _setup_existing(args.database_url)
-    else:
-        setup_django(args.database_url)
+    setup_django(args.database_url, empty=not args.existing)
 
     from django.db import connection
 
@@ -301,20 +298,6 @@ def plan_sizes(sizes: list[int], runs: int) -> None:
         cells = [f"{warm:7.1f} ({warm / base[0]:5.1f}) / {cold:7.1f} ({cold / base[1]:5.1f}) q {wq}/{cq}"
                  for (warm, cold, wq, cq), base in zip(measured, trivial, strict=True)]
         print(f"{name:40} " + "   ".join(cells))
-
-
-def _setup_existing(url: str) -> None:
-    """Sets Django up on a benchmark database an earlier run built, migrating it to this code."""
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peertrack.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-of-sufficient-length-0123456789")
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def export_rows(runs: int) -> None:
