@@ -218,6 +218,10 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="peertrack@localhost")
+# GOV.UK Notify instead of SMTP: EMAIL_BACKEND=notifications.notify_backend.NotifyEmailBackend, the
+# service's API key and the id of one email template with ((subject)) and ((body)) (README, "Scheduling").
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", default="")
+NOTIFY_EMAIL_TEMPLATE_ID = env_str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 # The address links in emails start with, e.g. https://actions.example.gov.uk; unset, a link takes
 # the address of the request that caused the email (peertrack/absolute_urls.py, deploy check W001).
 PEERTRACK_BASE_URL = env_str("PEERTRACK_BASE_URL", default="").rstrip("/")

@@ -12,7 +12,9 @@ its error (`failed_tasks` lists them for the people of the council it concerns) 
 attempt is queued after a growing delay, up to `MAX_ATTEMPTS`.
 
 Every task that concerns one council takes `council_id` as a keyword argument, so its failures
-can be shown to that council's coordinators and administrators and no one else's.
+can be shown to that council's coordinators and administrators and no one else's. The failures of
+tasks that concern no one council (a password reset email, tidying task records) are shown to
+platform superusers.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
@@ -71,15 +74,19 @@ def describe(task_path: str, words: str) -> None:
     TASK_NAMES[task_path] = words
 
 
-def failed_tasks(council_ids: Iterable[int], *, limit: int = 100) -> list[FailedTask]:
-    """Returns the latest failed attempts of tasks that concern one of `council_ids`, newest first."""
+def failed_tasks(council_ids: Iterable[int], *, without_council: bool = False, limit: int = 100) -> list[FailedTask]:
+    """Returns the latest failed attempts of tasks that concern one of `council_ids`, newest first;
+    with `without_council`, also those of tasks that concern no one council (no `council_id`, or None)."""
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     wanted = sorted(set(council_ids))
-    if not wanted:
+    if not wanted and not without_council:
         return []
-    rows = (DBTaskResult.objects.filter(status=TaskResultStatus.FAILED, args_kwargs__kwargs__council_id__in=wanted)
+    concerned = Q(args_kwargs__kwargs__council_id__in=wanted)
+    if without_council:
+        concerned |= Q(args_kwargs__kwargs__council_id__isnull=True) | Q(args_kwargs__kwargs__council_id=None)
+    rows = (DBTaskResult.objects.filter(concerned, status=TaskResultStatus.FAILED)
             .order_by("-finished_at", "-enqueued_at")[:limit])
     found = []
     for row in rows:

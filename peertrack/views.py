@@ -29,17 +29,20 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_GET
 def failed_tasks(request: HttpRequest) -> HttpResponse:
     """Lists the background tasks that failed for the councils the user coordinates or administers,
-    with their error and whether another attempt is queued (peertrack/tasks.py)."""
+    with their error and whether another attempt is queued (peertrack/tasks.py). Platform superusers
+    also see the failures of tasks that concern no one council, which no council's people see."""
     from recommendations.models import Membership
 
     councils = list(Membership.objects.active().filter(
         user=request.user, role__in=[Membership.Role.COORDINATOR, Membership.Role.ADMINISTRATOR],
     ).select_related("council").order_by("council__name").values_list("council_id", "council__name"))
-    if not councils:
+    platform = request.user.is_superuser
+    if not councils and not platform:
         raise PermissionDenied("Only a council's coordinators and administrators see its background tasks.")
     context = {
-        "failures": tasks.failed_tasks([pk for pk, _name in councils]),
+        "failures": tasks.failed_tasks([pk for pk, _name in councils], without_council=platform),
         "council_names": [name for _pk, name in councils],
+        "platform": platform,
         "max_attempts": tasks.MAX_ATTEMPTS,
     }
     return render(request, "failed_tasks.html", context)

@@ -32,19 +32,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
 
 from peertrack import inputs
+from recommendations import asof
 from recommendations import import_values as plan_values
 from recommendations.models import (
     Action,
     DueDateChange,
     PeerChallenge,
-    ProgressUpdate,
     Recommendation,
 )
 from recommendations.parsing import ParsedRecommendation
 from recommendations.periods import ReportingPeriod
+from recommendations.rag import NOT_RATED
 from recommendations.rag import label as rag_label
 from recommendations.spreadsheets import CellError, PlanRow, ReadResult, read_action_plan
 
@@ -283,16 +283,18 @@ def plan_action_plan(*, challenge: PeerChallenge, sheet: ReadResult, filename: s
     """Returns what importing the rows of `sheet` into the challenge would do. Writes nothing."""
     plan = ActionPlanImport(filename=filename, errors=list(sheet.errors), warnings=list(sheet.warnings))
     recommendations = {r.number: r for r in Recommendation.objects.filter(challenge=challenge)}
-    latest = ProgressUpdate.objects.order_by("-created_at", "-pk")
-    actions = list(
-        Action.objects.filter(recommendation__challenge=challenge)
-        .select_related("recommendation", "lead_officer")
-        .prefetch_related(Prefetch("updates", queryset=latest, to_attr="latest_updates"))
-    )
+    shown = {
+        then.pk: then
+        for then in asof.actions_as_at(
+            Action.objects.filter(recommendation__challenge=challenge).select_related("recommendation", "lead_officer"),
+            details=True,
+        )
+    }
+    actions = [then.action for then in shown.values()]
     by_reference: dict[str, list[Action]] = {}
-    for action in actions:
-        by_reference.setdefault(action.reference.lower(), []).append(action)
-    taken = {action.reference.lower() for action in actions} | {
+    for existing in actions:
+        by_reference.setdefault(existing.reference.lower(), []).append(existing)
+    taken = {existing.reference.lower() for existing in actions} | {
         row.reference.lower() for row in sheet.rows if row.reference
     }
     directory = OfficerDirectory.for_council(challenge.council)
@@ -410,10 +412,9 @@ def plan_action_plan(*, challenge: PeerChallenge, sheet: ReadResult, filename: s
                     outcome.changes.append(f"{FIELD_LABELS.get(key, key)}: {_format(shown_old)} → {_format(shown_new)}")
             outcome.kind = "changed" if outcome.changes else "unchanged"
             if row.rag:
-                current = action.latest_updates[0] if action.latest_updates else None
-                differs = (
-                    current is None or current.rag != row.rag or (current.narrative.strip() != row.narrative.strip())
-                )
+                then = shown[action.pk]
+                current = then.latest_update
+                differs = not _repeats_the_plan(row, then)
                 if differs and not action.is_open:
                     plan.errors.append(
                         CellError(
@@ -427,10 +428,10 @@ def plan_action_plan(*, challenge: PeerChallenge, sheet: ReadResult, filename: s
                     continue
                 if current is None:
                     outcome.progress = f"First update: {rag_label(row.rag)}"
-                elif current.rag != row.rag or current.narrative.strip() != row.narrative.strip():
+                elif differs:
                     outcome.progress = (
-                        f"New update: {rag_label(current.rag)} → {rag_label(row.rag)}"
-                        if current.rag != row.rag
+                        f"New update: {rag_label(then.rating)} → {rag_label(row.rag)}"
+                        if then.rating != row.rag
                         else f"New update: {rag_label(row.rag)}, narrative changed"
                     )
         outcome.values = values
@@ -439,6 +440,23 @@ def plan_action_plan(*, challenge: PeerChallenge, sheet: ReadResult, filename: s
     plan.not_in_file = len([a for a in actions if a.pk not in matched_ids])
     plan.errors.sort(key=lambda error: error.row or 0)
     return plan
+
+
+def _repeats_the_plan(row: PlanRow, then: asof.ActionThen) -> bool:
+    """True when the row's rating and narrative say what peertrack already says of the action.
+
+    The rating may be the one the plan shows (the truth rule, ADR 0016, which `export_rows` writes)
+    or the latest update's own, beside the latest update's narrative. So re-importing an exported
+    workbook, from before Blue meant signed off or after, records no update: an action awaiting
+    sign-off (shown Green) is not withdrawn, and a returned one (shown with its rating before the
+    claim) is neither taken as updated nor reported complete again.
+    """
+    update = then.latest_update
+    return (
+        update is not None
+        and row.rag in (then.rating, update.rag)
+        and update.narrative.strip() == row.narrative.strip()
+    )
 
 
 def _by_text(
@@ -603,17 +621,22 @@ def apply_action_plan(
 
 
 def export_rows(challenge: PeerChallenge) -> list[dict[str, Any]]:
-    """Returns every action of the challenge as a row in the spreadsheet layout."""
-    latest = ProgressUpdate.objects.order_by("-created_at", "-pk")
+    """Returns every action of the challenge as a row in the spreadsheet layout.
+
+    "Current RAG" is the rating the plan shows (the truth rule, ADR 0016), as in the other exports:
+    Blue only once signed off, and empty when not yet rated. "Progress narrative" is the latest update's,
+    beside a rating only (an import refuses a narrative alone): a returned action never rated before
+    its claim has neither.
+    """
     actions = (
         Action.objects.filter(recommendation__challenge=challenge)
         .select_related("recommendation", "lead_officer")
-        .prefetch_related(Prefetch("updates", queryset=latest, to_attr="latest_updates"))
         .order_by("recommendation__number", "pk")
     )
     rows = []
-    for action in actions:
-        update = action.latest_updates[0] if action.latest_updates else None
+    for then in asof.actions_as_at(actions, details=True):
+        action, update = then.action, then.latest_update
+        rating = "" if then.rating == NOT_RATED else rag_label(then.rating)
         rows.append(
             {
                 "reference": action.reference,
@@ -624,8 +647,8 @@ def export_rows(challenge: PeerChallenge) -> list[dict[str, Any]]:
                 "directorate": action.directorate,
                 "start_date": action.start_date,
                 "due_date": action.due_date,
-                "rag": rag_label(update.rag) if update else "",
-                "narrative": update.narrative if update else "",
+                "rag": rating,
+                "narrative": update.narrative if update and rating else "",
             }
         )
     # Text stored before input was cleaned at the edge may hold what XLSX cannot (issue 12).

@@ -26,7 +26,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -119,7 +119,7 @@ class Inbox:
 
 
 def inbox_for(councils: list[Council]) -> Inbox:
-    """Returns the inbox of `councils`' current challenges as they stand today: 3 queries."""
+    """Returns the inbox of `councils`' current challenges as they stand today: 4 queries."""
     # Whether the lead officer may still lead an action of the action's council: the one rule,
     # asked in the same query (the council is two queries out, inside the rule's own subquery).
     may_lead = Action.possible_lead_officers(
@@ -135,10 +135,13 @@ def inbox_for(councils: list[Council]) -> Inbox:
                       "recommendation__number", "reference", "pk"))
     plan = asof.actions_as_at(rows, details=True)
     waiting = sorted(plan, key=lambda then: then.officer_order)
+    awaiting = sorted((t for t in plan if t.state == Action.Status.AWAITING_SIGN_OFF), key=_reported_key)
+    # The officer's report shows inline with its evidence files: one query for them all.
+    prefetch_related_objects([then.latest_update for then in awaiting if then.latest_update], "evidence_files")
     return Inbox(
         councils=councils,
         day=timezone.localdate(),
-        awaiting=sorted((t for t in plan if t.state == Action.Status.AWAITING_SIGN_OFF), key=_reported_key),
+        awaiting=awaiting,
         returned=sorted((t for t in plan if t.is_returned), key=_returned_key),
         overdue=[then for then in waiting if then.overdue],
         without_update=[then for then in waiting if then.needs_update and not then.is_returned],
