@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -11,22 +10,6 @@ from django.db import transaction
 from notifications.kinds import Delivery, KindSpec
 from notifications.models import CouncilNotificationSettings, NotificationPreference
 from peertrack import inputs
-
-
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
-    checked: bool
-
-
-@dataclass(frozen=True)
-class Question:
-    """One kind on the settings page: its words, its field and the options it offers."""
-
-    spec: KindSpec
-    field: forms.BoundField
-    options: list[Option]
 
 
 class PreferencesForm(forms.Form):
@@ -38,23 +21,13 @@ class PreferencesForm(forms.Form):
         for spec in specs:
             off_note = "" if spec.may_be_off else " This one cannot be turned off."
             self.fields[spec.kind] = forms.ChoiceField(
-                label=spec.question, choices=[(choice.value, choice.label) for choice in spec.choices],
-                initial=current[spec.kind],
+                label=spec.question, help_text=spec.hint, widget=forms.RadioSelect, initial=current[spec.kind],
+                choices=[(choice.value, choice.label) for choice in spec.choices],
                 error_messages={
                     "required": f"Choose how to hear about this: {spec.question[0].lower()}{spec.question[1:]}.",
                     "invalid_choice": f"Choose one of the options for: {spec.question[0].lower()}"
                                       f"{spec.question[1:]}.{off_note}",
                 })
-
-    @property
-    def questions(self) -> list[Question]:
-        rows = []
-        for spec in self.specs:
-            field = self[spec.kind]
-            value = field.value()
-            rows.append(Question(spec, field, [Option(choice.value, choice.label, value == choice.value)
-                                               for choice in spec.choices]))
-        return rows
 
     def save(self, *, user: Any) -> None:
         """Stores every choice on the form, in one transaction."""

@@ -112,23 +112,26 @@ def due_and_overdue(waiting: list[ActionThen], day: dt.date) -> list[Draft]:
     horizon = day + dt.timedelta(days=DUE_SOON_DAYS)
     drafts = []
     for then in waiting:
-        officer = then.action.lead_officer
-        if then.overdue and then.due_date is not None:
-            body = (f"Action {describe(then.action)} was due on {long_date(then.due_date)} and is not "
-                    f"reported complete:\n{then.description}\n\n"
+        if then.due_date is None:
+            continue
+        action = describe(then.action)
+        if then.overdue:
+            kind, title = Kind.OVERDUE, f"Action {action} is overdue"
+            body = (f"Action {action} was due on {long_date(then.due_date)} and is not reported complete:\n"
+                    f"{then.description}\n\n"
                     "Please record a progress update: report it complete (Blue) if it is done, or say what "
                     "is left and by when. A coordinator can move the due date if it has changed.")
-            drafts.append(action_draft(then, officer, Kind.OVERDUE, occasion=f"due:{then.due_date}", body=body,
-                                       title=f"Action {describe(then.action)} is overdue"))
-        elif then.due_date is not None and then.due_date <= horizon:
+        elif then.due_date <= horizon:
             days = (then.due_date - day).days
             when = "today" if days == 0 else f"in {plural(days, 'day')}"
-            body = (f"Action {describe(then.action)} is due on {long_date(then.due_date)}, {when}:\n"
-                    f"{then.description}\n\n"
+            kind, title = Kind.DUE_SOON, f"Action {action} is due {when}"
+            body = (f"Action {action} is due on {long_date(then.due_date)}, {when}:\n{then.description}\n\n"
                     "If it will be done in time, report it complete (Blue) when it is. If it will be late, "
                     "say so in a progress update and ask a coordinator to move the due date.")
-            drafts.append(action_draft(then, officer, Kind.DUE_SOON, occasion=f"due:{then.due_date}", body=body,
-                                       title=f"Action {describe(then.action)} is due {when}"))
+        else:
+            continue
+        drafts.append(action_draft(then, then.action.lead_officer, kind, occasion=f"due:{then.due_date}",
+                                   body=body, title=title))
     return drafts
 
 

@@ -33,7 +33,7 @@ from notifications.kinds import COORDINATOR, OFFICER, SCRUTINY, KindSpec, kinds_
 from notifications.models import CouncilNotificationSettings, Notification
 from peertrack import idempotency, inputs
 from peertrack.context_processors import account_of
-from peertrack.http import SignedInRequest
+from peertrack.http import SignedInRequest, form_page
 from recommendations import access
 from recommendations.models import Council, Membership
 
@@ -152,7 +152,7 @@ def settings_page(request: SignedInRequest) -> HttpResponse:
         return redirect("notification_settings")
     context = {"form": form, "councils": _council_settings(user), "nav": "notifications",
                "has_email": bool(getattr(user, "email", ""))}
-    return render(request, "notifications/settings.html", context, status=400 if form.errors else 200)
+    return form_page(request, "notifications/settings.html", context, form)
 
 
 @login_required
@@ -172,4 +172,4 @@ def council_settings(request: HttpRequest, council_slug: str) -> HttpResponse:
                                   f"update {saved} week{'s' if saved != 1 else ''} after a reporting deadline.")
         return redirect("notification_settings")
     context = {"council": council, "form": form, "weeks": weeks, "nav": "notifications"}
-    return render(request, "notifications/council_settings.html", context, status=400 if form.errors else 200)
+    return form_page(request, "notifications/council_settings.html", context, form)

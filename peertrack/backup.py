@@ -43,14 +43,15 @@ import shutil
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.core.management.base import CommandError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -466,8 +467,7 @@ def _load(folder: Path, manifest: dict[str, Any]) -> None:
             with _loadable(folder / "data.json") as data:
                 call_command("loaddata", str(data), format="exact_json", verbosity=0)
         except Exception as error:  # noqa: BLE001 - any load failure rolls back and is reported in one line
-            last_line = (str(error).strip().splitlines() or [type(error).__name__])[-1][:300]
-            raise BackupError(f"The rows of data.json could not be loaded ({last_line}); the database was "
+            raise BackupError(f"The rows of data.json could not be loaded ({last_line(error)[:300]}); the database was "
                               "left unchanged.") from None
         differing = _differences(manifest["rows"], row_counts())
         if differing:
@@ -548,3 +548,17 @@ def last_line(error: Exception) -> str:
     """Returns the last line of a database or file error: the part that says what went wrong."""
     lines = str(error).strip().splitlines()
     return lines[-1] if lines else type(error).__name__
+
+
+@contextlib.contextmanager
+def command_errors(folder: Path, *, files: Callable[[str], str], database: Callable[[str], str]) -> Iterator[None]:
+    """Turns what can go wrong in `backup` or `restore` of `folder` into a CommandError saying so in plain
+    English: a BackupError as it is, a file error as `files(problem)`, a database error as `database(problem)`."""
+    try:
+        yield
+    except BackupError as error:
+        raise CommandError(str(error)) from error
+    except OSError as error:
+        raise CommandError(files(f"{error.strerror or error}: {error.filename or folder}")) from error
+    except DatabaseError as error:
+        raise CommandError(database(last_line(error))) from error

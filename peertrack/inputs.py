@@ -87,6 +87,15 @@ def whole_number(text: str, *, maximum: int = INT64_MAX) -> int:
     return number
 
 
+def page_number(text: str | None) -> int:
+    """Returns the page a query string's `page` asks for: 1 when it is missing or not a whole number
+    (other scripts' digits, beyond 64 bits). `Paginator.get_page` then shows the last page for one past it."""
+    try:
+        return whole_number(text or "1")
+    except ValueError:
+        return 1
+
+
 def has_other_digits(text: str) -> bool:
     """Returns True when `text` holds a digit that is not 0 to 9 ("²", "٣", "３")."""
     return any(not char.isascii() and (char.isdigit() or char.isnumeric()) for char in text)
@@ -110,7 +119,8 @@ class IdConverter:
 
 
 def register_id_converter() -> None:
-    """Registers the "<id:...>" path converter; each URL module using it calls this first."""
+    """Registers the "<id:...>" path converter, once for every URL module: `RecommendationsConfig.ready`
+    calls it when Django starts."""
     if "id" not in get_converters():  # Django warns when a name is registered twice
         register_converter(IdConverter, "id")
 

@@ -5,13 +5,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from peertrack import inputs, oidc
+from peertrack import oidc
 from peertrack import views as site_views
 from recommendations.admin_scope import view_on_site
 from recommendations.forms import SignInForm
 from recommendations.people import reset
-
-inputs.register_id_converter()
 
 urlpatterns = [
     # Before the admin's own "View on site" route, which would redirect to any council's pages.

@@ -8,7 +8,7 @@ without the right role gets a 403.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from recommendations.models import Action, Council, Deputy, GuestAccess, Membership, PeerChallenge, Recommendation
@@ -73,14 +73,16 @@ def get_challenge(request: HttpRequest, slug: str) -> PeerChallenge:
 def get_recommendation(request: HttpRequest, slug: str, number: int) -> Recommendation:
     """Returns the recommendation if the user may see its challenge; raises Http404 otherwise."""
     challenge = get_challenge(request, slug)
-    try:
-        return (
-            Recommendation.objects.filter(challenge=challenge)
-            .select_related("theme", "challenge__council")
-            .get(number=number)
-        )
-    except Recommendation.DoesNotExist:
-        raise Http404("No such recommendation.") from None
+    return get_object_or_404(
+        Recommendation.objects.select_related("theme", "challenge__council"), challenge=challenge, number=number
+    )
+
+
+def coordinated_challenge(request: HttpRequest, slug: str) -> PeerChallenge:
+    """Returns the challenge if the user coordinates its council: 404 outside their councils, else 403."""
+    challenge = get_challenge(request, slug)
+    require_role(request, challenge.council, COORDINATOR)
+    return challenge
 
 
 def require_role(request: HttpRequest, council: Council, *roles: str) -> str:

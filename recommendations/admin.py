@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django_tasks_db.models import DBTaskResult
 
 from recommendations.admin_scope import (
+    ChallengeScopedAdmin,
     CouncilScopedAdmin,
     ReadOnlyInline,
     ScopedTabularInline,
@@ -109,7 +110,7 @@ class GuestAccessForm(forms.ModelForm):
 
 
 @admin.register(GuestAccess)
-class GuestAccessAdmin(CouncilScopedAdmin):
+class GuestAccessAdmin(ChallengeScopedAdmin):
     """Who has guest access to which challenge until when; shortening or deleting it ends it.
 
     Access is never added here. A guest is invited from the progress review's guest peers
@@ -121,7 +122,6 @@ class GuestAccessAdmin(CouncilScopedAdmin):
     """
 
     form = GuestAccessForm
-    council_path = "challenge__council"
     list_display = ["guest", "peer", "challenge", "expires_on", "access_active", "invited_by"]
     list_filter = [GuestAccessStateFilter, "challenge__council", "challenge"]
     search_fields = [*USER_FIELDS, "peer__name", "peer__organisation"]
@@ -174,16 +174,14 @@ class PeerChallengeAdmin(CouncilScopedAdmin):
 
 
 @admin.register(PeerTeamMember)
-class PeerTeamMemberAdmin(CouncilScopedAdmin):
-    council_path = "challenge__council"
+class PeerTeamMemberAdmin(ChallengeScopedAdmin):
     list_display = ["name", "role", "organisation", "challenge"]
     list_filter = ["challenge__council", "challenge"]
     search_fields = ["name", "role", "organisation"]
 
 
 @admin.register(Theme)
-class ThemeAdmin(CouncilScopedAdmin):
-    council_path = "challenge__council"
+class ThemeAdmin(ChallengeScopedAdmin):
     list_display = ["name", "kind", "challenge", "position"]
     list_filter = ["kind", "challenge"]
     search_fields = ["name", "description"]
@@ -203,8 +201,7 @@ class ActionInline(LeadOfficerChoices, ScopedTabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(CouncilScopedAdmin):
-    council_path = "challenge__council"
+class RecommendationAdmin(ChallengeScopedAdmin):
     list_display = ["number", "title", "challenge", "theme", "response"]
     list_display_links = ["number", "title"]
     list_filter = ["challenge__council", "challenge", "response", "theme"]

@@ -198,6 +198,12 @@ class CouncilScopedAdmin(CouncilScopedChoices, SimpleHistoryAdmin):
         )
 
 
+class ChallengeScopedAdmin(CouncilScopedAdmin):
+    """A council-scoped admin of rows that belong to one challenge (a `challenge` foreign key)."""
+
+    council_path = "challenge__council"
+
+
 class ViewOnlyAdmin(CouncilScopedAdmin):
     """A council-scoped admin page that lists and shows rows but never adds, changes or deletes one."""
 

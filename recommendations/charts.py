@@ -99,8 +99,15 @@ class Chart:
     title: str
     description: str
     width: int = WIDTH
-    height: int = 0
     label_width: int = LABEL_WIDTH
+
+    @property
+    def bar_count(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def height(self) -> int:
+        return _height(self.bar_count)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,6 +115,10 @@ class BarChart(Chart):
     """A horizontal bar per rating, labelled with its words and number."""
 
     bars: list[Bar]
+
+    @property
+    def bar_count(self) -> int:
+        return len(self.bars)
 
 
 def bar_chart(*, id: str, title: str, subject: str, counts: Sequence[dict[str, Any]]) -> BarChart:
@@ -134,15 +145,7 @@ def bar_chart(*, id: str, title: str, subject: str, counts: Sequence[dict[str, A
     total = sum(item["count"] for item in counts)
     parts = ", ".join(f"{item['label']} {item['count']}" for item in counts)
     description = f"{subject} by RAG rating, {total} in all: {parts}."
-    return BarChart(
-        id=id,
-        title=title,
-        description=description,
-        bars=bars,
-        height=_height(len(counts)),
-        label_width=label_width,
-        width=WIDTH,
-    )
+    return BarChart(id=id, title=title, description=description, bars=bars, label_width=label_width)
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,13 @@ class StackedChart(Chart):
     """One horizontal bar per reporting period, split into the ratings in a fixed order."""
 
     rows: list[StackedRow]
+    # Where each row's total is drawn: just right of the plot, wherever the labels end (they take their
+    # room from the plot).
     total_x: int = LABEL_WIDTH + PLOT_WIDTH + 6
+
+    @property
+    def bar_count(self) -> int:
+        return len(self.rows)
 
     @property
     def unlettered(self) -> list[StackedRow]:
@@ -228,16 +237,7 @@ def stacked_chart(
         parts = ", ".join(f"{item['label']} {item['count']}" for item in counts if item["count"])
         sentences.append(f"{label}: {parts or 'none'}")
     description = f"{subject} by RAG rating in each period. " + "; ".join(sentences) + "."
-    return StackedChart(
-        id=id,
-        title=title,
-        description=description,
-        rows=drawn,
-        height=_height(len(rows)),
-        label_width=label_width,
-        width=WIDTH,
-        total_x=label_width + plot_width + 6,
-    )
+    return StackedChart(id=id, title=title, description=description, rows=drawn, label_width=label_width)
 
 
 def key() -> list[dict[str, str]]:

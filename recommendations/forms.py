@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -58,14 +59,19 @@ class SignInForm(AuthenticationForm):
                 f"“{settings.PEERTRACK_OIDC_LABEL}” button instead of a password.", code="sso_required")
 
 
-def _text(label: str, *, required: bool, missing: str = "", max_length: int = TEXT_MAX_LENGTH,
-          single_line: bool = False) -> forms.CharField:
+def text_field(label: str, *, max_length: int, required: bool = True, missing: str = "", help_text: str = "",
+               single_line: bool = False, widget: Any = None) -> forms.CharField:
+    """Returns a text field whose messages say what to do: `missing` when it is required and left empty,
+    and the most characters it takes. `single_line` turns tabs and line breaks into spaces."""
     messages = {"max_length": f"{label} must be {max_length:,} characters or fewer"}
     if missing:
         messages["required"] = missing
     field_class = inputs.SingleLineField if single_line else forms.CharField
-    return field_class(label=label, required=required, max_length=max_length,
-                       error_messages=messages, strip=True)
+    return field_class(label=label, required=required, max_length=max_length, strip=True, error_messages=messages,
+                       help_text=help_text, widget=widget)
+
+
+_text = partial(text_field, max_length=TEXT_MAX_LENGTH)
 
 
 def open_periods(today: dt.date | None = None) -> list[ReportingPeriod]:
@@ -99,7 +105,7 @@ class ProgressForm(forms.Form):
     next steps."""
 
     rag = forms.ChoiceField(
-        label="RAG rating", choices=Rag.choices,
+        label="RAG rating", choices=Rag.choices, widget=forms.RadioSelect,  # drawn as radios by action_detail.html
         error_messages={"required": "Select a RAG rating",
                         "invalid_choice": "Select a RAG rating from the list"},
     )
@@ -221,6 +227,33 @@ class DatePartsForm(forms.Form):
             self.add_error(f"{name}_day", f"{label} must be a real date, like 31 3 2025")
             return None
 
+    def clean_date_range(
+        self, start: tuple[str, str, bool], end: tuple[str, str, bool], *, backwards: str
+    ) -> tuple[dt.date | None, dt.date | None]:
+        """Returns the two dates typed, each given as (name, label, required) to `clean_date_parts`;
+        adds `backwards` as the end date's error when it is before the start."""
+        first = self.clean_date_parts(start[0], start[1], required=start[2])
+        last = self.clean_date_parts(end[0], end[1], required=end[2])
+        if first and last and last < first:
+            self.add_error(f"{end[0]}_day", backwards)
+        return first, last
+
+
+class OneFileForm(forms.Form):
+    """A form of one uploaded file, `file`, refused by its size before a byte of it is read, so a huge
+    file costs nothing more. A subclass declares `file` and `max_bytes`, and says in `too_large` why."""
+
+    max_bytes: int
+
+    def too_large(self, size: int) -> str:
+        raise NotImplementedError
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(self.too_large(upload.size))
+        return upload
+
 
 def _lead_officer_field(council: Council) -> forms.ModelChoiceField:
     # Officers and coordinators lead actions; Action.clean holds the wider rule (any active member).
@@ -317,11 +350,11 @@ class NewActionForm(DatePartsForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
-        start = self.clean_date_parts("start_date", "Start date", required=False)
-        due = self.clean_date_parts("due_date", "Due date", required=True)
-        if start and due and due < start:
-            self.add_error("due_date_day", "The due date cannot be before the start date")
-        cleaned["start_date"], cleaned["due_date"] = start, due
+        cleaned["start_date"], cleaned["due_date"] = self.clean_date_range(
+            ("start_date", "Start date", False),
+            ("due_date", "Due date", True),
+            backwards="The due date cannot be before the start date",
+        )
         return cleaned
 
     @property

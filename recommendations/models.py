@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -533,11 +533,7 @@ class Action(models.Model):
     )
     description = models.TextField()
     lead_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="led_actions",
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="led_actions"
     )
     cabinet_member = models.CharField(max_length=200, blank=True)
     directorate = models.CharField(max_length=200, blank=True)
@@ -547,19 +543,11 @@ class Action(models.Model):
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.ACTION_PLAN)
     completion_reported_at = models.DateTimeField(null=True, blank=True)
     completion_reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
     signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     returned_at = models.DateTimeField(
         null=True, blank=True, help_text="When a coordinator last returned it to its officer as not yet complete.")
@@ -591,9 +579,6 @@ class Action(models.Model):
 
     history = HistoricalRecords(excluded_fields=list(KEPT_FIELDS))
     objects = ActionQuerySet.as_manager()
-
-    if TYPE_CHECKING:
-        latest_updates: list[ProgressUpdate]  # prefetched by the spreadsheet import
 
     class Meta:
         ordering = ["recommendation", "reference"]
@@ -1001,10 +986,31 @@ class SignOffReturn(models.Model):
         return f"{self.action.reference} returned {self.returned_at:%d %B %Y}"
 
 
-class ProgressUpdate(models.Model):
+class WrittenOnce(models.Model):
+    """A row written once and never changed or deleted (append-only, a record as it was made): saving it
+    again raises TypeError(`changed_message`), deleting it TypeError(`deleted_message`)."""
+
+    changed_message: ClassVar[str]
+    deleted_message: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError(self.changed_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError(self.deleted_message)
+
+
+class ProgressUpdate(WrittenOnce):
     """An officer's report on an action for a reporting period. Never edited, never deleted."""
 
     NARRATIVE_MAX_LENGTH = 5000
+    changed_message = "Progress updates are append-only: record a new update instead."
+    deleted_message = "Progress updates are append-only and are never deleted."
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     period_year = models.PositiveSmallIntegerField(
@@ -1016,11 +1022,7 @@ class ProgressUpdate(models.Model):
     evidence = models.TextField(blank=True)
     next_steps = models.TextField(blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="progress_updates",
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="progress_updates"
     )
     recorded_for = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -1052,16 +1054,10 @@ class ProgressUpdate(models.Model):
         return f"{self.action.reference} {self.period}: {self.get_rag_display()}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # Append-only: a correction is a new update, so an existing row never changes.
-        if not self._state.adding:
-            raise TypeError("Progress updates are append-only: record a new update instead.")
         with transaction.atomic():
-            super().save(*args, **kwargs)
+            super().save(*args, **kwargs)  # refuses an existing row: a correction is a new update
             # The action's kept current state moves with its updates, in the same transaction.
             Action.objects.keep_current_state_of(self.action_id)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Progress updates are append-only and are never deleted.")
 
     @property
     def period(self) -> ReportingPeriod:
@@ -1091,13 +1087,16 @@ class EvidenceIntegrityError(Exception):
     """The stored copy of an evidence file is missing or differs from the file that was uploaded."""
 
 
-class EvidenceFile(models.Model):
+class EvidenceFile(WrittenOnce):
     """A file attached to a progress update as evidence. Never changed, never deleted.
 
     `recommendations.evidence` checks what the file is (from its content) before it is stored;
     `size`, `content_type` and `sha256` are of the file as uploaded, and a download re-checks
     the SHA-256 (`read_verified`).
     """
+
+    changed_message = "Evidence files are append-only: record a new update instead."
+    deleted_message = "Evidence files are append-only and are never deleted."
 
     update = models.ForeignKey(ProgressUpdate, on_delete=models.PROTECT, related_name="evidence_files")
     file = models.FileField(upload_to=_evidence_path, max_length=300)
@@ -1118,14 +1117,6 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Evidence files are append-only: record a new update instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Evidence files are append-only and are never deleted.")
 
     @property
     def kind_label(self) -> str:

@@ -195,8 +195,8 @@ COLUMNS: tuple[Column, ...] = (
         "rag",
         "Current RAG",
         False,
-        "Optional: the action's RAG rating now (Blue, Green, Amber or Red). With a narrative, "
-        "it is recorded as a progress update when it differs from the latest one.",
+        "Optional: the action's RAG rating now (Blue, Green, Amber or Red; Blue only once signed off). "
+        "With a narrative, it is recorded as a progress update when either differs from the latest one.",
         "Green",
         ("rag", "rag rating", "rag status", "current rag rating", "brag"),
         width=12,
@@ -217,6 +217,24 @@ COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 
 class SpreadsheetError(ValueError):
     """The file as a whole cannot be read; the message says why and what to do."""
+
+
+# What to do about an action plan over MAX_UPLOAD_BYTES (after `too_large`).
+TOO_LARGE_ADVICE = "Remove other sheets or images and upload it again"
+
+
+def too_large(size: int) -> str:
+    """Returns why a file of `size` bytes, over MAX_UPLOAD_BYTES, is refused (without a full stop)."""
+    megabyte = 1024 * 1024
+    return f"The file is {size / megabyte:.1f} MB; the most peertrack accepts is {MAX_UPLOAD_BYTES // megabyte} MB"
+
+
+def _check_size(data: bytes, *, empty: str, advice: str = "") -> None:
+    """Raises SpreadsheetError for an empty file (saying `empty`) or one over MAX_UPLOAD_BYTES."""
+    if not data:
+        raise SpreadsheetError(empty)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise SpreadsheetError(f"{too_large(len(data))}." + (f" {advice}." if advice else ""))
 
 
 @dataclass(frozen=True)
@@ -1175,14 +1193,7 @@ def read_action_plan(
     than `time_limit` seconds to read.
     """
     deadline = _Deadline(time_limit)
-    if not data:
-        raise SpreadsheetError("The file is empty. Choose the action plan spreadsheet.")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise SpreadsheetError(
-            f"The file is {len(data) / (1024 * 1024):.1f} MB; the most peertrack accepts is "
-            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Remove other sheets or images and upload "
-            "it again."
-        )
+    _check_size(data, empty="The file is empty. Choose the action plan spreadsheet.", advice=TOO_LARGE_ADVICE)
     kind = _detect_format(data, filename)
     if kind == "xlsx":
         names, sheets = _xlsx_sheets(data, deadline, sheet)
@@ -1490,13 +1501,7 @@ def read_grid(
     `read_action_plan`. `score(texts)` rates a row as a header (default: peertrack's fields).
     Used for tables that are not action plans (a council's response table)."""
     deadline = _Deadline(time_limit)
-    if not data:
-        raise SpreadsheetError("The file is empty.")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise SpreadsheetError(
-            f"The file is {len(data) / (1024 * 1024):.1f} MB; the most peertrack accepts is "
-            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
-        )
+    _check_size(data, empty="The file is empty.")
     if _detect_format(data, filename) == "xlsx":
         _names, sheets = _xlsx_sheets(data, deadline, None)
         sheet = sheets[0]

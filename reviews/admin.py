@@ -8,7 +8,13 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from recommendations.admin_scope import CouncilScopedAdmin, ScopedStackedInline, ScopedTabularInline, ViewOnlyAdmin
+from recommendations.admin_scope import (
+    ChallengeScopedAdmin,
+    CouncilScopedAdmin,
+    ScopedStackedInline,
+    ScopedTabularInline,
+    ViewOnlyAdmin,
+)
 from reviews.models import (
     CommitteeMeeting,
     CommitteeReport,
@@ -21,9 +27,14 @@ from reviews.models import (
 )
 
 
+class ReviewScopedAdmin(CouncilScopedAdmin):
+    """A council-scoped admin of rows that belong to one progress review (a `review` foreign key)."""
+
+    council_path = "review__challenge__council"
+
+
 @admin.register(CommitteeMeeting)
-class CommitteeMeetingAdmin(CouncilScopedAdmin):
-    council_path = "challenge__council"
+class CommitteeMeetingAdmin(ChallengeScopedAdmin):
     list_display = ["committee", "meeting_date", "item", "challenge"]
     list_filter = ["committee", "challenge"]
     search_fields = ["committee", "item"]
@@ -40,8 +51,7 @@ class ReviewThemeInline(ScopedStackedInline):
 
 
 @admin.register(ProgressReview)
-class ProgressReviewAdmin(CouncilScopedAdmin):
-    council_path = "challenge__council"
+class ProgressReviewAdmin(ChallengeScopedAdmin):
     list_display = ["challenge", "review_date", "statement_status", "report_published_on"]
     list_filter = ["statement_status", "challenge"]
     search_fields = ["overall_feedback", "statement_introduction"]
@@ -50,8 +60,7 @@ class ProgressReviewAdmin(CouncilScopedAdmin):
 
 
 @admin.register(ReviewTheme)
-class ReviewThemeAdmin(CouncilScopedAdmin):
-    council_path = "review__challenge__council"
+class ReviewThemeAdmin(ReviewScopedAdmin):
     list_display = ["name", "review", "position"]
     list_filter = ["review"]
     search_fields = ["name", "feedback"]
@@ -59,8 +68,7 @@ class ReviewThemeAdmin(CouncilScopedAdmin):
 
 
 @admin.register(PositionStatement)
-class PositionStatementAdmin(CouncilScopedAdmin):
-    council_path = "review__challenge__council"
+class PositionStatementAdmin(ReviewScopedAdmin):
     list_display = ["recommendation", "review", "is_demo"]
     list_filter = ["review", "is_demo"]
     search_fields = ["text", "recommendation__title"]
@@ -88,7 +96,7 @@ class StatementEvidenceForm(forms.ModelForm):
 
 
 @admin.register(StatementEvidence)
-class StatementEvidenceAdmin(CouncilScopedAdmin):
+class StatementEvidenceAdmin(ReviewScopedAdmin):
     """Evidence links sent with a position statement.
 
     As on the statement page, evidence changes only while the statement is a draft:
@@ -97,7 +105,6 @@ class StatementEvidenceAdmin(CouncilScopedAdmin):
     """
 
     form = StatementEvidenceForm
-    council_path = "review__challenge__council"
     list_display = ["title", "url", "recommendation", "review", "added_by", "added_at"]
     list_filter = ["review__statement_status", "review__challenge", "review"]
     search_fields = ["title", "url", "recommendation__title"]
@@ -121,16 +128,14 @@ class StatementEvidenceAdmin(CouncilScopedAdmin):
 
 
 @admin.register(ReturningPeer)
-class ReturningPeerAdmin(CouncilScopedAdmin):
-    council_path = "review__challenge__council"
+class ReturningPeerAdmin(ReviewScopedAdmin):
     list_display = ["member", "review", "role_at_review"]
     list_filter = ["review"]
     search_fields = ["member__name", "role_at_review"]
 
 
 @admin.register(CommitteeReport)
-class CommitteeReportAdmin(CouncilScopedAdmin):
-    council_path = "challenge__council"
+class CommitteeReportAdmin(ChallengeScopedAdmin):
     list_display = ["committee", "meeting_date", "subject", "challenge"]
     list_filter = ["committee", "challenge"]
     search_fields = ["committee", "subject"]

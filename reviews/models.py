@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from recommendations.models import Action, PeerChallenge, PeerTeamMember, Recommendation
+from recommendations.models import Action, PeerChallenge, PeerTeamMember, Recommendation, WrittenOnce
 
 
 class CommitteeMeeting(models.Model):
@@ -344,12 +344,16 @@ def _pack_path(pack: IssuedPack, filename: str) -> str:
     return f"packs/{pack.challenge.slug}/{filename}"
 
 
-class IssuedPack(models.Model):
+class IssuedPack(WrittenOnce):
     """A committee pack exactly as it was issued: the PDF, its SHA-256 and the data it was built from.
 
     Never changed and never deleted: `save()` refuses an existing row, `delete()`
     refuses always, and the queryset refuses bulk changes. A new issue is a new pack.
     """
+
+    # A pack that went to a committee is a public record: it is written once.
+    changed_message = "An issued pack is a public record and never changes."
+    deleted_message = "An issued pack is a public record and is never deleted."
 
     report = models.ForeignKey(CommitteeReport, on_delete=models.PROTECT, related_name="packs")
     challenge = models.ForeignKey(PeerChallenge, on_delete=models.PROTECT, related_name="packs")
@@ -385,15 +389,6 @@ class IssuedPack(models.Model):
 
     def __str__(self) -> str:
         return f"Pack {self.sequence}: {self.committee}, {self.meeting_date:%-d %B %Y}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # A pack that went to a committee is a public record: it is written once.
-        if not self._state.adding:
-            raise TypeError("An issued pack is a public record and never changes.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("An issued pack is a public record and is never deleted.")
 
     def get_download_url(self) -> str:
         return reverse("pack_download", args=[self.challenge.slug, self.sequence])

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.models import Permission
-from django.core.files.base import ContentFile
 from django.db.models import Model
 from django.utils import timezone
 
 from recommendations.admin_scope import CouncilScopedAdmin
-from recommendations.models import Council, GuestAccess, Membership, PeerTeamMember
-from reviews.models import (
-    CommitteeMeeting,
-    CommitteeReport,
-    IssuedPack,
-    PositionStatement,
-    ProgressReview,
-    ReturningPeer,
-    ReviewTheme,
-    StatementEvidence,
-)
+from recommendations.models import Council, GuestAccess, Membership
+from reviews.models import CommitteeMeeting, PositionStatement, ReturningPeer, ReviewTheme, StatementEvidence
 from tests import factories
 
 SECRET = "Southport secret"
@@ -47,47 +36,26 @@ def make_world(council: Council, *, prefix: str) -> dict[type[Model], Model]:
     action = factories.make_action(recommendation=recommendation, lead_officer=user,
                                    description=f"{prefix} action")
     update = factories.make_update(action=action, author=user)
-    peer = PeerTeamMember.objects.create(challenge=challenge, name=f"{prefix} peer")
-    review = ProgressReview.objects.create(challenge=challenge, review_date=dt.date(2024, 11, 18),
-                                           overall_feedback=f"{prefix} feedback")
+    peer = factories.make_peer(challenge=challenge, name=f"{prefix} peer")
+    review = factories.make_review(challenge=challenge, peers=[peer], overall_feedback=f"{prefix} feedback")
     review_theme = ReviewTheme.objects.create(review=review, name=f"{prefix} review theme")
     review_theme.recommendations.set([recommendation])
-    report = CommitteeReport.objects.create(
-        challenge=challenge, committee=f"{prefix} committee", meeting_date=dt.date(2024, 10, 2),
-        subject=f"{prefix} report", purpose="Progress.")
-    content = b"%PDF-1.7 pack"
-    pack = IssuedPack(report=report, challenge=challenge, sequence=1, committee=report.committee,
-                      meeting_date=report.meeting_date, subject=report.subject,
-                      as_of=dt.date(2024, 9, 30), sha256=hashlib.sha256(content).hexdigest(),
-                      size=len(content), page_count=1, snapshot={"recommendations": []})
-    pack.file.save(f"{prefix.lower()}-pack.pdf", ContentFile(content), save=False)
-    pack.save()
+    report = factories.make_report(challenge=challenge, committee=f"{prefix} committee",
+                                   subject=f"{prefix} report", purpose="Progress.")
+    pack = factories.make_pack(report=report, content=b"%PDF-1.7 pack")
     guest = factories.make_user(username=f"{prefix.lower()}-guest", first_name=prefix, last_name="Guest")
-    return {
-        Council: council,
-        Membership: Membership.objects.get(user=user, council=council),
-        type(challenge): challenge,
-        PeerTeamMember: peer,
-        type(theme): theme,
-        type(recommendation): recommendation,
-        type(action): action,
-        type(update): update,
-        CommitteeMeeting: CommitteeMeeting.objects.create(
+    rows = [
+        council, Membership.objects.get(user=user, council=council), challenge, peer, theme, recommendation,
+        action, update, review, review_theme, ReturningPeer.objects.get(review=review), report, pack,
+        CommitteeMeeting.objects.create(
             challenge=challenge, committee=f"{prefix} committee", meeting_date=dt.date(2024, 6, 10)),
-        ProgressReview: review,
-        ReviewTheme: review_theme,
-        PositionStatement: PositionStatement.objects.create(
-            review=review, recommendation=recommendation, text=f"{prefix} statement"),
-        StatementEvidence: StatementEvidence.objects.create(
-            review=review, recommendation=recommendation, title=f"{prefix} evidence",
-            url="https://example.org/evidence"),
-        ReturningPeer: ReturningPeer.objects.create(review=review, member=peer),
-        CommitteeReport: report,
-        IssuedPack: pack,
-        GuestAccess: GuestAccess.objects.create(
-            user=guest, challenge=challenge, peer=peer,
-            expires_on=timezone.localdate() + dt.timedelta(days=7)),
-    }
+        PositionStatement.objects.create(review=review, recommendation=recommendation, text=f"{prefix} statement"),
+        StatementEvidence.objects.create(review=review, recommendation=recommendation, title=f"{prefix} evidence",
+                                         url="https://example.org/evidence"),
+        GuestAccess.objects.create(user=guest, challenge=challenge, peer=peer,
+                                   expires_on=timezone.localdate() + dt.timedelta(days=7)),
+    ]
+    return {type(row): row for row in rows}
 
 
 def make_staff(user: Any, *, codenames: list[str] | None = None) -> Any:

@@ -2,17 +2,20 @@
 
 Every test council story is told with the same people:
 alice (coordinator), bob (officer, leads the action), olive (another officer),
-carol (scrutiny member), dave (administrator) of Northtown; and mallory, an
-officer of Southport, another council who must never see Northtown's plan.
+carol (scrutiny member), dave (administrator) of Northtown; gina, a returning
+peer with guest access to Northtown's challenge; and mallory, an officer of
+Southport, another council who must never see Northtown's plan.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from recommendations.models import Membership
 from tests import factories
@@ -102,6 +105,48 @@ def _empty_local_cache() -> None:
 
 
 @pytest.fixture
+def media_root(settings: Any, tmp_path: Any) -> Any:
+    """Stores the files a test uploads or issues in its own directory, and returns that directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _run_together(work: Callable[[int], Any], count: int = 2) -> list[Any]:
+    """Runs work(0..count-1) in threads released at the same instant; returns their results in order.
+
+    An exception raised by `work` is returned as that thread's result, for the test to assert on.
+    Each thread closes its own database connections, so a test database can be dropped afterwards.
+    """
+    barrier = threading.Barrier(count)
+    results: list[Any] = [None] * count
+
+    def target(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        except Exception as error:  # noqa: BLE001 - reported to the test
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+@pytest.fixture
+def run_together() -> Callable[..., list[Any]]:
+    """Returns `run_together(work, count=2)`: work(0..count-1) in threads started at the same instant.
+
+    For races on PostgreSQL; the test needs `transactional_db`, so the threads see its rows.
+    """
+    return _run_together
+
+
+@pytest.fixture
 def northtown(db: Any) -> Any:
     return factories.make_council(name="Northtown Council", slug="northtown")
 
@@ -146,6 +191,12 @@ def dave(northtown: Any) -> Any:
 def mallory(southport: Any) -> Any:
     return factories.make_user(username="mallory", council=southport, role=Membership.Role.OFFICER,
                                first_name="Mallory", last_name="Elsewhere")
+
+
+@pytest.fixture
+def gina(challenge: Any) -> Any:
+    """A returning peer with guest access to the challenge until a week from today."""
+    return factories.make_guest(challenge=challenge)
 
 
 @pytest.fixture

@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from recommendations.models import (
     Action,
     Council,
+    GuestAccess,
     Membership,
     PeerChallenge,
+    PeerTeamMember,
     ProgressUpdate,
     Recommendation,
     Theme,
 )
 from recommendations.periods import ReportingPeriod
+from reviews.models import CommitteeReport, IssuedPack, ProgressReview, ReturningPeer
 
 _sequence = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
+# Ten months after the default challenge's days on site (15-18 January 2024).
+REVIEW_DATE = dt.date(2024, 11, 18)
 
 
 def make_council(*, name: str | None = None, slug: str | None = None) -> Council:
@@ -87,3 +95,64 @@ def make_update(*, action: Action, rag: str = "green", author: Any = None,
         action=action, rag=rag, author=author, created_at=moment, narrative=narrative,
         period_year=period.year, period_quarter=period.quarter, **extra,
     )
+
+
+def make_guest(*, challenge: PeerChallenge, username: str = "gina", expires_on: dt.date | None = None,
+               peer: PeerTeamMember | None = None) -> Any:
+    """Returns a user with guest access to `challenge`, until a week from today unless `expires_on`."""
+    user = make_user(username=username, first_name="Gina", last_name="Peer")
+    GuestAccess.objects.create(user=user, challenge=challenge, peer=peer,
+                               expires_on=expires_on or timezone.localdate() + dt.timedelta(days=7))
+    return user
+
+
+def make_peer(*, challenge: PeerChallenge, name: str, role: str = "Chief Executive",
+              position: int = 1) -> PeerTeamMember:
+    return PeerTeamMember.objects.create(challenge=challenge, name=name, role=role,
+                                         organisation="Elsewhere Council", position=position)
+
+
+def make_review(*, challenge: PeerChallenge, review_date: dt.date = REVIEW_DATE,
+                peers: Iterable[PeerTeamMember] = (), **extra: Any) -> ProgressReview:
+    review = ProgressReview.objects.create(challenge=challenge, review_date=review_date, **extra)
+    for peer in peers:
+        ReturningPeer.objects.create(review=review, member=peer)
+    return review
+
+
+def make_report(*, challenge: PeerChallenge, by: Any = None, **extra: Any) -> CommitteeReport:
+    """Returns a draft committee report in the usual wording; `extra` overrides any field."""
+    values = {
+        "committee": "Scrutiny Co-ordination Committee",
+        "meeting_date": dt.date(2024, 10, 2),
+        "subject": "Corporate Peer Challenge – Progress Report",
+        "author_name": "Alice Coordinator",
+        "author_job_title": "Strategic Lead for Transformation and Change",
+        "author_contact": "alice@northtown.invalid",
+        "purpose": "This note outlines progress on the peer challenge recommendations.",
+        "recommendations_to_committee": "Note the progress made\nProvide any feedback",
+        "key_risks": "Delivery depends on capacity in the finance team.",
+        "next_steps": "A further update will come in six months.",
+        **extra,
+    }
+    return CommitteeReport.objects.create(challenge=challenge, created_by=by, **values)
+
+
+def make_pack(*, report: CommitteeReport, content: bytes = b"%PDF-1.7 stored pack",
+              sequence: int | None = None, docx_content: bytes | None = None, **extra: Any) -> IssuedPack:
+    """Stores a pack without rendering it, for tests about listing and downloading."""
+    sequence = sequence or (report.challenge.packs.count() + 1)
+    pack = IssuedPack(
+        report=report, challenge=report.challenge, sequence=sequence,
+        committee=report.committee, meeting_date=report.meeting_date, subject=report.subject,
+        as_of=extra.pop("as_of", dt.date(2024, 9, 30)),
+        sha256=hashlib.sha256(content).hexdigest(), size=len(content), page_count=1,
+        snapshot=extra.pop("snapshot", {"recommendations": []}), **extra,
+    )
+    pack.file.save(f"test-pack-{next(_sequence)}.pdf", ContentFile(content), save=False)
+    if docx_content is not None:
+        pack.docx_sha256 = hashlib.sha256(docx_content).hexdigest()
+        pack.docx_size = len(docx_content)
+        pack.docx.save(f"test-pack-{next(_sequence)}.docx", ContentFile(docx_content), save=False)
+    pack.save()
+    return pack

@@ -24,6 +24,7 @@ saves.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -455,20 +456,27 @@ STAFF = "staff"  # a staff user of the object's council (the test passes it as t
 STAFF_OTHER_COUNCIL = "staff of another council"
 
 
-def _admin_gate(case: Case) -> Outcome | None:
-    """Returns the answer for whoever may not use the admin at all, or None for staff."""
-    if case.standing in (STAFF, STAFF_OTHER_COUNCIL):
-        return None
-    return ADMIN_LOGIN
+def _staff_only(policy: Policy) -> Policy:
+    """Wraps an admin page's policy: whoever may not use the admin at all gets the admin's sign-in."""
+
+    @functools.wraps(policy)
+    def gated(case: Case) -> Outcome:
+        if case.standing not in (STAFF, STAFF_OTHER_COUNCIL):
+            return ADMIN_LOGIN
+        return policy(case)
+
+    return gated
+
+
+# The admin's pages that show a form and write when it is sent, and the permission each needs.
+FORM_PAGE_PERMISSION = {"add": "add", "delete": "delete", "password": "change"}
 
 
 def admin_model_view(model: str, view: str) -> Policy:
     """Returns the policy of one of a ModelAdmin's views for `model` ("app.model")."""
 
+    @_staff_only
     def policy(case: Case) -> Outcome:
-        gate = _admin_gate(case)
-        if gate is not None:
-            return gate
         if view == "redirect":  # <object_id>/ redirects to <object_id>/change/ without a lookup
             return REDIRECT
         if view == "add" and case.standing == STAFF_OTHER_COUNCIL:
@@ -484,8 +492,8 @@ def admin_model_view(model: str, view: str) -> Policy:
                 return FORBIDDEN
             # A changelist saves nothing without list_editable; a history list never saves.
             return SHOWN if case.method == "POST" else OK
-        if view == "add":
-            if not _may(case, model, "add"):
+        if view in FORM_PAGE_PERMISSION:
+            if not _may(case, model, FORM_PAGE_PERMISSION[view]):
                 return FORBIDDEN
             return OK if case.method == "GET" else WRITE
         if view in ("change", "history_form"):
@@ -494,45 +502,27 @@ def admin_model_view(model: str, view: str) -> Policy:
             if not _may(case, model, "change"):
                 return FORBIDDEN
             return WRITE if view == "change" else REVERT
-        if view == "delete":
-            if not _may(case, model, "delete"):
-                return FORBIDDEN
-            return OK if case.method == "GET" else WRITE
-        if view == "password":
-            if not _may(case, model, "change"):
-                return FORBIDDEN
-            return OK if case.method == "GET" else WRITE
         raise AssertionError(f"No rule for the admin's {view} view.")
 
     return policy
 
 
 def _admin_site_page(get: Outcome, post: Outcome) -> Policy:
-    def policy(case: Case) -> Outcome:
-        gate = _admin_gate(case)
-        if gate is not None:
-            return gate
-        return get if case.method == "GET" else post
-
-    return policy
+    return _staff_only(lambda case: get if case.method == "GET" else post)
 
 
+@_staff_only
 def _admin_app_index(case: Case) -> Outcome:
     """An app's index lists the models the user may see; an app with none is a 404."""
-    gate = _admin_gate(case)
-    if gate is not None:
-        return gate
     app = case.kind.removeprefix("app ")
     if any(permission.startswith(f"{app}.") for permission in case.staff_permissions):
         return OK
     return NOT_FOUND
 
 
+@_staff_only
 def _admin_view_on_site(case: Case) -> Outcome:
     """The admin's "view on site" link: a redirect to the object's own page, inside the council only."""
-    gate = _admin_gate(case)
-    if gate is not None:
-        return gate
     # The matrix links to a challenge; only someone who may open challenges in the admin follows it.
     if case.standing == STAFF_OTHER_COUNCIL or not _may(case, "recommendations.peerchallenge", "view"):
         return HIDDEN

@@ -9,10 +9,7 @@ from django.urls import reverse
 
 from tests.admin_helpers import SECRET, make_staff, make_world, scoped_models
 
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 @pytest.fixture

@@ -16,12 +16,9 @@ from recommendations.models import GuestAccess, Membership, ProgressUpdate, Reco
 from tests import factories
 from tests.admin_helpers import SECRET, make_staff, make_world, scoped_models
 
+pytestmark = pytest.mark.usefixtures("media_root")
+
 SCOPED = scoped_models()
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -35,9 +32,10 @@ def northtown_world(northtown):
 
 
 @pytest.fixture
-def staff_alice(alice):
-    """Alice with every permission a council's staff could hold: only the scope stops her."""
-    return make_staff(alice)
+def staff_client(client, alice):
+    """The client signed in as alice with every permission a council's staff could hold: only the scope stops her."""
+    client.force_login(make_staff(alice))
+    return client
 
 
 def urls_for(obj):
@@ -54,43 +52,40 @@ def test_every_scoped_admin_model_is_in_the_test_world(southport_world):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", SCOPED, ids=lambda m: m._meta.model_name)
-def test_another_councils_history_is_not_found(client, staff_alice, southport_world, model):
+def test_another_councils_history_is_not_found(staff_client, southport_world, model):
     obj = southport_world[model]
     history_url, version_url = urls_for(obj)
-    client.force_login(staff_alice)
     for url in (history_url, version_url):
-        response = client.get(url)
+        response = staff_client.get(url)
         assert response.status_code == 404, url
         assert SECRET not in response.content.decode()
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", SCOPED, ids=lambda m: m._meta.model_name)
-def test_own_councils_history_is_readable_but_never_saved(client, staff_alice, northtown_world, model):
+def test_own_councils_history_is_readable_but_never_saved(staff_client, northtown_world, model):
     obj = northtown_world[model]
     history_url, version_url = urls_for(obj)
-    client.force_login(staff_alice)
-    page = client.get(history_url)
+    page = staff_client.get(history_url)
     assert page.status_code == 200
     assert "revert to a previous version" not in page.content.decode()
-    assert client.get(version_url).status_code == 200
+    assert staff_client.get(version_url).status_code == 200
     before = obj.history.count()
-    assert client.post(version_url, {}).status_code == 403
+    assert staff_client.post(version_url, {}).status_code == 403
     assert obj.history.count() == before
 
 
 @pytest.mark.django_db
-def test_a_deleted_objects_history_is_shown_only_to_its_own_council(client, staff_alice, northtown_world,
+def test_a_deleted_objects_history_is_shown_only_to_its_own_council(staff_client, northtown_world,
                                                                    southport_world):
     theirs, ours = southport_world[Recommendation], northtown_world[Recommendation]
     theirs_theme, ours_theme = theirs.challenge.themes.get(), ours.challenge.themes.get()
     theirs_url, ours_url = urls_for(theirs_theme)[0], urls_for(ours_theme)[0]
     theirs_theme.delete()
     ours_theme.delete()
-    client.force_login(staff_alice)
-    response = client.get(theirs_url)
+    response = staff_client.get(theirs_url)
     assert response.status_code == 404 and SECRET not in response.content.decode()
-    assert client.get(ours_url).status_code == 200
+    assert staff_client.get(ours_url).status_code == 200
 
 
 @pytest.mark.django_db
@@ -108,11 +103,10 @@ def test_view_only_coordinator_cannot_promote_an_officer_through_the_history_for
 
 @pytest.mark.django_db
 def test_another_councils_membership_cannot_be_moved_in_through_the_history_form(
-        client, staff_alice, northtown, southport_world):
+        staff_client, northtown, southport_world):
     membership = southport_world[Membership]
     _, version_url = urls_for(membership)
-    client.force_login(staff_alice)
-    response = client.post(version_url, {"user": membership.user_id, "council": northtown.pk,
+    response = staff_client.post(version_url, {"user": membership.user_id, "council": northtown.pk,
                                          "role": Membership.Role.COORDINATOR})
     assert response.status_code == 404
     membership.refresh_from_db()
@@ -121,11 +115,10 @@ def test_another_councils_membership_cannot_be_moved_in_through_the_history_form
 
 @pytest.mark.django_db
 def test_another_councils_recommendation_cannot_be_moved_in_through_the_history_form(
-        client, staff_alice, challenge, southport_world):
+        staff_client, challenge, southport_world):
     recommendation = southport_world[Recommendation]
     _, version_url = urls_for(recommendation)
-    client.force_login(staff_alice)
-    response = client.post(version_url, {"challenge": challenge.pk, "number": 7, "title": "Taken",
+    response = staff_client.post(version_url, {"challenge": challenge.pk, "number": 7, "title": "Taken",
                                          "text": "Taken", "response": "not_recorded"})
     assert response.status_code == 404
     recommendation.refresh_from_db()
@@ -148,15 +141,14 @@ def test_not_even_a_superuser_rewrites_a_progress_update_through_the_history_for
 
 @pytest.mark.django_db
 def test_guest_access_cannot_be_lengthened_by_reverting_to_before_it_was_shortened(
-        client, staff_alice, northtown_world):
+        staff_client, northtown_world):
     access = northtown_world[GuestAccess]
     original = access.expires_on
     shortened = original - dt.timedelta(days=3)
     access.expires_on = shortened
     access.save()
     _, first_version_url = urls_for(access)  # the version before it was shortened
-    client.force_login(staff_alice)
-    assert client.post(first_version_url, {"expires_on": original.isoformat()}).status_code == 403
+    assert staff_client.post(first_version_url, {"expires_on": original.isoformat()}).status_code == 403
     access.refresh_from_db()
     assert access.expires_on == shortened
 
@@ -165,20 +157,18 @@ def test_guest_access_cannot_be_lengthened_by_reverting_to_before_it_was_shorten
 @pytest.mark.parametrize("path", ["recommendations/recommendation/not-a-number/history/",
                                   "recommendations/recommendation/1/history/not-a-number/",
                                   "recommendations/recommendation/99999/history/"])
-def test_odd_ids_on_history_pages_are_not_found(client, staff_alice, recommendation, path):
-    client.force_login(staff_alice)
-    assert client.get(f"/admin/{path}").status_code == 404
+def test_odd_ids_on_history_pages_are_not_found(staff_client, recommendation, path):
+    assert staff_client.get(f"/admin/{path}").status_code == 404
 
 
 @pytest.mark.django_db
-def test_view_on_site_redirects_only_to_the_users_own_councils_pages(client, staff_alice, northtown_world,
+def test_view_on_site_redirects_only_to_the_users_own_councils_pages(staff_client, northtown_world,
                                                                      southport_world):
     from django.contrib.contenttypes.models import ContentType
 
     content_type = ContentType.objects.get_for_model(Recommendation)
-    client.force_login(staff_alice)
-    theirs = client.get(f"/admin/r/{content_type.pk}/{southport_world[Recommendation].pk}/")
+    theirs = staff_client.get(f"/admin/r/{content_type.pk}/{southport_world[Recommendation].pk}/")
     assert theirs.status_code == 404 and "southport" not in theirs.get("Location", "")
-    ours = client.get(f"/admin/r/{content_type.pk}/{northtown_world[Recommendation].pk}/")
+    ours = staff_client.get(f"/admin/r/{content_type.pk}/{northtown_world[Recommendation].pk}/")
     assert ours.status_code == 302 and ours["Location"].endswith(
         northtown_world[Recommendation].get_absolute_url())

@@ -28,12 +28,6 @@ from tests import factories
 WRITES_DURING_BACKUP = 40
 
 
-@pytest.fixture
-def media(tmp_path: Path, settings: Any) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
-
-
 class Writers:
     """Officers posting progress updates (and coordinators adding actions) on their own connections."""
 
@@ -160,7 +154,7 @@ def _history_disagreements() -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_taken_while_officers_post_updates_restores_whole(
-        tmp_path: Path, media: Path, northtown: Any, bob: Any,
+        tmp_path: Path, media_root: Path, northtown: Any, bob: Any,
         dump_waits_for_writers: list[Writers]) -> None:
     challenge = factories.make_challenge(council=northtown)
     recommendation = factories.make_recommendation(challenge=challenge)
@@ -196,7 +190,7 @@ def test_a_backup_taken_while_officers_post_updates_restores_whole(
 
 @pytest.mark.django_db(transaction=True)
 def test_backup_discards_its_output_when_the_rows_it_wrote_differ_from_its_counts(
-        tmp_path: Path, media: Path, bob: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, media_root: Path, bob: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     counted = peertrack.backup.row_counts
 
     def one_update_too_many(using: str = "default") -> dict[str, int]:

@@ -20,7 +20,7 @@ from django.test import override_settings
 from peertrack.backup import RECREATED_BY_MIGRATE, sha256
 from recommendations.demo import load_demo
 from recommendations.models import GuestAccess
-from tests.reviews.review_fixtures import make_guest
+from tests.factories import make_guest
 
 
 def snapshot() -> dict[str, list[dict]]:
@@ -42,14 +42,8 @@ def snapshot() -> dict[str, list[dict]]:
     return rows
 
 
-@pytest.fixture
-def media(tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 @pytest.mark.django_db(transaction=True)
-def test_round_trip_of_the_demo_data_restores_every_row_and_file(tmp_path, media):
+def test_round_trip_of_the_demo_data_restores_every_row_and_file(tmp_path, media_root):
     with override_settings(DEBUG=True):
         load_demo(with_logins=True)
     default_storage.save("packs/2024/scrutiny-pack.pdf", ContentFile(b"%PDF-1.7 issued pack"))
@@ -58,7 +52,7 @@ def test_round_trip_of_the_demo_data_restores_every_row_and_file(tmp_path, media
 
     call_command("backup", "--out", str(tmp_path / "backup"))
     call_command("flush", interactive=False, verbosity=0)
-    for path in media.rglob("*"):
+    for path in media_root.rglob("*"):
         if path.is_file():
             path.unlink()
     assert snapshot() != before
@@ -71,12 +65,12 @@ def test_round_trip_of_the_demo_data_restores_every_row_and_file(tmp_path, media
         for old, new in zip(before[label], after[label], strict=True):
             assert new == old, (label, {k: (v, new["fields"].get(k)) for k, v in old["fields"].items()
                                         if new["fields"].get(k) != v} if isinstance(old, dict) else old)
-    restored = media / "packs/2024/scrutiny-pack.pdf"
+    restored = media_root / "packs/2024/scrutiny-pack.pdf"
     assert restored.read_bytes() == b"%PDF-1.7 issued pack"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_restore_refuses_a_database_that_holds_data_and_changes_nothing(tmp_path, media, northtown):
+def test_restore_refuses_a_database_that_holds_data_and_changes_nothing(tmp_path, media_root, northtown):
     call_command("backup", "--out", str(tmp_path / "backup"))
     before = snapshot()
     with pytest.raises(CommandError, match="already holds data"):
@@ -85,7 +79,7 @@ def test_restore_refuses_a_database_that_holds_data_and_changes_nothing(tmp_path
 
 
 @pytest.mark.django_db(transaction=True)
-def test_restore_refuses_a_damaged_backup(tmp_path, media, northtown):
+def test_restore_refuses_a_damaged_backup(tmp_path, media_root, northtown):
     default_storage.save("packs/pack.pdf", ContentFile(b"original"))
     folder = tmp_path / "backup"
     call_command("backup", "--out", str(folder))
@@ -98,7 +92,7 @@ def test_restore_refuses_a_damaged_backup(tmp_path, media, northtown):
 
 
 @pytest.mark.django_db
-def test_backup_refuses_to_overwrite_a_folder_in_use(tmp_path, media):
+def test_backup_refuses_to_overwrite_a_folder_in_use(tmp_path, media_root):
     (tmp_path / "old").mkdir()
     (tmp_path / "old" / "data.json").write_text("{}")
     with pytest.raises(CommandError, match="is not empty"):
@@ -112,7 +106,7 @@ def test_restore_says_when_a_folder_is_not_a_backup(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_restore_reads_a_backup_made_before_manifests_listed_migrations(tmp_path, media, northtown):
+def test_restore_reads_a_backup_made_before_manifests_listed_migrations(tmp_path, media_root, northtown):
     folder = tmp_path / "backup"
     call_command("backup", "--out", str(folder))
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -148,7 +142,7 @@ def as_named_before_the_move(value: Any) -> Any:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_restore_reads_a_backup_made_while_guest_access_lived_in_reviews(tmp_path, media, alice, challenge):
+def test_restore_reads_a_backup_made_while_guest_access_lived_in_reviews(tmp_path, media_root, alice, challenge):
     make_guest(challenge=challenge)
     access = GuestAccess.objects.get()
     access.expires_on -= dt.timedelta(days=1)

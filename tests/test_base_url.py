@@ -19,7 +19,7 @@ from peertrack.absolute_urls import RequestOriginMiddleware, absolute_url, check
 from recommendations.models import GuestAccess
 from recommendations.periods import ReportingPeriod
 from tests import factories
-from tests.reviews.review_fixtures import make_peer, make_review
+from tests.factories import make_peer, make_review
 from tests.test_deploy_settings import ROOT, production_env
 
 HOST = "actions.northtown.example"
@@ -137,36 +137,27 @@ def _invite(client, progress_review, peer):
     )
 
 
-@override_settings(PEERTRACK_BASE_URL="", ALLOWED_HOSTS=HOSTS)
-def test_a_guest_invitation_links_to_the_address_the_coordinator_used(
-    client,
-    alice,
-    progress_review,
-    django_capture_on_commit_callbacks,
+@pytest.mark.parametrize(
+    ("base_url", "linked", "not_linked"),
+    [
+        ("", f"https://{HOST}:8443/", "localhost:8000"),
+        ("https://peertrack.northtown.gov.uk", "https://peertrack.northtown.gov.uk/", HOST),
+    ],
+    ids=["the address the coordinator used", "the configured address when set"],
+)
+def test_a_guest_invitation_links_to(
+    client, settings, alice, progress_review, django_capture_on_commit_callbacks, base_url, linked, not_linked
 ):
+    settings.PEERTRACK_BASE_URL = base_url
+    settings.ALLOWED_HOSTS = HOSTS
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
         assert _invite(client, *progress_review).status_code == 302
     [message] = mail.outbox
-    assert f"https://{HOST}:8443/" in message.body
-    assert "localhost:8000" not in message.body
+    assert linked in message.body
+    assert not_linked not in message.body
     access = GuestAccess.objects.get(user__email="pat@elsewhere.gov.uk")
     assert access.peer == progress_review[1]
-
-
-@override_settings(PEERTRACK_BASE_URL="https://peertrack.northtown.gov.uk", ALLOWED_HOSTS=HOSTS)
-def test_a_guest_invitation_uses_the_configured_address_when_set(
-    client,
-    alice,
-    progress_review,
-    django_capture_on_commit_callbacks,
-):
-    client.force_login(alice)
-    with django_capture_on_commit_callbacks(execute=True):
-        _invite(client, *progress_review)
-    [message] = mail.outbox
-    assert "https://peertrack.northtown.gov.uk/" in message.body
-    assert HOST not in message.body
 
 
 @override_settings(PEERTRACK_BASE_URL="", ALLOWED_HOSTS=HOSTS)

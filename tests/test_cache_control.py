@@ -17,10 +17,9 @@ from peertrack.caching import PrivateCacheMiddleware
 from recommendations import imports
 from reviews.models import PackJob
 from tests import factories
+from tests.factories import make_pack, make_report, make_review
 from tests.recommendations.evidence_helpers import make_evidence_file
 from tests.recommendations.import_helpers import xlsx_bytes
-from tests.reviews.conftest import make_pack, make_report
-from tests.reviews.review_fixtures import make_review
 
 DOWNLOAD_MARKS = (".csv", ".xlsx", ".pdf", "download")
 
@@ -48,8 +47,7 @@ def download_route_names() -> set[str]:
 
 
 @pytest.fixture
-def objects(settings, tmp_path, challenge, recommendation, action, alice):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def objects(media_root, challenge, recommendation, action, alice):
     update = factories.make_update(action=action, author=alice)
     evidence_file = make_evidence_file(update=update)
     report = make_report(challenge=challenge, by=alice)

@@ -97,16 +97,26 @@ def _hidden(form):
     return {box.get("name"): box.get("value") for box in form.xpath('.//input[@type="hidden"]')}
 
 
+def _typed(boxes):
+    """The day, month and year the boxes hold."""
+    return tuple(box.get("value") for box in boxes)
+
+
+def _open(client, user, view, challenge, query=None):
+    """Returns `view` of the challenge (the portfolio: of every challenge) as `user` asks for it with `query`."""
+    client.force_login(user)
+    url = reverse(view) if view == "portfolio" else reverse(view, args=[challenge.slug])
+    return client.get(url, query or {})
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("view", ["dashboard", "action_plan", "portfolio"])
 def test_the_as_at_filter_is_three_boxes_filled_from_a_link(client, carol, challenge, action, view):
-    client.force_login(carol)
-    url = reverse(view, args=[challenge.slug]) if view != "portfolio" else reverse(view)
-    response = client.get(url, {"as_of": "2024-11-22"})
+    response = _open(client, carol, view, challenge, {"as_of": "2024-11-22"})
     assert response.status_code == 200
     page = _page(response)
     day, month, year = _boxes(page, "as_of")
-    assert (day.get("value"), month.get("value"), year.get("value")) == ("22", "11", "2024")
+    assert _typed((day, month, year)) == ("22", "11", "2024")
     assert all(box.get("inputmode") == "numeric" and box.get("type") == "text" for box in (day, month, year))
     fieldset = next(parent for parent in day.iterancestors() if parent.tag == "fieldset")
     assert "View the plan as at a date" in fieldset.xpath("./legend")[0].text_content()
@@ -116,10 +126,8 @@ def test_the_as_at_filter_is_three_boxes_filled_from_a_link(client, carol, chall
 
 @pytest.mark.django_db
 def test_submitting_the_boxes_shows_the_plan_at_that_date(client, carol, challenge, action):
-    client.force_login(carol)
-    response = client.get(
-        reverse("dashboard", args=[challenge.slug]), {"as_of_day": "22", "as_of_month": "11", "as_of_year": "2024"}
-    )
+    response = _open(client, carol, "dashboard", challenge,
+                     {"as_of_day": "22", "as_of_month": "11", "as_of_year": "2024"})
     assert response.status_code == 200
     assert response.context["as_of"].date == dt.date(2024, 11, 22)
     # Links onwards carry the date in its link form.
@@ -130,42 +138,34 @@ def test_submitting_the_boxes_shows_the_plan_at_that_date(client, carol, challen
 
 @pytest.mark.django_db
 def test_a_wrong_date_in_the_boxes_is_a_govuk_error_linked_to_its_box(client, carol, challenge, action):
-    client.force_login(carol)
-    response = client.get(
-        reverse("dashboard", args=[challenge.slug]), {"as_of_day": "31", "as_of_month": "2", "as_of_year": "2024"}
-    )
+    response = _open(client, carol, "dashboard", challenge,
+                     {"as_of_day": "31", "as_of_month": "2", "as_of_year": "2024"})
     assert response.status_code == 400
     page = _page(response)
     [link] = page.xpath('//div[contains(@class, "govuk-error-summary")]//a')
     assert link.get("href") == "#id_as_of_day"
     assert "must be a real date" in link.text_content()
     day, month, year = _boxes(page, "as_of")
-    assert (day.get("value"), month.get("value"), year.get("value")) == ("31", "2", "2024")
+    assert _typed((day, month, year)) == ("31", "2", "2024")
     assert "govuk-input--error" in day.get("class")
     assert page.xpath("//title")[0].text_content().strip().startswith("Error: ")
 
 
 @pytest.mark.django_db
 def test_the_since_filter_is_three_boxes_and_keeps_the_as_at_date(client, carol, challenge, action):
-    client.force_login(carol)
-    response = client.get(
-        reverse("dashboard", args=[challenge.slug]),
-        {"as_of": "2024-11-22", "since_day": "1", "since_month": "9", "since_year": "2024"},
-    )
+    response = _open(client, carol, "dashboard", challenge,
+                     {"as_of": "2024-11-22", "since_day": "1", "since_month": "9", "since_year": "2024"})
     assert response.status_code == 200
     assert response.context["since"].date == dt.date(2024, 9, 1)
-    day, month, year = _boxes(_page(response), "since")
-    assert (day.get("value"), month.get("value"), year.get("value")) == ("1", "9", "2024")
-    assert _hidden(_form_of(day)) == {"as_of": "2024-11-22"}  # the old since boxes are not carried twice
+    boxes = _boxes(_page(response), "since")
+    assert _typed(boxes) == ("1", "9", "2024")
+    assert _hidden(_form_of(boxes[0])) == {"as_of": "2024-11-22"}  # the old since boxes are not carried twice
 
 
 @pytest.mark.django_db
 def test_a_comparison_date_after_the_as_at_date_keeps_what_was_typed(client, carol, challenge, action):
-    client.force_login(carol)
-    response = client.get(
-        reverse("dashboard", args=[challenge.slug]),
-        {"as_of": "2024-11-22", "since_day": "1", "since_month": "12", "since_year": "2024"},
-    )
+    response = _open(client, carol, "dashboard", challenge,
+                     {"as_of": "2024-11-22", "since_day": "1", "since_month": "12", "since_year": "2024"})
     assert response.status_code == 400
     page = _page(response)
     assert page.xpath('//div[contains(@class, "govuk-error-summary")]//a')[0].get("href") == "#id_since_day"
@@ -174,11 +174,8 @@ def test_a_comparison_date_after_the_as_at_date_keeps_what_was_typed(client, car
 
 @pytest.mark.django_db
 def test_show_today_instead_drops_the_boxes(client, carol, challenge, action):
-    client.force_login(carol)
-    response = client.get(
-        reverse("action_plan", args=[challenge.slug]),
-        {"as_of_day": "22", "as_of_month": "11", "as_of_year": "2024", "rag": "red"},
-    )
+    response = _open(client, carol, "action_plan", challenge,
+                     {"as_of_day": "22", "as_of_month": "11", "as_of_year": "2024", "rag": "red"})
     page = _page(response)
     [today_link] = page.xpath('//a[contains(., "Show today instead")]')
     assert today_link.get("href").endswith("?rag=red")
@@ -187,15 +184,9 @@ def test_show_today_instead_drops_the_boxes(client, carol, challenge, action):
 
 @pytest.mark.django_db
 def test_the_as_at_boxes_show_today_when_no_date_is_chosen(client, carol, challenge, action):
-    client.force_login(carol)
-    response = client.get(reverse("dashboard", args=[challenge.slug]))
+    response = _open(client, carol, "dashboard", challenge)
     today = timezone.localdate()
-    day, month, year = _boxes(_page(response), "as_of")
-    assert (day.get("value"), month.get("value"), year.get("value")) == (
-        str(today.day),
-        str(today.month),
-        str(today.year),
-    )
+    assert _typed(_boxes(_page(response), "as_of")) == (str(today.day), str(today.month), str(today.year))
 
 
 # --- no other pattern is left ---------------------------------------------------------------------

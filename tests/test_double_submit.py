@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -229,27 +228,17 @@ def test_a_claim_left_by_a_request_that_died_is_taken_over(client, action, bob):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("htmx", [False, True])
-def test_the_same_form_sent_twice_at_once_is_recorded_once(action, bob, htmx):
+def test_the_same_form_sent_twice_at_once_is_recorded_once(action, bob, htmx, run_together):
     key = "t" * 24
     clients = [Client(), Client()]
     for client in clients:
         client.force_login(bob)
-    barrier = threading.Barrier(2)
-    responses: list = [None, None]
 
-    def send(index: int) -> None:
-        try:
-            barrier.wait()
-            extra = {"HTTP_HX_REQUEST": "true"} if htmx and index else {}
-            responses[index] = clients[index].post(progress_url(action), progress(key), **extra)
-        finally:
-            connections.close_all()
+    def send(index: int) -> Any:
+        extra = {"HTTP_HX_REQUEST": "true"} if htmx and index else {}
+        return clients[index].post(progress_url(action), progress(key), **extra)
 
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    responses = run_together(send)
     assert ProgressUpdate.objects.filter(action=action).count() == 1
     where = action.get_absolute_url() + "#timeline"
     for response in responses:

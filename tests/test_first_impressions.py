@@ -23,7 +23,7 @@ from recommendations.management.commands.load_demo import where_to_start
 from recommendations.models import Action, DueDateChange
 from reviews.models import PositionStatement, ProgressReview
 from tests import factories
-from tests.reviews.review_fixtures import make_peer, make_review
+from tests.factories import make_peer, make_review
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -180,22 +180,33 @@ def test_the_reason_for_a_new_due_date_is_labelled_as_needed_when_the_date_chang
 # --- 6. My actions ----------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_my_actions_names_each_actions_challenge_and_links_its_own_words(client, bob, northtown):
+def make_two_eight_ones(*, council, lead_officer) -> list[Action]:
+    """Returns action 8.1 of two challenges of `council` that both still run (2018's and 2024's), in that order.
+
+    tests/browser/test_first_impressions_journey.py tells the same two apart in a browser.
+    """
     older = factories.make_challenge(
-        council=northtown,
+        council=council,
         slug="northtown-2018",
         title="Corporate Peer Challenge 2018",
         onsite_start=dt.date(2018, 10, 9),
         onsite_end=dt.date(2018, 10, 12),
     )
-    newer = factories.make_challenge(council=northtown, slug="northtown-2024", title="Corporate Peer Challenge 2024")
-    due = timezone.localdate() + dt.timedelta(days=60)
-    for challenge, words in ((older, "Refresh the workforce strategy."), (newer, "Run the staff survey again.")):
-        recommendation = factories.make_recommendation(challenge=challenge, number=8)
+    newer = factories.make_challenge(council=council, slug="northtown-2024", title="Corporate Peer Challenge 2024")
+    due = timezone.localdate() + dt.timedelta(days=45)
+    return [
         factories.make_action(
-            recommendation=recommendation, reference="8.1", lead_officer=bob, description=words, due_date=due
+            recommendation=factories.make_recommendation(challenge=challenge, number=8, title="Workforce"),
+            reference="8.1", lead_officer=lead_officer, description=words, due_date=due,
         )
+        for challenge, words in ((older, "Refresh the workforce strategy with the trade unions."),
+                                 (newer, "Run the staff survey again and publish what changed."))
+    ]
+
+
+@pytest.mark.django_db
+def test_my_actions_names_each_actions_challenge_and_links_its_own_words(client, bob, northtown):
+    make_two_eight_ones(council=northtown, lead_officer=bob)
     client.force_login(bob)
     page = _page(client.get(reverse("my_actions")))
     rows = page.xpath('//table[@id="my-actions"]/tbody/tr')
@@ -208,16 +219,16 @@ def test_my_actions_names_each_actions_challenge_and_links_its_own_words(client,
         seen[name] = challenge_cell
         assert "pt-target" in link.get("class")
     assert set(seen) == {
-        "Action 8.1, Corporate Peer Challenge 2018: Refresh the workforce strategy.",
-        "Action 8.1, Corporate Peer Challenge 2024: Run the staff survey again.",
+        "Action 8.1, Corporate Peer Challenge 2018: Refresh the workforce strategy with the trade unions.",
+        "Action 8.1, Corporate Peer Challenge 2024: Run the staff survey again and publish what changed.",
     }
     assert (
         "Corporate Peer Challenge 2018"
-        in seen["Action 8.1, Corporate Peer Challenge 2018: Refresh the workforce strategy."]
+        in seen["Action 8.1, Corporate Peer Challenge 2018: Refresh the workforce strategy with the trade unions."]
     )
     assert (
         "Corporate Peer Challenge 2024"
-        in seen["Action 8.1, Corporate Peer Challenge 2024: Run the staff survey again."]
+        in seen["Action 8.1, Corporate Peer Challenge 2024: Run the staff survey again and publish what changed."]
     )
 
 

@@ -24,15 +24,10 @@ from recommendations.spreadsheets import read_action_plan
 from tests import factories
 from tests.recommendations.import_helpers import csv_bytes, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 YEAR_MESSAGE = "Year must be between 1990 and 2100"
 HUGE = "9" * 30
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
 
 
 def _counts() -> dict[str, int]:

@@ -67,9 +67,8 @@ from reviews.models import (
 )
 from tests import factories
 from tests import permission_matrix as matrix
+from tests.factories import make_pack, make_peer, make_report, make_review
 from tests.recommendations.evidence_helpers import make_evidence_file
-from tests.reviews.conftest import make_pack, make_report
-from tests.reviews.review_fixtures import make_peer, make_review
 from tests.summary import MATRIX_TALLY, report_tally
 
 # The mark makes pytest-django create the test database; the data itself is built once
@@ -96,19 +95,22 @@ class Route:
         return self.name.startswith("admin:")
 
 
-def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "",
+          outer: tuple[str, ...] = ()) -> Iterator[Route]:
+    """`outer`: the names an include()'s prefix captures ("challenges/<slug:slug>/"), before the pattern's own."""
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             inner = f"{namespace}:{entry.namespace}".strip(":") if entry.namespace else namespace
-            yield from _walk(entry, prefix + str(entry.pattern), inner)
+            captured = outer + tuple(getattr(entry.pattern, "converters", None) or ())
+            yield from _walk(entry, prefix + str(entry.pattern), inner, captured)
             continue
         assert isinstance(entry, URLPattern)
         route = prefix + str(entry.pattern)
         pattern = entry.pattern
         regex = getattr(pattern, "regex", None)
         converters = getattr(pattern, "converters", None)
-        if converters:
-            arg_names, positional = tuple(converters), 0
+        if converters or outer:
+            arg_names, positional = outer + tuple(converters or ()), 0
         elif regex is not None and regex.groupindex:
             arg_names, positional = tuple(regex.groupindex), 0
         else:
@@ -403,6 +405,21 @@ def _kinds(route: Route, world: World) -> list[str]:
     return ["none"]
 
 
+# A URL argument that is always the primary key of one model's object, and that model.
+PK_ARGUMENTS = {
+    "theme_pk": "reviews.reviewtheme",
+    "access_pk": "recommendations.guestaccess",
+    "evidence_pk": "reviews.statementevidence",
+    "deputy_pk": "recommendations.deputy",
+    "file_pk": "recommendations.evidencefile",
+    "membership_pk": "recommendations.membership",
+    "invitation_pk": "recommendations.invitation",
+    "theme_id": "recommendations.theme",
+    "peer_id": "recommendations.peerteammember",
+    "meeting_id": "reviews.committeemeeting",
+}
+
+
 def _product_kwargs(route: Route, kind: str, world: World) -> dict[str, Any]:
     if kind in ("valid invitation", "invalid invitation"):
         return {"token": INVITATION_TOKEN if kind == "valid invitation" else "x" * 43}
@@ -427,26 +444,8 @@ def _product_kwargs(route: Route, kind: str, world: World) -> dict[str, Any]:
             values[name] = object_bundle[_pk_model(route)].pk
         elif name == "sequence":
             values[name] = object_bundle["reviews.issuedpack"].sequence + (0 if object_bundle is slug_bundle else 100)
-        elif name == "theme_pk":
-            values[name] = object_bundle["reviews.reviewtheme"].pk
-        elif name == "access_pk":
-            values[name] = object_bundle["recommendations.guestaccess"].pk
-        elif name == "evidence_pk":
-            values[name] = object_bundle["reviews.statementevidence"].pk
-        elif name == "deputy_pk":
-            values[name] = object_bundle["recommendations.deputy"].pk
-        elif name == "file_pk":
-            values[name] = object_bundle["recommendations.evidencefile"].pk
-        elif name == "membership_pk":
-            values[name] = object_bundle["recommendations.membership"].pk
-        elif name == "invitation_pk":
-            values[name] = object_bundle["recommendations.invitation"].pk
-        elif name == "theme_id":
-            values[name] = object_bundle["recommendations.theme"].pk
-        elif name == "peer_id":
-            values[name] = object_bundle["recommendations.peerteammember"].pk
-        elif name == "meeting_id":
-            values[name] = object_bundle["reviews.committeemeeting"].pk
+        elif name in PK_ARGUMENTS:
+            values[name] = object_bundle[PK_ARGUMENTS[name]].pk
         else:
             raise AssertionError(f"The permission matrix cannot fill <{name}> in {route.route}: "
                                  "teach _product_kwargs in tests/test_permission_matrix.py.")

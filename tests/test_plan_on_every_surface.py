@@ -27,8 +27,7 @@ from recommendations.periods import ReportingPeriod
 from reviews.packs.snapshot import build_snapshot
 from reviews.progress import services as review_services
 from tests import factories
-from tests.reviews.conftest import make_report
-from tests.reviews.review_fixtures import make_review
+from tests.factories import make_report, make_review
 
 pytestmark = pytest.mark.django_db
 

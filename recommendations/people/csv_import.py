@@ -66,6 +66,11 @@ class Reading:
         return sum(len(row.problems) for row in self.rows) + (1 if self.problem else 0)
 
 
+def too_large(size: int) -> str:
+    """Returns why a file of `size` bytes, over MAX_BYTES, is refused (without a full stop)."""
+    return f"The file is {size / 1024:.0f} KB; the most peertrack accepts is {MAX_BYTES // 1024} KB ({MAX_ROWS} people)"
+
+
 def _role(text: str) -> str:
     wanted = text.strip().lower()
     for value, label in Membership.Role.choices:
@@ -90,10 +95,7 @@ def read(data: bytes, *, council: Council, manager_role: str) -> Reading:
     if not data.strip():
         return Reading(problem="The file is empty. Add a header row and one row for each person.")
     if len(data) > MAX_BYTES:
-        return Reading(
-            problem=f"The file is {len(data) / 1024:.0f} KB; the most peertrack accepts is "
-            f"{MAX_BYTES // 1024} KB ({MAX_ROWS} people)."
-        )
+        return Reading(problem=f"{too_large(len(data))}.")
     try:
         text = _decode(data)
         rows = list(csv.reader(io.StringIO(text, newline="")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -9,18 +10,29 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 
-from peertrack import inputs, tasks
-from recommendations.forms import person_name
+from peertrack import tasks
+from recommendations.forms import OneFileForm, person_name, text_field
 from recommendations.models import Action, Council, Membership
 from recommendations.people import csv_import, services
 
+_line = partial(text_field, max_length=150, single_line=True)
 
-def _line(label: str, *, required: bool, missing: str = "", max_length: int = 150) -> forms.CharField:
-    messages = {"max_length": f"{label} must be {max_length} characters or fewer"}
-    if missing:
-        messages["required"] = missing
-    return inputs.SingleLineField(
-        label=label, required=required, max_length=max_length, error_messages=messages, strip=True
+
+def _email(missing: str) -> forms.EmailField:
+    return forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": missing,
+            "invalid": "Enter an email address like name@council.gov.uk",
+            "max_length": "The email address must be 254 characters or fewer",
+        },
+    )
+
+
+def _password(label: str, *, missing: str) -> forms.CharField:
+    return forms.CharField(
+        label=label, strip=False, widget=forms.PasswordInput, max_length=4096, error_messages={"required": missing}
     )
 
 
@@ -36,15 +48,7 @@ def _role_field(choices: list[tuple[str, str]], *, label: str = "Role") -> forms
 class InviteForm(forms.Form):
     first_name = _line("First name", required=True, missing="Enter their first name")
     last_name = _line("Last name", required=False)
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Enter their email address",
-            "invalid": "Enter an email address like name@council.gov.uk",
-            "max_length": "The email address must be 254 characters or fewer",
-        },
-    )
+    email = _email("Enter their email address")
     role = forms.ChoiceField()
 
     def __init__(self, *args: Any, manager_role: str, **kwargs: Any) -> None:
@@ -97,7 +101,7 @@ class ReassignForm(forms.Form):
         self.fields["actions"].initial = [str(action.pk) for action in actions]
 
 
-class PeopleUploadForm(forms.Form):
+class PeopleUploadForm(OneFileForm):
     file = forms.FileField(
         label="CSV file",
         error_messages={
@@ -105,34 +109,17 @@ class PeopleUploadForm(forms.Form):
             "empty": "The file is empty. Choose a CSV file of the people to invite",
         },
     )
+    max_bytes = csv_import.MAX_BYTES
 
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > csv_import.MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024:.0f} KB; the most peertrack accepts is "
-                f"{csv_import.MAX_BYTES // 1024} KB ({csv_import.MAX_ROWS} people)"
-            )
-        return upload
+    def too_large(self, size: int) -> str:
+        return csv_import.too_large(size)
 
 
 class AcceptForm(forms.Form):
     """Choosing a password when accepting an invitation (Django's password rules)."""
 
-    new_password1 = forms.CharField(
-        label="New password",
-        strip=False,
-        widget=forms.PasswordInput,
-        max_length=4096,
-        error_messages={"required": "Enter a password"},
-    )
-    new_password2 = forms.CharField(
-        label="Confirm the password",
-        strip=False,
-        widget=forms.PasswordInput,
-        max_length=4096,
-        error_messages={"required": "Enter the password again"},
-    )
+    new_password1 = _password("New password", missing="Enter a password")
+    new_password2 = _password("Confirm the password", missing="Enter the password again")
 
     def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -163,15 +150,7 @@ class ResetRequestForm(PasswordResetForm):
     """Django's password reset request with a plain-English message; `get_users` leaves out people
     whose council requires single sign-on (they have no password to reset)."""
 
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address like name@council.gov.uk",
-            "max_length": "The email address must be 254 characters or fewer",
-        },
-    )
+    email = _email("Enter your email address")
 
     def get_users(self, email: str) -> Any:
         for user in super().get_users(email):

@@ -307,11 +307,7 @@ def change_role(*, membership: Membership, role: str, by: Any, manager_role: str
         raise ValidationError({"role": "Choose a role from the list."})
     if locked.role == role:
         return False
-    locked.role = role
-    locked._history_user = by
-    locked._change_reason = "Role changed"
-    locked.save(update_fields=["role"])
-    membership.refresh_from_db()
+    _save_change(membership, locked, by=by, reason="Role changed", role=role)
     return True
 
 
@@ -329,12 +325,19 @@ def deactivate(*, membership: Membership, by: Any, manager_role: str, today: dt.
     yesterday = (today or timezone.localdate()) - dt.timedelta(days=1)
     if locked.expires_on is not None and locked.expires_on <= yesterday:
         return False
-    locked.expires_on = yesterday
-    locked._history_user = by
-    locked._change_reason = "Deactivated"
-    locked.save(update_fields=["expires_on"])
-    membership.refresh_from_db()
+    _save_change(membership, locked, by=by, reason="Deactivated", expires_on=yesterday)
     return True
+
+
+def _save_change(membership: Membership, locked: Membership, *, by: Any, reason: str, **changes: Any) -> None:
+    """Saves `changes` to `locked` (the membership's row, locked for update), its history naming `by` and
+    `reason`, and refreshes `membership`."""
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked._history_user = by  # type: ignore[attr-defined]  # read by simple-history
+    locked._change_reason = reason  # type: ignore[attr-defined]
+    locked.save(update_fields=list(changes))
+    membership.refresh_from_db()
 
 
 def open_actions_led_by(council: Council, user: Any) -> QuerySet[Action]:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peertrack.absolute_urls import request_origin
+from peertrack.http import form_page
 from recommendations import access
 from recommendations.forms import person_name
 from recommendations.models import Council, Invitation, Membership
@@ -59,10 +60,6 @@ def _apply(form: Any, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, problems)
     else:
         form.add_error(None, error.messages)
-
-
-def _status(form: Any) -> int:
-    return 400 if form.errors else 200
 
 
 @login_required
@@ -143,9 +140,7 @@ def invite(request: HttpRequest, council_slug: str) -> HttpResponse:
                 f"accept is on its way to {sent.invitation.email}; it works for 7 days.",
             )
             return redirect("people", council.slug)
-    return render(
-        request, TEMPLATES + "invite.html", {"council": council, "form": form, "nav": "people"}, status=_status(form)
-    )
+    return form_page(request, TEMPLATES + "invite.html", {"council": council, "form": form, "nav": "people"}, form)
 
 
 def _invitation(council: Council, invitation_pk: int) -> Invitation:
@@ -233,7 +228,7 @@ def person(request: HttpRequest, council_slug: str, membership_pk: int) -> HttpR
         "open_actions": list(services.open_actions_led_by(council, membership.user)),
         "history": list(membership.history.select_related("history_user").order_by("-history_date")[:20]),
     }
-    return render(request, TEMPLATES + "person.html", context, status=_status(form))
+    return form_page(request, TEMPLATES + "person.html", context, form)
 
 
 @login_required
@@ -308,7 +303,7 @@ def reassign(request: HttpRequest, council_slug: str, membership_pk: int) -> Htt
         "nav": "people",
         "actions": actions,
     }
-    return render(request, TEMPLATES + "reassign.html", context, status=_status(form))
+    return form_page(request, TEMPLATES + "reassign.html", context, form)
 
 
 @login_required
@@ -321,12 +316,8 @@ def people_import(request: HttpRequest, council_slug: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         reading = csv_import.read(upload.read(), council=council, manager_role=role)
         return _preview(request, council, reading)
-    return render(
-        request,
-        TEMPLATES + "import.html",
-        {"council": council, "form": form, "nav": "people", "max_rows": csv_import.MAX_ROWS},
-        status=_status(form),
-    )
+    context = {"council": council, "form": form, "nav": "people", "max_rows": csv_import.MAX_ROWS}
+    return form_page(request, TEMPLATES + "import.html", context, form)
 
 
 def _preview(request: HttpRequest, council: Council, reading: csv_import.Reading) -> HttpResponse:
@@ -409,6 +400,5 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         "has_account": account is not None,
         "token": token,
     }
-    return render(
-        request, TEMPLATES + "accept.html", context, status=_status(form) if request.method == "POST" else 200
-    )
+    # On a GET the form is unbound, so it has no errors and the page is a 200.
+    return form_page(request, TEMPLATES + "accept.html", context, form)

@@ -10,6 +10,7 @@ of another challenge, year 9999) is a field error, never a server error.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -17,7 +18,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from peertrack import inputs
-from recommendations.forms import DatePartsForm, long_date
+from recommendations.forms import DatePartsForm, long_date, text_field
 from recommendations.models import PeerChallenge, PeerTeamMember, Recommendation, Theme
 from recommendations.setup import services
 
@@ -26,31 +27,16 @@ TEXT_MAX_LENGTH = 20_000
 FIGURE_MAX = 100_000
 
 
-def line(
-    label: str, *, required: bool = True, missing: str = "", max_length: int = 200, help_text: str = ""
-) -> forms.CharField:
-    messages = {"max_length": f"{label} must be {max_length:,} characters or fewer"}
-    if missing:
-        messages["required"] = missing
-    return inputs.SingleLineField(
-        label=label, required=required, max_length=max_length, strip=True, error_messages=messages, help_text=help_text
-    )
+line = partial(text_field, max_length=200, single_line=True)
+_text = partial(text_field, required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea)
 
 
-def _text(
-    label: str, *, required: bool = False, missing: str = "", max_length: int = TEXT_MAX_LENGTH, help_text: str = ""
-) -> forms.CharField:
-    messages = {"max_length": f"{label} must be {max_length:,} characters or fewer"}
-    if missing:
-        messages["required"] = missing
-    return forms.CharField(
+def _radios(label: str, choices: Any, *, missing: str, invalid: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
         label=label,
-        required=required,
-        max_length=max_length,
-        strip=True,
-        error_messages=messages,
-        help_text=help_text,
-        widget=forms.Textarea,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": missing, "invalid_choice": invalid},
     )
 
 
@@ -102,6 +88,17 @@ class SectionForm(DatePartsForm):
         """Returns the edited fields' new values, in the form the model stores them."""
         return {name: self.cleaned_data[name] for name in self.fields_edited}
 
+    def unique_name(self, taken: str) -> str:
+        """Returns the cleaned `name`, refusing with the message `taken` (its "{name}" filled in) a name that
+        another item of the same challenge has, in any case."""
+        name: str = self.cleaned_data["name"]
+        others = type(self.instance)._default_manager.filter(
+            challenge=self.instance.challenge_id, name__iexact=name  # type: ignore[attr-defined]
+        )
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(taken.format(name=name))
+        return name
+
     def not_in_future(self, name: str, label: str, today: dt.date | None = None) -> None:
         day = self.cleaned_data.get(name)
         today = today or timezone.localdate()
@@ -119,15 +116,8 @@ class VisitForm(SectionForm):
     date_fields = (("onsite_start", "First day on site"), ("onsite_end", "Last day on site"))
 
     title = line("Title", missing="Enter the challenge's title, like Corporate Peer Challenge 2024")
-    kind = forms.ChoiceField(
-        label="Kind of challenge",
-        choices=PeerChallenge.Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the kind of challenge",
-            "invalid_choice": "Select the kind of challenge from the list",
-        },
-    )
+    kind = _radios("Kind of challenge", PeerChallenge.Kind.choices, missing="Select the kind of challenge",
+                   invalid="Select the kind of challenge from the list")
 
     def date_required(self, name: str) -> bool:
         return True
@@ -283,24 +273,13 @@ class ThemeForm(SectionForm):
     fields_edited = ("name", "kind", "description")
 
     name = line("Theme name", missing="Enter the theme's name, like Financial planning and management")
-    kind = forms.ChoiceField(
-        label="Kind of theme",
-        choices=Theme.Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether it is a core component or an extra area of focus",
-            "invalid_choice": "Select the kind of theme from the list",
-        },
-    )
+    kind = _radios("Kind of theme", Theme.Kind.choices,
+                   missing="Select whether it is a core component or an extra area of focus",
+                   invalid="Select the kind of theme from the list")
     description = _text("Description", max_length=2000)
 
     def clean_name(self) -> str:
-        name: str = self.cleaned_data["name"]
-        theme: Theme = self.instance  # type: ignore[assignment]
-        taken = Theme.objects.filter(challenge=theme.challenge_id, name__iexact=name).exclude(pk=theme.pk)
-        if taken.exists():
-            raise forms.ValidationError(f"This challenge already has a theme called “{name}”: choose another name")
-        return name
+        return self.unique_name("This challenge already has a theme called “{name}”: choose another name")
 
 
 class AssignForm(forms.Form):
@@ -368,15 +347,8 @@ class ResponseForm(SectionForm):
 
     fields_edited = ("response", "response_reasons", "response_narrative")
 
-    response = forms.ChoiceField(
-        label="The council's response",
-        choices=Recommendation.Response.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the council's response",
-            "invalid_choice": "Select the council's response from the list",
-        },
-    )
+    response = _radios("The council's response", Recommendation.Response.choices,
+                       missing="Select the council's response", invalid="Select the council's response from the list")
     response_reasons = _text(
         "Reasons", max_length=5000, help_text="Needed when the recommendation is partly accepted or not accepted."
     )
@@ -445,12 +417,7 @@ class PeerForm(SectionForm):
     )
 
     def clean_name(self) -> str:
-        name: str = self.cleaned_data["name"]
-        peer: PeerTeamMember = self.instance  # type: ignore[assignment]
-        taken = PeerTeamMember.objects.filter(challenge=peer.challenge_id, name__iexact=name).exclude(pk=peer.pk)
-        if taken.exists():
-            raise forms.ValidationError(f"{name} is already on the peer team")
-        return name
+        return self.unique_name("{name} is already on the peer team")
 
 
 class ReturnedForm(forms.Form):

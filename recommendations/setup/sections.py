@@ -9,11 +9,12 @@ screen readers), and a plain POST with a redirect back to the page, at the secti
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -98,3 +99,68 @@ def edit(request: SignedInRequest, editor: Editor) -> HttpResponse:
     if request.htmx:
         return render(request, FRAGMENT, {"section": section, "challenge": editor.challenge})
     return editor.page(section)
+
+
+def item_editor(
+    request: SignedInRequest,
+    item: Model,
+    form_class: Callable[..., Any],
+    *,
+    challenge: Any,
+    title: str,
+    section: Callable[[Any, str], Section],
+    page: Callable[[Section], HttpResponse],
+) -> Editor:
+    """Returns the editor of one item's section (a theme, a peer, a meeting, a recommendation's text): the
+    model form `form_class` on `item`, saved unless someone else saved the same fields first. `section` draws
+    the item as the database now holds it."""
+
+    def draw(form: Any, note: str) -> Section:
+        item.refresh_from_db()
+        return section(form, note)
+
+    return Editor(
+        challenge=challenge,
+        title=title,
+        make_form=lambda data: form_class(data, instance=item),
+        save=lambda form: services.save_section(
+            instance=item, changes=form.changes(), loaded=form.cleaned_data["loaded"], by=request.user
+        ),
+        section=draw,
+        page=page,
+        refresh=item.refresh_from_db,
+    )
+
+
+def add_item(
+    request: SignedInRequest,
+    form_class: Callable[..., Any],
+    item: Model,
+    *,
+    note: Callable[[], str],
+    location: Callable[[], str],
+    page: Callable[[Any], HttpResponse],
+    siblings: Callable[[Any], QuerySet[Any]] | None = None,
+) -> HttpResponse:
+    """GET shows a list page (`page(None)`); POST adds `item` to the list from the page's add form (the model
+    form `form_class`), after its `siblings(form)` when the list is ordered. Saved: a redirect to `location()`
+    with the message `note()`; else `page(form)`, showing what is wrong."""
+    if request.method != "POST":
+        return page(None)
+    form = form_class(request.POST, instance=item, prefix="new")
+    if form.is_valid():
+        if siblings is not None:
+            item.position = services.next_position(siblings(form))  # type: ignore[attr-defined]
+        if services.add_new(form=form, instance=item, by=request.user):
+            messages.success(request, note())
+            return redirect(location())
+    return page(form)
+
+
+def item_sections(
+    items: Iterable[Model], draw: Callable[[Any], Section], open_section: Section | None
+) -> list[Section]:
+    """Returns the section of each item on a list page, `open_section` (the one being edited) in its item's place."""
+    return [
+        open_section if open_section is not None and open_section.item.pk == item.pk else draw(item) for item in items
+    ]

@@ -16,8 +16,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import retarget
@@ -26,19 +26,11 @@ from peertrack import idempotency
 from peertrack.http import SignedInRequest
 from recommendations import access
 from recommendations.forms import long_date
-from recommendations.models import Membership, PeerChallenge, PeerTeamMember, Recommendation, Theme
+from recommendations.models import PeerChallenge, PeerTeamMember, Recommendation, Theme
 from recommendations.setup import forms, services
-from recommendations.setup.sections import Editor, Section, edit
+from recommendations.setup.sections import Editor, Section, add_item, edit, item_editor, item_sections
 
-COORDINATOR = Membership.Role.COORDINATOR
 NOT_RECORDED = "Not recorded"
-
-
-def coordinated_challenge(request: SignedInRequest, slug: str) -> PeerChallenge:
-    """Returns the challenge if the user coordinates its council: 404 outside their councils, else 403."""
-    challenge = access.get_challenge(request, slug)
-    access.require_role(request, challenge.council, COORDINATOR)
-    return challenge
 
 
 def _day(day: Any) -> str:
@@ -56,7 +48,7 @@ def _page(request: SignedInRequest, template: str, challenge: PeerChallenge, **c
 @require_GET
 def overview(request: SignedInRequest, slug: str) -> HttpResponse:
     """Lists each part of the challenge's set-up with what is recorded and what is still missing."""
-    challenge = coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     parts = services.overview(challenge)
     return _page(request, "overview.html", challenge, parts=parts, done=sum(part.done for part in parts))
 
@@ -163,7 +155,7 @@ def _detail_section(challenge: PeerChallenge, key: str, review: Any, form: Any =
 @require_GET
 def details(request: SignedInRequest, slug: str) -> HttpResponse:
     """Shows the challenge's details, each part with a link to change it."""
-    challenge = coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     review = services.latest_review(challenge)
     sections = [_detail_section(challenge, key, review) for key in DETAILS]
     return _page(request, "details.html", challenge, sections=sections, review=review)
@@ -173,7 +165,7 @@ def details(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def details_section(request: SignedInRequest, slug: str, section: str) -> HttpResponse:
     """Changes one part of the challenge's details (the URL names the part)."""
-    challenge = coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     review = services.latest_review(challenge) if section == "publication" else None
     form_class = DETAIL_FORMS[section]
 
@@ -267,15 +259,7 @@ def _themes_page(
     open_section: Section | None = None,
 ) -> HttpResponse:
     themes = _themes(challenge)
-    sections = [
-        open_section
-        if open_section is not None and open_section.item.pk == theme.pk
-        else _theme_section(challenge, theme)
-        for theme in themes
-    ]
-    recommendations = list(
-        Recommendation.objects.filter(challenge=challenge).select_related("theme").order_by("number")
-    )
+    sections = item_sections(themes, lambda theme: _theme_section(challenge, theme), open_section)
     new_theme = Theme(challenge=challenge, kind=Theme.Kind.CORE_COMPONENT)
     return _page(
         request,
@@ -283,54 +267,54 @@ def _themes_page(
         challenge,
         sections=sections,
         add_form=add_form or forms.ThemeForm(instance=new_theme, prefix="new"),
-        assign_form=assign_form or forms.AssignForm(challenge=challenge, prefix="assign"),
-        recommendations=recommendations,
-        unassigned=sum(recommendation.theme_id is None for recommendation in recommendations),
+        **_assignment(challenge, assign_form),
         editing=open_section,
     )
+
+
+def _assignment(challenge: PeerChallenge, form: Any = None) -> dict[str, Any]:
+    """Returns what the table that puts recommendations under themes shows: its form, each recommendation
+    with its theme, and how many have none."""
+    recommendations = list(
+        Recommendation.objects.filter(challenge=challenge).select_related("theme").order_by("number")
+    )
+    return {
+        "assign_form": form or forms.AssignForm(challenge=challenge, prefix="assign"),
+        "recommendations": recommendations,
+        "unassigned": sum(recommendation.theme_id is None for recommendation in recommendations),
+    }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def themes(request: SignedInRequest, slug: str) -> HttpResponse:
     """Lists the challenge's themes; a POST adds one."""
-    challenge = coordinated_challenge(request, slug)
-    if request.method == "POST":
-        theme = Theme(challenge=challenge, kind=Theme.Kind.CORE_COMPONENT)
-        form = forms.ThemeForm(request.POST, instance=theme, prefix="new")
-        if form.is_valid():
-            theme.position = services.next_position(challenge.themes.filter(kind=form.cleaned_data["kind"]))
-            if services.add_new(form=form, instance=theme, by=request.user):
-                messages.success(request, f"Added the theme “{theme.name}”.")
-                return redirect(f"{reverse('setup_themes', args=[slug])}#theme-{theme.pk}")
-        return _themes_page(request, challenge, add_form=form)
-    return _themes_page(request, challenge)
+    challenge = access.coordinated_challenge(request, slug)
+    theme = Theme(challenge=challenge, kind=Theme.Kind.CORE_COMPONENT)
+    return add_item(
+        request,
+        forms.ThemeForm,
+        theme,
+        siblings=lambda form: challenge.themes.filter(kind=form.cleaned_data["kind"]),
+        note=lambda: f"Added the theme “{theme.name}”.",
+        location=lambda: f"{reverse('setup_themes', args=[slug])}#theme-{theme.pk}",
+        page=lambda form: _themes_page(request, challenge, add_form=form),
+    )
 
 
 def _challenge_theme(challenge: PeerChallenge, theme_id: int) -> Theme:
-    try:
-        return challenge.themes.get(pk=theme_id)
-    except Theme.DoesNotExist:
-        raise Http404("No such theme.") from None
+    return get_object_or_404(challenge.themes, pk=theme_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def theme(request: SignedInRequest, slug: str, theme_id: int) -> HttpResponse:
     """Renames a theme or changes its kind or description."""
-    challenge = coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     item = _challenge_theme(challenge, theme_id)
-    editor = Editor(
-        challenge=challenge,
-        title="the theme",
-        make_form=lambda data: forms.ThemeForm(data, instance=item),
-        save=lambda form: services.save_section(
-            instance=item, changes=form.changes(), loaded=form.cleaned_data["loaded"], by=request.user
-        ),
-        section=lambda form, note: _theme_section(challenge, _challenge_theme(challenge, theme_id), form, note),
-        page=lambda section: _themes_page(request, challenge, open_section=section),
-        refresh=item.refresh_from_db,
-    )
+    editor = item_editor(request, item, forms.ThemeForm, challenge=challenge, title="the theme",
+                         section=lambda form, note: _theme_section(challenge, item, form, note),
+                         page=lambda section: _themes_page(request, challenge, open_section=section))
     return edit(request, editor)
 
 
@@ -338,7 +322,7 @@ def theme(request: SignedInRequest, slug: str, theme_id: int) -> HttpResponse:
 @require_POST
 def theme_move(request: SignedInRequest, slug: str, theme_id: int) -> HttpResponse:
     """Moves a theme one place up or down among the themes of its kind."""
-    challenge = coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     item = _challenge_theme(challenge, theme_id)
     form = forms.MoveForm(request.POST)
     location = f"{reverse('setup_themes', args=[slug])}#theme-{item.pk}"
@@ -361,18 +345,13 @@ def _themes_list(
 ) -> HttpResponse:
     """The htmx answer that redraws the list of themes (and the assignment table)."""
     themes = _themes(challenge)
-    recommendations = list(
-        Recommendation.objects.filter(challenge=challenge).select_related("theme").order_by("number")
-    )
     return render(
         request,
         "recommendations/setup/themes.html#theme-list",
         {
             "challenge": challenge,
             "sections": [_theme_section(challenge, theme) for theme in themes],
-            "assign_form": forms.AssignForm(challenge=challenge, prefix="assign"),
-            "recommendations": recommendations,
-            "unassigned": sum(recommendation.theme_id is None for recommendation in recommendations),
+            **_assignment(challenge),
             "focus": focus,
             "status": status,
         },
@@ -383,23 +362,12 @@ def _themes_list(
 @require_POST
 def theme_assign(request: SignedInRequest, slug: str) -> HttpResponse:
     """Puts the ticked recommendations under one theme (or under none)."""
-    challenge = coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     form = forms.AssignForm(request.POST, challenge=challenge, prefix="assign")
     if not form.is_valid():
         if request.htmx:
-            recommendations = list(
-                Recommendation.objects.filter(challenge=challenge).select_related("theme").order_by("number")
-            )
-            return render(
-                request,
-                "recommendations/setup/themes.html#assign",
-                {
-                    "challenge": challenge,
-                    "assign_form": form,
-                    "recommendations": recommendations,
-                    "unassigned": sum(recommendation.theme_id is None for recommendation in recommendations),
-                },
-            )
+            context = {"challenge": challenge, **_assignment(challenge, form)}
+            return render(request, "recommendations/setup/themes.html#assign", context)
         return _themes_page(request, challenge, assign_form=form)
     target = form.cleaned_data["theme"]
     chosen = form.cleaned_data["recommendations"]
@@ -423,17 +391,14 @@ def theme_assign(request: SignedInRequest, slug: str) -> HttpResponse:
 
 
 def _recommendation(challenge: PeerChallenge, number: int) -> Recommendation:
-    try:
-        return Recommendation.objects.select_related("theme").get(challenge=challenge, number=number)
-    except Recommendation.DoesNotExist:
-        raise Http404("No such recommendation.") from None
+    return get_object_or_404(Recommendation.objects.select_related("theme"), challenge=challenge, number=number)
 
 
 @login_required
 @require_GET
 def responses(request: SignedInRequest, slug: str) -> HttpResponse:
     """Lists the recommendations with the council's response to each."""
-    challenge = coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     recommendations = list(
         Recommendation.objects.filter(challenge=challenge)
         .select_related("theme")
@@ -480,7 +445,6 @@ def _recommendation_editor(request: SignedInRequest, challenge: PeerChallenge, n
     form_class = forms.ResponseForm if key == "response" else forms.RecommendationTextForm
 
     def draw(form: Any, note: str) -> Section:
-        recommendation.refresh_from_db()
         section = _response_sections(challenge, recommendation)[key]
         section.form, section.note = form, note
         return section
@@ -490,16 +454,14 @@ def _recommendation_editor(request: SignedInRequest, challenge: PeerChallenge, n
         sections[key] = open_section
         return _response_page(request, challenge, recommendation, sections, editing=open_section)
 
-    return Editor(
+    return item_editor(
+        request,
+        recommendation,
+        form_class,
         challenge=challenge,
         title="the council's response" if key == "response" else f"recommendation {number}'s text",
-        make_form=lambda data: form_class(data, instance=recommendation),
-        save=lambda form: services.save_section(
-            instance=recommendation, changes=form.changes(), loaded=form.cleaned_data["loaded"], by=request.user
-        ),
         section=draw,
         page=page,
-        refresh=recommendation.refresh_from_db,
     )
 
 
@@ -530,7 +492,7 @@ def _response_page(
 @require_GET
 def response(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     """Shows one recommendation's response and text, each with a link to change it."""
-    challenge = coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     recommendation = _recommendation(challenge, number)
     return _response_page(request, challenge, recommendation, _response_sections(challenge, recommendation))
 
@@ -539,7 +501,7 @@ def response(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def response_edit(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     """Changes the council's response to a recommendation: accepted or not, its reasons, its narrative."""
-    challenge = coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     return edit(request, _recommendation_editor(request, challenge, number, "response"))
 
 
@@ -547,7 +509,7 @@ def response_edit(request: SignedInRequest, slug: str, number: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def recommendation_text(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     """Changes a recommendation's title, text and sub-points."""
-    challenge = coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     return edit(request, _recommendation_editor(request, challenge, number, "text"))
 
 
@@ -594,12 +556,7 @@ def _peer_team_page(
     review = services.latest_review(challenge)
     returned = _returned(review)
     team = list(challenge.peer_team.order_by("position", "name"))
-    sections = [
-        open_section
-        if open_section is not None and open_section.item.pk == peer.pk
-        else _peer_section(challenge, peer, returned)
-        for peer in team
-    ]
+    sections = item_sections(team, lambda peer: _peer_section(challenge, peer, returned), open_section)
     return _page(
         request,
         "peer_team.html",
@@ -622,45 +579,29 @@ def _peer_team_page(
 @require_http_methods(["GET", "POST"])
 def peer_team(request: SignedInRequest, slug: str) -> HttpResponse:
     """Lists the peer team; a POST adds a member."""
-    challenge = coordinated_challenge(request, slug)
-    if request.method == "POST":
-        peer = PeerTeamMember(challenge=challenge)
-        form = forms.PeerForm(request.POST, instance=peer, prefix="new")
-        if form.is_valid():
-            peer.position = services.next_position(challenge.peer_team.all())
-            if services.add_new(form=form, instance=peer, by=request.user):
-                messages.success(request, f"Added {peer.name} to the peer team.")
-                return redirect(f"{reverse('setup_peer_team', args=[slug])}#add")
-        return _peer_team_page(request, challenge, add_form=form)
-    return _peer_team_page(request, challenge)
+    challenge = access.coordinated_challenge(request, slug)
+    peer = PeerTeamMember(challenge=challenge)
+    return add_item(
+        request,
+        forms.PeerForm,
+        peer,
+        siblings=lambda form: challenge.peer_team.all(),
+        note=lambda: f"Added {peer.name} to the peer team.",
+        location=lambda: f"{reverse('setup_peer_team', args=[slug])}#add",
+        page=lambda form: _peer_team_page(request, challenge, add_form=form),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def peer(request: SignedInRequest, slug: str, peer_id: int) -> HttpResponse:
     """Changes a peer's name, role or organisation."""
-    challenge = coordinated_challenge(request, slug)
-    try:
-        item = challenge.peer_team.get(pk=peer_id)
-    except PeerTeamMember.DoesNotExist:
-        raise Http404("No such peer.") from None
+    challenge = access.coordinated_challenge(request, slug)
+    item = get_object_or_404(challenge.peer_team, pk=peer_id)
     returned = _returned(services.latest_review(challenge))
-
-    def draw(form: Any, note: str) -> Section:
-        item.refresh_from_db()
-        return _peer_section(challenge, item, returned, form, note)
-
-    editor = Editor(
-        challenge=challenge,
-        title="the peer's details",
-        make_form=lambda data: forms.PeerForm(data, instance=item),
-        save=lambda form: services.save_section(
-            instance=item, changes=form.changes(), loaded=form.cleaned_data["loaded"], by=request.user
-        ),
-        section=draw,
-        page=lambda section: _peer_team_page(request, challenge, open_section=section),
-        refresh=item.refresh_from_db,
-    )
+    editor = item_editor(request, item, forms.PeerForm, challenge=challenge, title="the peer's details",
+                         section=lambda form, note: _peer_section(challenge, item, returned, form, note),
+                         page=lambda section: _peer_team_page(request, challenge, open_section=section))
     return edit(request, editor)
 
 
@@ -668,7 +609,7 @@ def peer(request: SignedInRequest, slug: str, peer_id: int) -> HttpResponse:
 @require_POST
 def peers_returned(request: SignedInRequest, slug: str) -> HttpResponse:
     """Records which members of the peer team returned for the progress review."""
-    challenge = coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     review = services.latest_review(challenge)
     location = f"{reverse('setup_peer_team', args=[slug])}#returned"
     if review is None:

@@ -20,7 +20,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -109,12 +109,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     finished = [then for then in actions if not then.is_open]
     # Pages of open actions: an officer may lead thousands, and only one page is drawn (issue 20).
     paginator = Paginator(open_actions, MY_ACTIONS_PER_PAGE)
-    try:
-        page = paginator.page(inputs.whole_number(request.GET.get("page", "1")))
-    except (PageNotAnInteger, ValueError):
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
+    page = paginator.get_page(inputs.page_number(request.GET.get("page")))
     context = {
         "open_actions": list(page.object_list),
         "open_count": len(open_actions),
@@ -205,6 +200,11 @@ def download_evidence(request: HttpRequest, slug: str, pk: int, file_pk: int) ->
     return response
 
 
+def render_action_page(request: HttpRequest, template: str, action: Action, **context: Any) -> HttpResponse:
+    """Renders one of an action's form pages: the action and its challenge, with `context`."""
+    return render(request, template, {"action": action, "challenge": action.recommendation.challenge, **context})
+
+
 def _require_coordinator(role: str) -> None:
     if role != COORDINATOR:
         raise PermissionDenied("Only a coordinator may do this.")
@@ -246,8 +246,7 @@ def return_for_work(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, f"Action {action.reference} has been returned to its "
                                       "lead officer with your reason.")
         return redirect(action.get_absolute_url())
-    return render(request, "recommendations/action_return.html",
-                  {"action": action, "challenge": action.recommendation.challenge, "form": form})
+    return render_action_page(request, "recommendations/action_return.html", action, form=form)
 
 
 @login_required
@@ -289,9 +288,7 @@ def edit_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 return redirect(action.get_absolute_url())
     else:
         form = ActionEditForm(action=action)
-    context = {"action": action, "challenge": action.recommendation.challenge, "form": form,
-               "conflict": conflict}
-    return render(request, "recommendations/action_edit.html", context)
+    return render_action_page(request, "recommendations/action_edit.html", action, form=form, conflict=conflict)
 
 
 @login_required

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 from recommendations import access
 from recommendations.forms import CloseForm, ReopenForm
 from recommendations.models import Action, InvalidTransition, Membership, PeerChallenge
+from recommendations.views.actions import render_action_page
 
 COORDINATOR = Membership.Role.COORDINATOR
 
@@ -89,9 +90,7 @@ def _close_or_reopen(request: HttpRequest, action: Action, *, closing: bool) -> 
                         "and counts in the RAG rating.")
             messages.success(request, note)
             return redirect(action.get_absolute_url())
-    context = {"action": action, "challenge": action.recommendation.challenge, "form": form,
-               "closing": closing}
-    return render(request, "recommendations/action_close.html", context)
+    return render_action_page(request, "recommendations/action_close.html", action, form=form, closing=closing)
 
 
 @login_required

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -109,7 +109,9 @@ def _kept_params(request: HttpRequest, *leave_out: str) -> list[tuple[str, str]]
 
 
 def _date_errors(*choices: tuple[str, DateChoice]) -> list[dict[str, str]]:
-    return [{"field": choice.error_anchor(field), "text": choice.error} for field, choice in choices if choice.error]
+    return [
+        {"href": f"#{choice.error_anchor(field)}", "text": choice.error} for field, choice in choices if choice.error
+    ]
 
 
 def _status(errors: list[Any]) -> int:
@@ -257,14 +259,11 @@ def _action_plan_context(request: HttpRequest, challenge: PeerChallenge,
     per_page = max(len(table.rows), 1) if request.GET.get("show") == "all" else PER_PAGE
     # django-tables2 pages its own rows: only the shown page's cells are ever rendered.
     try:
-        # A page number in other digits ("٣") or beyond 64 bits shows the first page.
-        table.paginate(page=inputs.whole_number(request.GET.get("page", "1")), per_page=per_page)
-    except (PageNotAnInteger, ValueError):
-        table.paginate(page=1, per_page=per_page)
+        table.paginate(page=inputs.page_number(request.GET.get("page")), per_page=per_page)
     except EmptyPage:
         table.paginate(page=table.paginator.num_pages, per_page=per_page)
     errors = _date_errors(("as_of", as_of)) + [
-        {"field": f"id_{name}", "text": message}
+        {"href": f"#id_{name}", "text": message}
         for name, messages in filterset.form.errors.items() for message in messages
     ]
     context = {
@@ -330,12 +329,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     council_ids = list(Council.objects.filter(challenges__in=readable).distinct().order_by("name", "pk")
                        .values_list("pk", flat=True))
     paginator = Paginator(council_ids, COUNCILS_PER_PAGE)
-    try:
-        page = paginator.page(inputs.whole_number(request.GET.get("page", "1")))
-    except (PageNotAnInteger, ValueError):
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
+    page = paginator.get_page(inputs.page_number(request.GET.get("page")))
     challenges = list(readable.filter(council__in=list(page.object_list)).select_related("council")
                       .order_by("council__name", "council", "onsite_start"))
     # The page is cached until one of its challenges changes (or the number of councils readable).
@@ -467,9 +461,9 @@ def search(request: HttpRequest) -> HttpResponse:
     text = inputs.clean_text(request.GET.get("q", ""), multiline=False).strip()
     errors = []
     if request.GET.get("q") is not None and len(text) < 2:
-        errors.append({"field": "q", "text": "Enter at least 2 characters to search for."})
+        errors.append({"href": "#q", "text": "Enter at least 2 characters to search for."})
     elif len(text) > 200:
-        errors.append({"field": "q", "text": "Enter at most 200 characters to search for."})
+        errors.append({"href": "#q", "text": "Enter at most 200 characters to search for."})
     context: dict[str, Any] = {"nav": "search", "q": text, "errors": errors, "searched": False}
     if not text or errors:
         return render(request, "recommendations/search.html", context, status=_status(errors))

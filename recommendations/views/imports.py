@@ -9,6 +9,7 @@ the server (see recommendations/imports.py).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from peertrack import inputs
 from peertrack.http import SignedInRequest
 from recommendations import access, import_responses, import_values, imports, parsing, spreadsheets
-from recommendations.forms import DatePartsForm
+from recommendations.forms import DatePartsForm, OneFileForm
 from recommendations.models import (
     Council,
     ImportColumnMapping,
@@ -45,12 +46,6 @@ def _coordinated_council(request: HttpRequest, council_slug: str) -> Council:
     return council
 
 
-def _coordinated_challenge(request: HttpRequest, slug: str) -> PeerChallenge:
-    challenge = access.get_challenge(request, slug)
-    access.require_role(request, challenge.council, Membership.Role.COORDINATOR)
-    return challenge
-
-
 # --- a new challenge -------------------------------------------------------------------
 
 
@@ -62,6 +57,7 @@ class ChallengeForm(forms.ModelForm, DatePartsForm):
         model = PeerChallenge
         fields = ["title", "kind", "slug"]
         labels = {"title": "Title", "kind": "Kind of challenge", "slug": "Web address name"}
+        widgets = {"kind": forms.RadioSelect}  # drawn as radios by challenge_create.html
         error_messages = {
             "title": {"required": "Enter the challenge's title, like Corporate Peer Challenge 2024"},
             "slug": {
@@ -91,11 +87,12 @@ class ChallengeForm(forms.ModelForm, DatePartsForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
-        start = self.clean_date_parts("onsite_start", "First day on site", required=True)
-        end = self.clean_date_parts("onsite_end", "Last day on site", required=True)
-        if start and end and end < start:
-            self.add_error("onsite_end_day", "The last day on site cannot be before the first")
-        elif start and end:
+        start, end = self.clean_date_range(
+            ("onsite_start", "First day on site", True),
+            ("onsite_end", "Last day on site", True),
+            backwards="The last day on site cannot be before the first",
+        )
+        if start and end and start <= end:
             self.instance.onsite_start, self.instance.onsite_end = start, end
         if not cleaned.get("slug") and cleaned.get("title"):
             base = slugify(f"{self.council.slug} {cleaned['title']}")[:70] or self.council.slug
@@ -145,7 +142,7 @@ def _paste_error(text: str) -> str:
 @require_http_methods(["GET", "POST"])
 def recommendations_import(request: HttpRequest, slug: str) -> HttpResponse:
     """Paste -> preview with editable titles -> confirm: creates or updates recommendations."""
-    challenge = _coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     text = request.POST.get("text", "")
     context: dict[str, Any] = {"challenge": challenge, "text": text}
     if request.method == "GET" or request.POST.get("step") == "edit":
@@ -222,7 +219,7 @@ def recommendations_import(request: HttpRequest, slug: str) -> HttpResponse:
 # --- action plans from spreadsheets ----------------------------------------------------
 
 
-class UploadForm(forms.Form):
+class UploadForm(OneFileForm):
     file = forms.FileField(
         label="Action plan spreadsheet",
         error_messages={
@@ -230,17 +227,10 @@ class UploadForm(forms.Form):
             "empty": "The file is empty. Choose the action plan spreadsheet",
         },
     )
+    max_bytes = spreadsheets.MAX_UPLOAD_BYTES
 
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        # Checked before reading a byte of it, so a huge file costs nothing more.
-        if upload.size > spreadsheets.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / (1024 * 1024):.1f} MB; the most peertrack accepts "
-                f"is {spreadsheets.MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Remove other sheets or "
-                "images and upload it again"
-            )
-        return upload
+    def too_large(self, size: int) -> str:
+        return f"{spreadsheets.too_large(size)}. {spreadsheets.TOO_LARGE_ADVICE}"
 
 
 def _layout_fields(plan: imports.ActionPlanImport, layout: imports.Layout | None) -> list[tuple[str, str]]:
@@ -337,6 +327,40 @@ def _layout_from(request: HttpRequest, council: Council) -> tuple[imports.Layout
     ), problems
 
 
+@dataclass(frozen=True)
+class _StoredUpload:
+    """An upload kept between its preview and its confirmation (`imports.UploadStore`), with the columns and
+    status words the coordinator chose for it on the mapping page."""
+
+    token: str
+    data: bytes
+    filename: str
+    layout: imports.Layout
+    problems: list[str]  # what is wrong with the chosen columns and status words
+
+    def plan(self, challenge: PeerChallenge, layout: imports.Layout | None = None) -> imports.ActionPlanImport:
+        """Reads the upload again with the chosen layout (or `layout`) and plans its import; raises
+        SpreadsheetError when it cannot be read so."""
+        return imports.read_and_plan(
+            challenge=challenge, data=self.data, filename=self.filename, layout=layout or self.layout
+        )
+
+
+def _stored_upload(
+    request: SignedInRequest, challenge: PeerChallenge, token: str, *, nothing_imported: bool = False
+) -> _StoredUpload | None:
+    """Returns the upload `token` names with the layout the request chose for it; None, after telling the
+    coordinator, when it could not be found or has expired."""
+    try:
+        data, filename = imports.UploadStore().load(token=token, user_id=request.user.pk, challenge_id=challenge.pk)
+    except imports.UploadExpired:
+        again = "Nothing was imported: upload" if nothing_imported else "Upload"
+        messages.error(request, f"That upload could not be found or has expired. {again} the spreadsheet again.")
+        return None
+    layout, problems = _layout_from(request, challenge.council)
+    return _StoredUpload(token, data, filename, layout, problems)
+
+
 def _needs_mapping(plan: imports.ActionPlanImport) -> bool:
     """True unless every column's header is one of the template's own names (then the
     guess is certain and the mapping page would only slow the coordinator down)."""
@@ -406,7 +430,7 @@ def _mapping_page(
 def action_plan_import(request: SignedInRequest, slug: str) -> HttpResponse:
     """Upload an action plan spreadsheet; map its columns if they are the council's own; see,
     row by row, what importing it would do."""
-    challenge = _coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -435,39 +459,31 @@ def action_plan_import(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def action_plan_import_confirm(request: SignedInRequest, slug: str) -> HttpResponse:
     """Imports the previewed upload in one transaction, after checking it again."""
-    challenge = _coordinated_challenge(request, slug)
-    store = imports.UploadStore()
-    token = request.POST.get("token", "")
-    try:
-        data, filename = store.load(token=token, user_id=request.user.pk, challenge_id=challenge.pk)
-    except imports.UploadExpired:
-        messages.error(
-            request,
-            "That upload could not be found or has expired. Nothing was imported: upload the spreadsheet again.",
-        )
+    challenge = access.coordinated_challenge(request, slug)
+    upload = _stored_upload(request, challenge, request.POST.get("token", ""), nothing_imported=True)
+    if upload is None:
         return redirect("action_plan_import", challenge.slug)
-    layout, problems = _layout_from(request, challenge.council)
-    if problems:
-        messages.error(request, "Nothing was imported: " + "; ".join(problems[:3]) + ".")
+    layout = upload.layout
+    if upload.problems:
+        messages.error(request, "Nothing was imported: " + "; ".join(upload.problems[:3]) + ".")
         return redirect("action_plan_import", challenge.slug)
     good_rows_only = request.POST.get("rows") == "good"
     try:
         plan = imports.apply_action_plan(
             challenge=challenge,
-            data=data,
-            filename=filename,
+            data=upload.data,
+            filename=upload.filename,
             by=request.user,
             expected_fingerprint=request.POST.get("fingerprint", ""),
             layout=layout,
             good_rows_only=good_rows_only,
         )
     except imports.PlanChanged:
-        plan = imports.read_and_plan(challenge=challenge, data=data, filename=filename, layout=layout)
         return _preview(
             request,
             challenge,
-            plan,
-            token,
+            upload.plan(challenge),
+            upload.token,
             notice="The action plan changed after you saw the preview, so nothing "
             "was imported. Check the rows below again before confirming.",
             layout=layout,
@@ -477,7 +493,7 @@ def action_plan_import_confirm(request: SignedInRequest, slug: str) -> HttpRespo
         plan = None
     if plan is None:
         try:
-            replanned = imports.read_and_plan(challenge=challenge, data=data, filename=filename, layout=layout)
+            replanned = upload.plan(challenge)
         except spreadsheets.SpreadsheetError as problem:
             messages.error(request, f"Nothing was imported: {problem}")
             return redirect("action_plan_import", challenge.slug)
@@ -485,14 +501,14 @@ def action_plan_import_confirm(request: SignedInRequest, slug: str) -> HttpRespo
             request,
             challenge,
             replanned,
-            token,
+            upload.token,
             notice="Nothing was imported: the spreadsheet has the errors below.",
             layout=layout,
         )
     _remember(challenge.council, plan, layout)
     left_out = len(plan.bad_rows) if good_rows_only else 0
     if not left_out:
-        store.discard(token)
+        imports.UploadStore().discard(upload.token)
     if plan.changes_anything:
         messages.success(
             request,
@@ -547,34 +563,26 @@ def _remember(council: Council, plan: imports.ActionPlanImport, layout: imports.
 @require_http_methods(["POST"])
 def action_plan_import_mapping(request: SignedInRequest, slug: str) -> HttpResponse:
     """Reads the upload again with the columns and status words mapped as the coordinator chose."""
-    challenge = _coordinated_challenge(request, slug)
-    token = request.POST.get("token", "")
-    try:
-        data, filename = imports.UploadStore().load(token=token, user_id=request.user.pk, challenge_id=challenge.pk)
-    except imports.UploadExpired:
-        messages.error(request, "That upload could not be found or has expired. Upload the spreadsheet again.")
+    challenge = access.coordinated_challenge(request, slug)
+    upload = _stored_upload(request, challenge, request.POST.get("token", ""))
+    if upload is None:
         return redirect("action_plan_import", challenge.slug)
-    layout, problems = _layout_from(request, challenge.council)
+    layout = upload.layout
     try:
-        plan = imports.read_and_plan(challenge=challenge, data=data, filename=filename, layout=layout)
+        plan = upload.plan(challenge)
     except spreadsheets.SpreadsheetError as problem:
         # The mapping is not usable (a field chosen twice, no Action column): show it again.
         try:
-            guessed = imports.read_and_plan(
-                challenge=challenge,
-                data=data,
-                filename=filename,
-                layout=imports.Layout(sheet=layout.sheet, remembered=layout.remembered),
-            )
+            guessed = upload.plan(challenge, imports.Layout(sheet=layout.sheet, remembered=layout.remembered))
         except spreadsheets.SpreadsheetError:
             messages.error(request, f"Nothing was imported: {problem}")
             return redirect("action_plan_import", challenge.slug)
         if guessed.layout is not None and layout.mapping is not None:
             guessed.layout.mapping = list(layout.mapping)[: len(guessed.layout.headers)]
-        return _mapping_page(request, challenge, guessed, token, problems=[str(problem).rstrip(".")])
-    if problems:
-        return _mapping_page(request, challenge, plan, token, problems=problems)
-    return _preview(request, challenge, plan, token, layout=layout)
+        return _mapping_page(request, challenge, guessed, upload.token, problems=[str(problem).rstrip(".")])
+    if upload.problems:
+        return _mapping_page(request, challenge, plan, upload.token, problems=upload.problems)
+    return _preview(request, challenge, plan, upload.token, layout=layout)
 
 
 @login_required
@@ -582,16 +590,12 @@ def action_plan_import_mapping(request: SignedInRequest, slug: str) -> HttpRespo
 def action_plan_import_problems(request: SignedInRequest, slug: str) -> HttpResponse:
     """Downloads the rows with problems, as they were, with a "Problems" column, to fix and
     import again."""
-    challenge = _coordinated_challenge(request, slug)
-    token = request.GET.get("token", "")
-    try:
-        data, filename = imports.UploadStore().load(token=token, user_id=request.user.pk, challenge_id=challenge.pk)
-    except imports.UploadExpired:
-        messages.error(request, "That upload could not be found or has expired. Upload the spreadsheet again.")
+    challenge = access.coordinated_challenge(request, slug)
+    upload = _stored_upload(request, challenge, request.GET.get("token", ""))
+    if upload is None:
         return redirect("action_plan_import", challenge.slug)
-    layout, problems = _layout_from(request, challenge.council)
     try:
-        plan = imports.read_and_plan(challenge=challenge, data=data, filename=filename, layout=layout)
+        plan = upload.plan(challenge)
     except spreadsheets.SpreadsheetError as problem:
         messages.error(request, f"The rows with problems could not be made: {problem}")
         return redirect("action_plan_import", challenge.slug)
@@ -614,7 +618,7 @@ def _recommendation_list(challenge: PeerChallenge) -> list[tuple[int, str]]:
 @require_GET
 def action_plan_template(request: HttpRequest, slug: str) -> HttpResponse:
     """Downloads an empty action plan workbook with each column explained."""
-    challenge = _coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     content = spreadsheets.build_template(recommendations=_recommendation_list(challenge))
     return _xlsx_response(content, f"{challenge.slug}-action-plan-template.xlsx")
 
@@ -623,7 +627,7 @@ def action_plan_template(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def action_plan_export(request: HttpRequest, slug: str) -> HttpResponse:
     """Downloads the whole action plan as a workbook in the template's layout."""
-    challenge = _coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     content = spreadsheets.build_export(
         rows=imports.export_rows(challenge), recommendations=_recommendation_list(challenge)
     )
@@ -650,12 +654,7 @@ class ResponseTableForm(forms.Form):
         cleaned = super().clean() or {}
         text, upload = cleaned.get("text") or "", cleaned.get("file")
         if upload is not None and upload.size > spreadsheets.MAX_UPLOAD_BYTES:
-            self.add_error(
-                "file",
-                f"The file is {upload.size / (1024 * 1024):.1f} MB; the most "
-                f"peertrack accepts is "
-                f"{spreadsheets.MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
-            )
+            self.add_error("file", spreadsheets.too_large(upload.size))
         elif len(text) > import_responses.MAX_TEXT:
             self.add_error(
                 "text",
@@ -672,7 +671,7 @@ class ResponseTableForm(forms.Form):
 def response_table_import(request: SignedInRequest, slug: str) -> HttpResponse:
     """Paste or upload the council's response table -> preview per recommendation -> confirm:
     records each response and adds its actions, in one transaction."""
-    challenge = _coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     store = imports.UploadStore()
     step = request.POST.get("step", "")
     form = ResponseTableForm(request.POST or None, request.FILES or None)

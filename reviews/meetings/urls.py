@@ -1,17 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
-from peertrack import inputs
 from reviews.meetings import views
 
-# "<id:...>": 1 to 19 ASCII digits that fit 64 bits; any other id is a 404 (peertrack/inputs.py).
-inputs.register_id_converter()
-
-urlpatterns = [
-    path("challenges/<slug:slug>/setup/meetings/", views.meetings, name="committee_meetings"),
-    path("challenges/<slug:slug>/setup/meetings/<id:meeting_id>/", views.meeting, name="committee_meeting"),
-    path(
-        "challenges/<slug:slug>/setup/meetings/<id:meeting_id>/remove/",
-        views.meeting_remove,
-        name="committee_meeting_remove",
-    ),
+# Under challenges/<slug>/setup/meetings/.
+meeting_urls = [
+    path("", views.meetings, name="committee_meetings"),
+    path("<id:meeting_id>/", views.meeting, name="committee_meeting"),
+    path("<id:meeting_id>/remove/", views.meeting_remove, name="committee_meeting_remove"),
 ]
+
+urlpatterns = [path("challenges/<slug:slug>/setup/meetings/", include(meeting_urls))]

@@ -12,18 +12,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from peertrack.http import SignedInRequest
+from recommendations import access
 from recommendations.forms import long_date
 from recommendations.models import PeerChallenge
-from recommendations.setup import services
-from recommendations.setup.sections import Editor, Section, edit
-from recommendations.setup.views import coordinated_challenge
+from recommendations.setup.sections import Section, add_item, edit, item_editor, item_sections
 from reviews.meetings.forms import MeetingForm, RemoveForm
 from reviews.models import CommitteeMeeting
 
@@ -52,12 +51,7 @@ def _page(
 ) -> HttpResponse:
     today = timezone.localdate()
     meetings = list(challenge.committee_meetings.order_by("meeting_date", "committee"))
-    sections = [
-        open_section
-        if open_section is not None and open_section.item.pk == meeting.pk
-        else _section(challenge, meeting)
-        for meeting in meetings
-    ]
+    sections = item_sections(meetings, lambda meeting: _section(challenge, meeting), open_section)
     return render(
         request,
         TEMPLATE,
@@ -77,47 +71,31 @@ def _page(
 @require_http_methods(["GET", "POST"])
 def meetings(request: SignedInRequest, slug: str) -> HttpResponse:
     """Lists the challenge's committee meetings; a POST records another."""
-    challenge = coordinated_challenge(request, slug)
-    if request.method == "POST":
-        meeting = CommitteeMeeting(challenge=challenge)
-        form = MeetingForm(request.POST, instance=meeting, prefix="new")
-        if form.is_valid():
-            if services.add_new(form=form, instance=meeting, by=request.user):
-                messages.success(request, f"Recorded the meeting: {meeting}.")
-                return redirect(f"{reverse('committee_meetings', args=[slug])}#meeting-{meeting.pk}")
-        return _page(request, challenge, add_form=form)
-    return _page(request, challenge)
+    challenge = access.coordinated_challenge(request, slug)
+    meeting = CommitteeMeeting(challenge=challenge)
+    return add_item(
+        request,
+        MeetingForm,
+        meeting,
+        note=lambda: f"Recorded the meeting: {meeting}.",
+        location=lambda: f"{reverse('committee_meetings', args=[slug])}#meeting-{meeting.pk}",
+        page=lambda form: _page(request, challenge, add_form=form),
+    )
 
 
 def _meeting(challenge: PeerChallenge, meeting_id: int) -> CommitteeMeeting:
-    try:
-        return challenge.committee_meetings.get(pk=meeting_id)
-    except CommitteeMeeting.DoesNotExist:
-        raise Http404("No such meeting.") from None
+    return get_object_or_404(challenge.committee_meetings, pk=meeting_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting(request: SignedInRequest, slug: str, meeting_id: int) -> HttpResponse:
     """Changes a meeting's committee, date or agenda item."""
-    challenge = coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     item = _meeting(challenge, meeting_id)
-
-    def draw(form: Any, note: str) -> Section:
-        item.refresh_from_db()
-        return _section(challenge, item, form, note)
-
-    editor = Editor(
-        challenge=challenge,
-        title="the meeting",
-        make_form=lambda data: MeetingForm(data, instance=item),
-        save=lambda form: services.save_section(
-            instance=item, changes=form.changes(), loaded=form.cleaned_data["loaded"], by=request.user
-        ),
-        section=draw,
-        page=lambda section: _page(request, challenge, open_section=section),
-        refresh=item.refresh_from_db,
-    )
+    editor = item_editor(request, item, MeetingForm, challenge=challenge, title="the meeting",
+                         section=lambda form, note: _section(challenge, item, form, note),
+                         page=lambda section: _page(request, challenge, open_section=section))
     return edit(request, editor)
 
 
@@ -125,7 +103,7 @@ def meeting(request: SignedInRequest, slug: str, meeting_id: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def meeting_remove(request: SignedInRequest, slug: str, meeting_id: int) -> HttpResponse:
     """Asks to confirm, then removes a meeting recorded by mistake (its history is kept)."""
-    challenge = coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     item = _meeting(challenge, meeting_id)
     form = RemoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

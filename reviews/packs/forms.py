@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import zipfile
@@ -15,7 +14,7 @@ from django.utils import timezone
 from peertrack import inputs
 from recommendations import rag as rag_rules
 from recommendations.asof import plan_as_at
-from recommendations.forms import DatePartsForm
+from recommendations.forms import DatePartsForm, long_date
 from reviews.models import CommitteeReport, IssuedPack
 from reviews.packs.branding import LogoRefused, clean_logo
 from reviews.packs.snapshot import prefill_summary, risk_candidates
@@ -25,10 +24,6 @@ SUMMARY_MAX_LENGTH = 3000
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 DOCX_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 DOTX_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 class CommitteeReportForm(DatePartsForm, forms.ModelForm):
@@ -164,7 +159,7 @@ class CommitteeReportForm(DatePartsForm, forms.ModelForm):
         if meeting and meeting < challenge.onsite_start:
             self.add_error(
                 "meeting_date_day",
-                f"The meeting date must be on or after the challenge began ({_long_date(challenge.onsite_start)})",
+                f"The meeting date must be on or after the challenge began ({long_date(challenge.onsite_start)})",
             )
         if figures and figures > timezone.localdate():
             self.add_error("figures_as_of_day", "The figures cannot be as at a date in the future")
@@ -172,7 +167,7 @@ class CommitteeReportForm(DatePartsForm, forms.ModelForm):
             self.add_error(
                 "figures_as_of_day",
                 "The figures must be as at a date on or after the "
-                f"challenge began ({_long_date(challenge.onsite_start)})",
+                f"challenge began ({long_date(challenge.onsite_start)})",
             )
         cleaned["meeting_date"] = meeting
         cleaned["figures_as_of"] = figures
@@ -215,7 +210,7 @@ class IssueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.packs = {pack.pk: pack for pack in packs}
         choices = [("", "No, it is a new pack")] + [
-            (str(pack.pk), f"Yes, it replaces pack {pack.sequence}: {pack.committee}, {_long_date(pack.meeting_date)}")
+            (str(pack.pk), f"Yes, it replaces pack {pack.sequence}: {pack.committee}, {long_date(pack.meeting_date)}")
             for pack in packs
         ]
         replaces = self.fields["replaces"]

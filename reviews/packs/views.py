@@ -11,10 +11,11 @@ from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from peertrack.http import form_page
 from recommendations import access
 from recommendations.models import Council, Membership, PeerChallenge
 from reviews.models import (
@@ -35,28 +36,15 @@ COORDINATOR = Membership.Role.COORDINATOR
 STOP_POLLING = 286
 
 
-def _coordinated_challenge(request: HttpRequest, slug: str) -> PeerChallenge:
-    """Returns the challenge if the user coordinates it: 404 for other councils, 403 for other roles."""
-    challenge = access.get_challenge(request, slug)
-    access.require_role(request, challenge.council, COORDINATOR)
-    return challenge
-
-
 def _report(request: HttpRequest, slug: str, pk: int) -> CommitteeReport:
-    challenge = _coordinated_challenge(request, slug)
-    try:
-        report = CommitteeReport.objects.get(challenge=challenge, pk=pk)
-    except CommitteeReport.DoesNotExist:
-        raise Http404("No such committee report.") from None
+    challenge = access.coordinated_challenge(request, slug)
+    report = get_object_or_404(CommitteeReport, challenge=challenge, pk=pk)
     report.challenge = challenge
     return report
 
 
 def _pack(challenge: PeerChallenge, sequence: int) -> IssuedPack:
-    try:
-        pack = IssuedPack.objects.defer("snapshot").get(challenge=challenge, sequence=sequence)
-    except IssuedPack.DoesNotExist:
-        raise Http404("No such pack.") from None
+    pack = get_object_or_404(IssuedPack.objects.defer("snapshot"), challenge=challenge, sequence=sequence)
     pack.challenge = challenge
     return pack
 
@@ -102,7 +90,7 @@ def pack_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Starts a committee report from the usual wording; saves it as a draft."""
-    challenge = _coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     report = starter_report(challenge=challenge, author=request.user)
     form = CommitteeReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
@@ -246,7 +234,7 @@ def report_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pack_withdraw(request: HttpRequest, slug: str, sequence: int) -> HttpResponse:
     """Withdraws an issued pack with a reason. The pack is kept, downloadable, marked withdrawn."""
-    challenge = _coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     pack = _pack(challenge, sequence)
     withdrawal = pack.withdrawal_or_none
     form = WithdrawForm(request.POST if request.method == "POST" else None)
@@ -262,12 +250,8 @@ def pack_withdraw(request: HttpRequest, slug: str, sequence: int) -> HttpRespons
                 "marked withdrawn, and can still be downloaded.",
             )
         return redirect("pack_list", slug=challenge.slug)
-    return render(
-        request,
-        "reviews/pack_withdraw.html",
-        {"challenge": challenge, "pack": pack, "form": form, "withdrawal": withdrawal},
-        status=400 if form.errors else 200,
-    )
+    context = {"challenge": challenge, "pack": pack, "form": form, "withdrawal": withdrawal}
+    return form_page(request, "reviews/pack_withdraw.html", context, form)
 
 
 def _send(request: HttpRequest, challenge: PeerChallenge, pack: IssuedPack, *, word: bool) -> HttpResponse:
@@ -312,7 +296,7 @@ def pack_download_docx(request: HttpRequest, slug: str, sequence: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def council_look(request: HttpRequest, slug: str) -> HttpResponse:
     """The council's logo, Word template and RAG wording, set by its coordinators."""
-    challenge = _coordinated_challenge(request, slug)
+    challenge = access.coordinated_challenge(request, slug)
     council = challenge.council
     template = WordTemplate.objects.filter(council=council).first()
     form = CouncilLookForm(request.POST if request.method == "POST" else None, request.FILES or None, council=council)
@@ -344,12 +328,8 @@ def council_look(request: HttpRequest, slug: str) -> HttpResponse:
             "now on use them; packs already issued keep theirs.",
         )
         return redirect("pack_list", slug=challenge.slug)
-    return render(
-        request,
-        "reviews/pack_council_look.html",
-        {"challenge": challenge, "council": council, "form": form, "template": template},
-        status=400 if form.errors else 200,
-    )
+    context = {"challenge": challenge, "council": council, "form": form, "template": template}
+    return form_page(request, "reviews/pack_council_look.html", context, form)
 
 
 def _store_template(council: Council, upload: dict[str, Any], *, by: Any) -> None:

@@ -7,29 +7,22 @@ turns anything else into a field error in plain English, never a server error.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
 from peertrack import inputs
-from recommendations.forms import DatePartsForm, offer, person_name
+from recommendations.forms import DatePartsForm, offer, person_name, text_field
 from recommendations.models import Action, Membership, PeerChallenge, PeerTeamMember, Recommendation
 from reviews.models import ProgressReview, ReviewTheme
 
 TEXT_MAX_LENGTH = 20_000
 
 
-def _text(label: str, *, required: bool = False, missing: str = "", max_length: int = TEXT_MAX_LENGTH,
-          help_text: str = "", long: bool = True) -> forms.CharField:
-    messages = {"max_length": f"{label} must be {max_length:,} characters or fewer"}
-    if missing:
-        messages["required"] = missing
-    # A one-line field keeps no tab or line break (peertrack/inputs.py).
-    field_class = forms.CharField if long else inputs.SingleLineField
-    return field_class(label=label, required=required, max_length=max_length, strip=True,
-                       error_messages=messages, help_text=help_text,
-                       widget=forms.Textarea if long else forms.TextInput)
+_text = partial(text_field, required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea)
+_line = partial(text_field, max_length=200, single_line=True)
 
 
 class _DateForm(DatePartsForm):
@@ -53,6 +46,12 @@ class _DateForm(DatePartsForm):
         for name, label, required in self.date_fields:
             cleaned[name] = self.clean_date_parts(name, label, required=required)
         return cleaned
+
+    def refuse_past(self, name: str, message: str) -> None:
+        """Adds `message` as the error of date `name` when it is before today."""
+        day = self.cleaned_data.get(name)
+        if day and day < timezone.localdate():
+            self.add_error(f"{name}_day", message)
 
     @property
     def dates(self) -> dict[str, dict[str, Any]]:
@@ -97,8 +96,8 @@ class ScheduleForm(_DateForm):
 class ThemeForm(forms.Form):
     """A theme heading the peers use, the recommendations it covers, and their feedback under it."""
 
-    name = _text("Theme heading", required=True, missing="Enter the theme heading", max_length=200,
-                 help_text="As the peers word it, for example \"Finance and the MTFS\".", long=False)
+    name = _line("Theme heading", missing="Enter the theme heading",
+                 help_text="As the peers word it, for example \"Finance and the MTFS\".")
     recommendations = forms.ModelMultipleChoiceField(
         label="Recommendations this theme covers", queryset=Recommendation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -171,8 +170,7 @@ class StatementForm(forms.Form):
 class EvidenceForm(forms.Form):
     """A link to an evidence document, about one recommendation or the whole statement."""
 
-    title = _text("Document title", required=True, missing="Enter the document's title", max_length=200,
-                  long=False)
+    title = _line("Document title", missing="Enter the document's title")
     url = forms.URLField(label="Link", max_length=500, assume_scheme="https",
                          help_text="The address where the peers can open it, starting https://",
                          error_messages={"required": "Enter the link to the document",
@@ -231,9 +229,7 @@ class FollowUpActionForm(_DateForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        due = cleaned.get("due_date")
-        if due and due < timezone.localdate():
-            self.add_error("due_date_day", "The due date must be today or later")
+        self.refuse_past("due_date", "The due date must be today or later")
         return cleaned
 
 
@@ -261,7 +257,5 @@ class GuestInviteForm(_DateForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        ends = cleaned.get("expires_on")
-        if ends and ends < timezone.localdate():
-            self.add_error("expires_on_day", "The last day of access must be today or in the future")
+        self.refuse_past("expires_on", "The last day of access must be today or in the future")
         return cleaned

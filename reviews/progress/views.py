@@ -14,13 +14,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peertrack.absolute_urls import request_origin
+from peertrack.http import form_page
 from recommendations import access
 from recommendations import rag as rag_rules
 from recommendations.asof import plan_as_at
@@ -44,10 +45,8 @@ COORDINATOR = Membership.Role.COORDINATOR
 def _review(request: HttpRequest, slug: str, pk: int) -> tuple[ProgressReview, str]:
     """Returns the review and the user's role; 404 unless the user may see its challenge."""
     challenge = access.get_challenge(request, slug)
-    try:
-        review = ProgressReview.objects.select_related("statement_approved_by").get(challenge=challenge, pk=pk)
-    except ProgressReview.DoesNotExist:
-        raise Http404("No such progress review.") from None
+    reviews = ProgressReview.objects.select_related("statement_approved_by")
+    review = get_object_or_404(reviews, challenge=challenge, pk=pk)
     review.challenge = challenge
     return review, access.role_in(request, challenge.council) or ""
 
@@ -60,10 +59,7 @@ def _coordinated_review(request: HttpRequest, slug: str, pk: int) -> ProgressRev
 
 
 def _theme(review: ProgressReview, theme_pk: int) -> ReviewTheme:
-    try:
-        theme = ReviewTheme.objects.get(review=review, pk=theme_pk)
-    except ReviewTheme.DoesNotExist:
-        raise Http404("No such theme.") from None
+    theme = get_object_or_404(ReviewTheme, review=review, pk=theme_pk)
     theme.review = review
     return theme
 
@@ -128,7 +124,7 @@ def review_schedule(request: HttpRequest, slug: str) -> HttpResponse:
                                       "drafted from the latest progress updates.")
             return redirect(review.get_absolute_url())
     context = {"challenge": challenge, "form": form, "date_hint": _date_hint(initial["review_date"])}
-    return render(request, "reviews/review_schedule.html", context, status=400 if form.errors else 200)
+    return form_page(request, "reviews/review_schedule.html", context, form)
 
 
 @login_required
@@ -150,7 +146,7 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect(review.get_absolute_url())
     context = {"challenge": challenge, "review": review, "form": form,
                "date_hint": _date_hint(ProgressReview.suggested_date(challenge))}
-    return render(request, "reviews/review_schedule.html", context, status=400 if form.errors else 200)
+    return form_page(request, "reviews/review_schedule.html", context, form)
 
 
 def _rag_maps(review: ProgressReview) -> dict[str, dict[int, tuple[str, str]]]:
@@ -228,7 +224,7 @@ def review_theme(request: HttpRequest, slug: str, pk: int, theme_pk: int | None 
             messages.success(request, f"Theme \"{form.cleaned_data['name']}\" saved.")
             return redirect(review.get_absolute_url() + "#themes")
     context = {"challenge": review.challenge, "review": review, "theme": theme, "form": form}
-    return render(request, "reviews/review_theme.html", context, status=400 if form.errors else 200)
+    return form_page(request, "reviews/review_theme.html", context, form)
 
 
 @login_required
@@ -252,7 +248,7 @@ def review_feedback(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = {"challenge": review.challenge, "review": review, "form": form,
                "deadline_text": f"{review.report_deadline:%-d %B %Y}, 12 months after the challenge. "
                                 f"For example, {review.review_date:%-d %-m %Y}"}
-    return render(request, "reviews/review_feedback.html", context, status=400 if form.errors else 200)
+    return form_page(request, "reviews/review_feedback.html", context, form)
 
 
 def _statement_page(request: HttpRequest, review: ProgressReview, *, form: StatementForm | None = None,
@@ -340,10 +336,7 @@ def statement_evidence_add(request: HttpRequest, slug: str, pk: int) -> HttpResp
 def statement_evidence_remove(request: HttpRequest, slug: str, pk: int, evidence_pk: int) -> HttpResponse:
     """Removes an evidence link from the draft statement."""
     review = _coordinated_review(request, slug, pk)
-    try:
-        evidence = StatementEvidence.objects.get(review=review, pk=evidence_pk)
-    except StatementEvidence.DoesNotExist:
-        raise Http404("No such evidence link.") from None
+    evidence = get_object_or_404(StatementEvidence, review=review, pk=evidence_pk)
     try:
         services.remove_evidence(evidence=evidence, by=request.user)
     except services.StatementFrozen as error:
@@ -357,14 +350,16 @@ def statement_evidence_remove(request: HttpRequest, slug: str, pk: int, evidence
 def statement_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Asks the coordinator to confirm, then approves and freezes the position statement."""
     review = _coordinated_review(request, slug, pk)
-    error_message = ""
+    errors: list[dict[str, str]] = []
     if request.method == "POST":
         try:
             services.approve_statement(review=review, by=request.user)
         except services.StatementFrozen as error:
             return _frozen(request, review, error)
         except ValidationError as error:
-            error_message = " ".join(error.messages)
+            # For shared/error_summary.html: the message links back to the statement to finish it.
+            edit_url = reverse("statement_edit", args=[review.challenge.slug, review.pk])
+            errors = [{"text": " ".join(error.messages), "href": edit_url}]
         else:
             messages.success(request, "Position statement approved. Its text is now fixed.")
             return redirect(review.get_absolute_url())
@@ -372,10 +367,10 @@ def statement_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     missing = [entry for entry in content["entries"] if not entry["text"].strip()]
     today = timezone.localdate()
     context = {"challenge": review.challenge, "review": review, "content": content, "missing": missing,
-               "error_message": error_message, "today": today,
+               "errors": errors, "today": today,
                # Approving after the review is allowed (a late record), but the coordinator is told.
                "after_review": review.review_date < today}
-    return render(request, "reviews/review_approve.html", context, status=400 if error_message else 200)
+    return render(request, "reviews/review_approve.html", context, status=400 if errors else 200)
 
 
 @login_required
@@ -411,7 +406,7 @@ def follow_up_action_add(request: HttpRequest, slug: str, pk: int, theme_pk: int
                                       "arising from the progress review.")
             return redirect(review.get_absolute_url() + f"#theme-{theme.pk}")
     context = {"challenge": review.challenge, "review": review, "theme": theme, "form": form}
-    return render(request, "reviews/review_follow_up.html", context, status=400 if form.errors else 200)
+    return form_page(request, "reviews/review_follow_up.html", context, form)
 
 
 @login_required
@@ -440,7 +435,7 @@ def guest_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     guests = list(GuestAccess.objects.filter(challenge=challenge).select_related("user", "peer", "invited_by"))
     context = {"challenge": challenge, "review": review, "form": form, "guests": guests,
                "today": timezone.localdate()}
-    return render(request, "reviews/review_guests.html", context, status=400 if form.errors else 200)
+    return form_page(request, "reviews/review_guests.html", context, form)
 
 
 @login_required
@@ -448,10 +443,8 @@ def guest_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def guest_end(request: HttpRequest, slug: str, pk: int, access_pk: int) -> HttpResponse:
     """Ends a guest's access today."""
     review = _coordinated_review(request, slug, pk)
-    try:
-        guest = GuestAccess.objects.select_related("user", "peer").get(challenge=review.challenge, pk=access_pk)
-    except GuestAccess.DoesNotExist:
-        raise Http404("No such guest access.") from None
+    guests = GuestAccess.objects.select_related("user", "peer")
+    guest = get_object_or_404(guests, challenge=review.challenge, pk=access_pk)
     services.end_guest_access(access=guest, by=request.user)
     name = guest.peer.name if guest.peer else guest.user.get_username()
     messages.success(request, f"{name}'s access has ended.")

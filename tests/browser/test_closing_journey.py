@@ -9,30 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from recommendations.demo import DEMO_PASSWORDS, load_demo
+from recommendations.demo import DEMO_PASSWORDS
 from recommendations.models import Action, Deputy, PeerChallenge
-from tests.browser.conftest import assert_accessible, sign_in
-
-
-@pytest.fixture
-def demo(transactional_db):
-    with override_settings(DEBUG=True):
-        load_demo(with_logins=True)
-
-
-def assert_fits(page, name: str) -> None:
-    """Checks the page at 1280 px and at 320 px: axe finds nothing and nothing scrolls sideways."""
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 800})
-        assert_accessible(page, f"{name}-{width}")
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll_width <= width, f"{name} is {scroll_width} px wide at {width} px"
-    page.set_viewport_size({"width": 1280, "height": 900})
+from tests.browser.conftest import assert_fits, fill_date, sign_in
 
 
 def test_coordinator_names_a_deputy_closes_an_action_and_archives_the_challenge(page, demo):
@@ -47,9 +29,7 @@ def test_coordinator_names_a_deputy_closes_an_action_and_archives_the_challenge(
     assert_fits(page, "action-deputies-errors")
     page.get_by_label("Deputy", exact=True).select_option(index=1)
     ends = timezone.localdate() + dt.timedelta(days=14)
-    page.get_by_label("Day").fill(str(ends.day))
-    page.get_by_label("Month").fill(str(ends.month))
-    page.get_by_label("Year").fill(str(ends.year))
+    fill_date(page, ends.day, ends.month, ends.year)
     page.get_by_role("button", name="Name the deputy").click()
     page.get_by_text("can record progress on action 8.3").wait_for()
     assert Deputy.objects.filter(action=action, ends_on=ends).exists()

@@ -6,40 +6,33 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from django.test import override_settings
 from playwright.sync_api import expect
 
-from recommendations.demo import DEMO_PASSWORDS, load_demo
+from recommendations.demo import DEMO_PASSWORDS
 from recommendations.models import PeerChallenge
 from reviews.models import CommitteeReport, IssuedPack, PackJob
 from reviews.packs.services import run_job
-from tests.browser.conftest import SCREENSHOTS, assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, assert_fits, fill_date, sign_in
 from tests.reviews.logo_fixtures import png
+
+WIDTHS = (1280, 390, 320)
 
 
 @pytest.fixture
-def demo(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with override_settings(DEBUG=True):
-        load_demo(with_logins=True)
-
-
-def _no_sideways_scroll(page, name: str) -> None:
-    for width in (1280, 390, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll <= width, f"{name} scrolls sideways at {width} px ({scroll} px wide)"
-        if width == 390:
-            SCREENSHOTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"{name}-390.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def _date(page, legend: str, day: str, month: str, year: str) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(day)
-    group.get_by_label("Month").fill(month)
-    group.get_by_label("Year").fill(year)
+def queued_issue(demo):
+    """A draft report of the demo's 2024 challenge and the job issuing its pack, queued but not yet run."""
+    report = CommitteeReport.objects.create(
+        challenge=PeerChallenge.objects.get(slug="coventry-2024"),
+        committee="Cabinet",
+        meeting_date="2025-01-29",
+        subject="Progress",
+        author_name="Joanna Whitfield",
+        purpose="Why.",
+        recommendations_to_committee="Note it.",
+        key_risks="Few.",
+        next_steps="More.",
+    )
+    return report, PackJob.objects.create(report=report, kind="issue", packs_seen=0)
 
 
 def test_coordinator_previews_issues_and_replaces_a_pack_and_scrutiny_downloads_it(page, demo, tmp_path):
@@ -56,24 +49,23 @@ def test_coordinator_previews_issues_and_replaces_a_pack_and_scrutiny_downloads_
     logo.write_bytes(png(120, 40))
     page.get_by_label("Logo (optional)").set_input_files(str(logo))
     page.get_by_label("What Red means (optional)").fill("Off track: Cabinet to act")
-    assert_accessible(page, "pack-council-look")
-    _no_sideways_scroll(page, "pack-council-look")
+    assert_fits(page, "pack-council-look", WIDTHS)
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("look and words have been saved")).to_be_visible()
     expect(page.locator("img.pt-header__logo")).to_be_visible()
 
     page.get_by_role("button", name="Start a new report").click()
     assert_accessible(page, "report-new")
-    _date(page, "Meeting date", "31", "2", "2025")
+    fill_date(page.get_by_role("group", name="Meeting date"), "31", "2", "2025")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
     expect(page.get_by_role("link", name="Meeting date must be a real date, like 31 3 2025")).to_be_visible()
     assert_accessible(page, "report-new-error")
 
-    _date(page, "Meeting date", "29", "1", "2025")
+    fill_date(page.get_by_role("group", name="Meeting date"), "29", "1", "2025")
     page.get_by_label("Key risks", exact=True).fill("Capacity in finance is stretched.\n\nThe MTFS gap remains.")
     page.get_by_label("Recommendation 1: City Centre masterplan").fill("The masterplan is on track for March.")
-    _no_sideways_scroll(page, "report-new")
+    assert_fits(page, "report-new", WIDTHS)
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("The draft report has been saved")).to_be_visible()
     assert_accessible(page, "report-detail")
@@ -83,8 +75,7 @@ def test_coordinator_previews_issues_and_replaces_a_pack_and_scrutiny_downloads_
     # In the test suite the task runs as it is queued, inside this request: allow for the PDF.
     page.get_by_role("button", name="Make the preview").click(timeout=90_000)
     expect(page.get_by_role("heading", name="The DRAFT preview is ready")).to_be_visible(timeout=90_000)
-    assert_accessible(page, "report-preview")
-    _no_sideways_scroll(page, "report-preview")
+    assert_fits(page, "report-preview", WIDTHS)
     preview = page.request.get(page.get_by_role("link", name="Open the DRAFT preview").get_attribute("href"))
     assert preview.headers["content-type"] == "application/pdf" and preview.body().startswith(b"%PDF")
 
@@ -109,8 +100,7 @@ def test_coordinator_previews_issues_and_replaces_a_pack_and_scrutiny_downloads_
     expect(page.get_by_text("Superseded by pack 2 on")).to_be_visible()
     page.get_by_text("Check this pack is unchanged").first.click()
     expect(page.get_by_text(IssuedPack.objects.get(sequence=2).sha256)).to_be_visible()
-    assert_accessible(page, "packs-issued")
-    _no_sideways_scroll(page, "packs-issued")
+    assert_fits(page, "packs-issued", WIDTHS)
 
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, "scrutiny", DEMO_PASSWORDS["scrutiny"])
@@ -125,47 +115,24 @@ def test_coordinator_previews_issues_and_replaces_a_pack_and_scrutiny_downloads_
     assert page.goto("/challenges/coventry-2024/reports/new/").status == 403
 
 
-def test_the_issue_page_follows_background_work_and_announces_the_result(page, demo):
+def test_the_issue_page_follows_background_work_and_announces_the_result(page, queued_issue):
+    challenge_report, job = queued_issue
     sign_in(page, "coordinator", DEMO_PASSWORDS["coordinator"])
-    challenge_report = CommitteeReport.objects.create(
-        challenge=PeerChallenge.objects.get(slug="coventry-2024"),
-        committee="Cabinet",
-        meeting_date="2025-01-29",
-        subject="Progress",
-        author_name="Joanna Whitfield",
-        purpose="Why.",
-        recommendations_to_committee="Note it.",
-        key_risks="Few.",
-        next_steps="More.",
-    )
-    job = PackJob.objects.create(report=challenge_report, kind="issue", packs_seen=0)  # queued, not yet run
     page.goto(f"/challenges/coventry-2024/reports/{challenge_report.pk}/issue/")
     status = page.locator("#job-status")
     assert status.get_attribute("aria-live") == "polite"
     expect(status).to_contain_text("The pack is being issued: waiting to start.")
-    assert_accessible(page, "report-issue-waiting")
-    _no_sideways_scroll(page, "report-issue-waiting")
+    assert_fits(page, "report-issue-waiting", WIDTHS)
 
     run_job(job)  # the worker makes it; the page's poll picks the result up without a reload
     expect(status.get_by_role("heading", name="Pack 1 has been issued")).to_be_visible(timeout=30_000)
     assert page.url.endswith(f"/reports/{challenge_report.pk}/issue/")
 
 
-def test_without_javascript_the_issue_page_offers_a_plain_refresh(page_without_js, demo):
+def test_without_javascript_the_issue_page_offers_a_plain_refresh(page_without_js, queued_issue):
     page = page_without_js
+    report, job = queued_issue
     sign_in(page, "coordinator", DEMO_PASSWORDS["coordinator"])
-    report = CommitteeReport.objects.create(
-        challenge=PeerChallenge.objects.get(slug="coventry-2024"),
-        committee="Cabinet",
-        meeting_date="2025-01-29",
-        subject="Progress",
-        author_name="Joanna Whitfield",
-        purpose="Why.",
-        recommendations_to_committee="Note it.",
-        key_risks="Few.",
-        next_steps="More.",
-    )
-    job = PackJob.objects.create(report=report, kind="issue", packs_seen=0)
     page.goto(f"/challenges/coventry-2024/reports/{report.pk}/issue/")
     expect(page.get_by_text("The pack is being issued")).to_be_visible()
     run_job(job)

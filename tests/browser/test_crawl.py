@@ -27,21 +27,19 @@ import datetime as dt
 import os
 import time
 from collections import deque
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.test import override_settings
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from recommendations.demo import DEMO_PASSWORDS, load_demo
+from recommendations.demo import DEMO_PASSWORDS
 from recommendations.models import Action, GuestAccess, PeerChallenge
 from tests import factories
-from tests.browser.conftest import SCREENSHOTS, WCAG_TAGS, sign_in
+from tests.browser.conftest import SCREENSHOTS, WCAG_TAGS, overflowing, sign_in
 from tests.summary import report_summary
 
 WIDTHS = (1280, 320)
@@ -202,24 +200,6 @@ def _json(value: Any) -> str:
     import json
 
     return json.dumps(value)
-
-
-def overflowing(page: Any, width: int) -> list[str]:
-    """Names the innermost elements that reach past the right edge, for the failure message."""
-    return page.evaluate(
-        """(width) => [...document.querySelectorAll('body *')]
-        .filter(e => e.getBoundingClientRect().right > width + 1
-                     && ![...e.children].some(c => c.getBoundingClientRect().right > width + 1))
-        .slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}#${e.id}`)""",
-        width,
-    )
-
-
-@pytest.fixture
-def demo(transactional_db: Any) -> Iterator[None]:
-    with override_settings(DEBUG=True):
-        load_demo(with_logins=True)
-    yield
 
 
 def _sign_out(page: Any) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from django.test import override_settings
 
-from recommendations.demo import DEMO_PASSWORDS, load_demo
+from recommendations.demo import DEMO_PASSWORDS
 from tests.browser.conftest import sign_in
 
 LISTEN = """
@@ -18,12 +17,6 @@ document.addEventListener('securitypolicyviolation', (event) => {
 """
 SKIP = ("/admin/", "/sign-out/", "/static/", "/media/")
 MAX_PAGES = 80
-
-
-@pytest.fixture
-def demo(transactional_db):
-    with override_settings(DEBUG=True):
-        load_demo(with_logins=True)
 
 
 def _is_page_link(href: str, base: str) -> bool:

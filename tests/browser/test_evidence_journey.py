@@ -5,30 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from recommendations.models import EvidenceFile, Membership
+from recommendations.models import EvidenceFile
 from tests import factories
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_fits, sign_in
 from tests.recommendations.evidence_helpers import PDF
 
-
-@pytest.fixture
-def action(transactional_db):
-    council = factories.make_council(name="Northtown Council", slug="northtown")
-    bob = factories.make_user(username="bob", council=council, role=Membership.Role.OFFICER,
-                              first_name="Bob", last_name="Lead")
-    challenge = factories.make_challenge(council=council, slug="northtown-2024",
-                                         title="Corporate Peer Challenge 2024")
-    recommendation = factories.make_recommendation(challenge=challenge, number=1, title="City centre masterplan")
-    return factories.make_action(recommendation=recommendation, lead_officer=bob)
-
-
-def assert_fits(page, name: str) -> None:
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert_accessible(page, f"{name}-{width}")
-        wide = page.evaluate("document.documentElement.scrollWidth")
-        assert wide <= width, f"{name} is {wide} px wide at {width} px"
-    page.set_viewport_size({"width": 1280, "height": 900})
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_officer_attaches_files_with_htmx_and_downloads_one(page, action):

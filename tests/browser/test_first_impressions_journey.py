@@ -6,63 +6,21 @@ screenshots/first-impressions-*.png are kept for a person to look at.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from recommendations.models import Action, Membership
+from recommendations.models import Action
 from tests import factories
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_fits, fill_date, sign_in
+from tests.test_first_impressions import make_two_eight_ones
 
+pytestmark = pytest.mark.django_db(transaction=True)
 WIDTHS = (1280, 390, 320)
 
 
 @pytest.fixture
-def council(transactional_db):
-    return factories.make_council(name="Northtown Council", slug="northtown")
-
-
-@pytest.fixture
-def bob(council):
-    return factories.make_user(username="bob", council=council, first_name="Bob", last_name="Lead")
-
-
-@pytest.fixture
-def two_eight_ones(council, bob):
-    """Bob leads action 8.1 of two challenges that both still run."""
-    due = timezone.localdate() + dt.timedelta(days=45)
-    older = factories.make_challenge(
-        council=council,
-        slug="northtown-2018",
-        title="Corporate Peer Challenge 2018",
-        onsite_start=dt.date(2018, 10, 9),
-        onsite_end=dt.date(2018, 10, 12),
-    )
-    newer = factories.make_challenge(council=council, slug="northtown-2024", title="Corporate Peer Challenge 2024")
-    actions = []
-    for challenge, words in (
-        (older, "Refresh the workforce strategy with the trade unions."),
-        (newer, "Run the staff survey again and publish what changed."),
-    ):
-        recommendation = factories.make_recommendation(challenge=challenge, number=8, title="Workforce")
-        actions.append(
-            factories.make_action(
-                recommendation=recommendation, reference="8.1", lead_officer=bob, description=words, due_date=due
-            )
-        )
-    return actions
-
-
-def assert_fits(page, name: str) -> None:
-    """axe finds nothing, and nothing scrolls sideways, at each width; screenshots at each."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        assert_accessible(page, f"first-impressions-{name}-{width}")
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll_width <= width, f"{name} is {scroll_width} px wide at {width} px"
-    page.set_viewport_size({"width": 1280, "height": 900})
+def two_eight_ones(northtown, bob):
+    return make_two_eight_ones(council=northtown, lead_officer=bob)
 
 
 def test_my_actions_tells_two_actions_8_1_apart(page, bob, two_eight_ones):
@@ -74,7 +32,7 @@ def test_my_actions_tells_two_actions_8_1_apart(page, bob, two_eight_ones):
         expect(link).to_have_count(1)
         row = page.locator("#my-actions tbody tr").filter(has=link)
         expect(row.locator('td[data-label="Challenge"]')).to_contain_text(title)
-    assert_fits(page, "my-actions")
+    assert_fits(page, "first-impressions-my-actions", WIDTHS)
 
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
@@ -87,8 +45,7 @@ def test_my_actions_tells_two_actions_8_1_apart(page, bob, two_eight_ones):
     page.wait_for_url(f"**{two_eight_ones[1].get_absolute_url()}")
 
 
-def test_the_as_at_date_is_three_boxes_and_links_still_work(page, council, two_eight_ones):
-    factories.make_user(username="carol", council=council, role=Membership.Role.SCRUTINY)
+def test_the_as_at_date_is_three_boxes_and_links_still_work(page, carol, two_eight_ones):
     challenge = two_eight_ones[1].recommendation.challenge
     sign_in(page, "carol", factories.PASSWORD)
     page.goto(f"/challenges/{challenge.slug}/dashboard/?as_of=2024-11-22")
@@ -111,26 +68,20 @@ def test_the_as_at_date_is_three_boxes_and_links_still_work(page, council, two_e
     assert page.title().startswith("Error: ")
     summary.get_by_role("link").click()
     expect(page.locator("#id_as_of_day")).to_be_focused()
-    assert_fits(page, "dashboard-date-error")
+    assert_fits(page, "first-impressions-dashboard-date-error", WIDTHS)
 
 
-def test_the_add_action_form_offers_the_next_reference(page, council, two_eight_ones):
-    factories.make_user(
-        username="alice", council=council, role=Membership.Role.COORDINATOR, first_name="Alice", last_name="Coordinator"
-    )
+def test_the_add_action_form_offers_the_next_reference(page, alice, two_eight_ones):
     recommendation = two_eight_ones[1].recommendation
     sign_in(page, "alice", factories.PASSWORD)
     page.goto(f"/challenges/{recommendation.challenge.slug}/recommendations/8/actions/new/")
     expect(page.get_by_label("Reference")).to_have_value("8.2")
     page.get_by_role("button", name="Add the action").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
-    assert_fits(page, "action-add-errors")
+    assert_fits(page, "first-impressions-action-add-errors", WIDTHS)
 
     page.get_by_label("Description").fill("Share the survey results with every team.")
-    due = page.get_by_role("group", name="Due date")
-    due.get_by_label("Day").fill("31")
-    due.get_by_label("Month").fill("3")
-    due.get_by_label("Year").fill("2026")
+    fill_date(page.get_by_role("group", name="Due date"), 31, 3, 2026)
     page.get_by_role("button", name="Add the action").click()
     page.get_by_text("Action 8.2 has been added").wait_for()
     assert Action.objects.filter(recommendation=recommendation, reference="8.2").exists()

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-from django.test import override_settings
 from playwright.sync_api import expect
 
-from recommendations.demo import DEMO_PASSWORDS, load_demo
-from tests.browser.conftest import assert_accessible, sign_in
-
-
-@pytest.fixture
-def demo(transactional_db):
-    with override_settings(DEBUG=True):
-        load_demo(with_logins=True)
+from recommendations.demo import DEMO_PASSWORDS
+from tests.browser.conftest import assert_accessible, focused_text, sign_in, tab_until
 
 
 def test_scrutiny_member_reads_the_2024_challenge_and_a_recommendation(page, demo):
@@ -49,12 +41,7 @@ def test_keyboard_user_can_skip_to_content_and_reach_a_recommendation(page, demo
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main-content"
     # Tab through the page until the first recommendation link has focus, then follow it.
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent.trim()") == "City Centre masterplan":
-            break
-    else:
-        pytest.fail("The first recommendation link could not be reached with the keyboard.")
+    tab_until(page, lambda: focused_text(page) == "City Centre masterplan", what="The first recommendation link")
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "City Centre masterplan"

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from django.test import override_settings
 from playwright.sync_api import expect
 
-from recommendations.demo import DEMO_PASSWORDS, load_demo
+from recommendations.demo import DEMO_PASSWORDS
 from recommendations.models import Action, ImportColumnMapping
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, assert_fits, fill_date, sign_in
 from tests.recommendations.corpus.action_plans import cover_sheet_merged_text_dates
 from tests.recommendations.import_helpers import xlsx_bytes
 
 DATA = Path(__file__).resolve().parents[1] / "recommendations" / "data"
-
-
-@pytest.fixture
-def demo(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with override_settings(DEBUG=True):
-        load_demo(with_logins=True)
 
 
 def test_coordinator_creates_a_challenge_pastes_recommendations_and_imports_a_plan(page, demo, tmp_path):
@@ -37,10 +28,7 @@ def test_coordinator_creates_a_challenge_pastes_recommendations_and_imports_a_pl
 
     page.get_by_label("Title").fill("Corporate Peer Challenge 2029")
     for legend, day in (("First day on site", "15"), ("Last day on site", "18")):
-        group = page.get_by_role("group", name=legend)
-        group.get_by_label("Day").fill(day)
-        group.get_by_label("Month").fill("1")
-        group.get_by_label("Year").fill("2029")
+        fill_date(page.get_by_role("group", name=legend), day, "1", "2029")
     page.get_by_role("button", name="Create the challenge").click()
     expect(page.get_by_role("heading", name="Add the recommendations")).to_be_visible()
     assert_accessible(page, "import-recommendations-paste")
@@ -141,17 +129,6 @@ def test_a_bad_spreadsheet_shows_row_and_column_and_passes_axe(page, demo, tmp_p
     assert_accessible(page, "import-action-plan-bad-file")
 
 
-def _check(page, name):
-    """Runs axe at 1280 and 320 px wide and checks nothing scrolls sideways at 320."""
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert_accessible(page, f"{name}-{width}")
-        if width == 320:
-            wide = page.evaluate("document.documentElement.scrollWidth")
-            assert wide <= 320, f"{name} scrolls sideways at 320 px ({wide} px wide)"
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
 def test_a_real_shaped_workbook_goes_through_mapping_and_partial_import(page, demo, tmp_path):
     """A cover sheet, the header on row 3, merged recommendation cells, text dates and status
     words: mapped, previewed with one bad row, the good rows imported, the bad rows downloaded."""
@@ -159,7 +136,7 @@ def test_a_real_shaped_workbook_goes_through_mapping_and_partial_import(page, de
     spreadsheet = tmp_path / "council-action-plan.xlsx"
     spreadsheet.write_bytes(cover_sheet_merged_text_dates())
     page.goto("/challenges/coventry-2024/action-plan/import/")
-    _check(page, "import17-upload")
+    assert_fits(page, "import17-upload")
     page.get_by_label("Action plan spreadsheet").set_input_files(str(spreadsheet))
     page.get_by_role("button", name="Check the spreadsheet").click()
 
@@ -168,7 +145,7 @@ def test_a_real_shaped_workbook_goes_through_mapping_and_partial_import(page, de
     expect(page.get_by_text("The header row is row 3")).to_be_visible()
     assert page.get_by_label("Column 5: “Timescale”").input_value() == "due_date"
     assert page.get_by_label("Column 6: “Status”").input_value() == "status"
-    _check(page, "import17-mapping")
+    assert_fits(page, "import17-mapping")
     # The coordinator keeps the recommendation's wording as a note instead of matching on it.
     page.get_by_label("Column 2: “Recommendation”").select_option("notes")
     page.get_by_label("“On track” (2 rows)").select_option("amber")
@@ -177,14 +154,14 @@ def test_a_real_shaped_workbook_goes_through_mapping_and_partial_import(page, de
     expect(page.get_by_role("heading", name="Check the action plan import")).to_be_visible()
     expect(page.get_by_text("There is a problem with 1 row")).to_be_visible()
     expect(page.get_by_text("Read: Timescale: “Q4 2024/25” read as 31/03/2025, the end of 2024/25 Q4")).to_be_visible()
-    _check(page, "import17-preview")
+    assert_fits(page, "import17-preview")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the 1 row with problems").click()
     assert download_info.value.suggested_filename == "coventry-2024-rows-to-fix.xlsx"
     page.get_by_label("The 5 good rows, leaving out the 1 with problems").check()
     page.get_by_role("button", name="Import the action plan").click()
     expect(page.get_by_text("1 row with problems was left out")).to_be_visible()
-    _check(page, "import17-done")
+    assert_fits(page, "import17-done")
 
     imported = Action.objects.filter(
         recommendation__challenge__slug="coventry-2024", description="Consult partners on the draft"
@@ -204,7 +181,7 @@ def test_the_councils_response_table_is_pasted_checked_and_imported(page, demo):
     expect(page.get_by_role("heading", name="Import the council's response")).to_be_visible()
     page.get_by_role("button", name="Check the response table").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
-    _check(page, "import17-response-error")
+    assert_fits(page, "import17-response-error")
     page.get_by_label("Paste the response table").fill(
         "Recommendation\tCouncil response\tActions\tLead\tTimescale\n"
         "1\tAccepted. The masterplan will be completed with partners.\tPublish the demo masterplan "
@@ -214,7 +191,7 @@ def test_the_councils_response_table_is_pasted_checked_and_imported(page, demo):
     page.get_by_role("button", name="Check the response table").click()
     expect(page.get_by_role("heading", name="Check the council's response")).to_be_visible()
     expect(page.get_by_text("recommendation 99 is not a recommendation of this challenge")).to_be_visible()
-    _check(page, "import17-response-preview")
+    assert_fits(page, "import17-response-preview")
     page.get_by_role("button", name="Import 1 response").click()
     expect(
         page.get_by_text("The response table was imported: 1 recommendation updated and 1 action added.")

@@ -9,25 +9,17 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.contrib.auth import get_user_model
-from django.test import override_settings
 from playwright.sync_api import expect
 
 from recommendations import inbox
-from recommendations.demo import DEMO_PASSWORDS, load_demo
+from recommendations.demo import DEMO_PASSWORDS
 from recommendations.models import Action
 from recommendations.periods import ReportingPeriod
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, assert_fits, focused_text, sign_in, tab_until
 
 # Each Tab moves one control on; the first "Sign off" button is well within this many.
 MOST_TABS = 120
-
-
-@pytest.fixture
-def demo(transactional_db):
-    with override_settings(DEBUG=True):
-        load_demo(with_logins=True)
 
 
 def awaiting() -> list[Action]:
@@ -38,10 +30,6 @@ def awaiting() -> list[Action]:
         recommendation__challenge__in=inbox.current_challenges(inbox.coordinated_councils(coordinator))))
 
 
-def focused_text(page) -> str:
-    return page.evaluate("(document.activeElement.textContent || '').replace(/\\s+/g, ' ').trim()")
-
-
 def test_coordinator_signs_off_from_the_inbox_with_the_keyboard(page, demo):
     before = awaiting()
     assert before, "The demo data should hold an action reported complete."
@@ -50,13 +38,7 @@ def test_coordinator_signs_off_from_the_inbox_with_the_keyboard(page, demo):
     expect(page.get_by_role("heading", name="Needs your attention", level=1)).to_be_visible()
     assert page.locator("#inbox-count [aria-hidden]").inner_text() == f"({len(before)})"
 
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert_accessible(page, f"inbox-{width}")
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll_width <= width, f"The inbox is {scroll_width} px wide at {width} px"
-
-    page.set_viewport_size({"width": 1280, "height": 900})
+    assert_fits(page, "inbox")
     first = page.locator("#awaiting li h3").first.inner_text()
     reference = re.match(r"Action (\S+):", first)[1]  # type: ignore[index]
     # A full page load would lose these marks: the swap must happen in place, live region kept.
@@ -64,12 +46,8 @@ def test_coordinator_signs_off_from_the_inbox_with_the_keyboard(page, demo):
 
     # Keyboard only: Tab from the top of the page to the first "Sign off" button, then Enter.
     page.locator("body").press("Home")
-    for _ in range(MOST_TABS):
-        page.keyboard.press("Tab")
-        if focused_text(page).startswith(f"Sign off action {reference} "):
-            break
-    else:
-        pytest.fail(f"Tabbing never reached the Sign off button of action {reference}.")
+    tab_until(page, lambda: focused_text(page).startswith(f"Sign off action {reference} "),
+              what=f"The Sign off button of action {reference}", presses=MOST_TABS)
     page.keyboard.press("Enter")
 
     status = page.locator("#inbox-status")

@@ -9,19 +9,17 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import override_settings
 from playwright.sync_api import expect
 
 from notifications.models import Notification
-from recommendations.demo import DEMO_PASSWORDS, load_demo
+from recommendations.demo import DEMO_PASSWORDS
 from tests.browser.conftest import assert_accessible, sign_in
 
 
 @pytest.fixture
-def demo(transactional_db):
-    with override_settings(DEBUG=True):
-        load_demo(with_logins=True)
-    call_command("send_notifications", stdout=io.StringIO())  # today: the demo's open actions are overdue
+def demo(demo):
+    """The demo, and today's notifications sent: its open actions are overdue."""
+    call_command("send_notifications", stdout=io.StringIO())
 
 
 def _unread(page) -> str:

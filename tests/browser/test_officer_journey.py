@@ -7,19 +7,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from django.test import override_settings
 from playwright.sync_api import expect
 
-from recommendations.demo import DEMO_PASSWORDS, load_demo
+from recommendations.demo import DEMO_PASSWORDS
 from recommendations.models import Action
 from tests.browser.conftest import assert_accessible, sign_in
-
-
-@pytest.fixture
-def demo(transactional_db):
-    with override_settings(DEBUG=True):
-        load_demo(with_logins=True)
 
 
 def action_url(reference: str) -> str:

@@ -17,20 +17,10 @@ from django.core import mail
 
 from recommendations.models import Action, Invitation, Membership
 from tests import factories
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_fits, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NEW_PASSWORD = "a-long-unusual-passphrase-77"
-
-
-def check_page(page: Any, name: str) -> None:
-    """axe at 1280 and 320 px, no sideways scroll at either; back to 1280 after."""
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll <= width, f"{name} is {scroll} px wide at {width} px"
-        assert_accessible(page, f"{name}-{width}")
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 @pytest.fixture
@@ -56,21 +46,21 @@ def test_an_administrator_invites_and_the_person_accepts(
     sign_in(page, "dave", factories.PASSWORD)
     page.get_by_role("link", name="People", exact=True).click()
     assert page.get_by_role("heading", name="People", exact=True).is_visible()
-    check_page(page, "people")
+    assert_fits(page, "people")
 
     page.get_by_role("link", name="Invite a person").click()
-    check_page(page, "people-invite")
+    assert_fits(page, "people-invite")
     page.get_by_role("button", name="Send the invitation").click()
     assert page.title().startswith("Error: ")
     page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')")
-    check_page(page, "people-invite-errors")
+    assert_fits(page, "people-invite-errors")
     page.get_by_label("First name").fill("Nina")
     page.get_by_label("Last name (optional)").fill("New")
     page.get_by_label("Email address").fill("nina@northtown.gov.uk")
     page.get_by_label("Officer").check()
     page.get_by_role("button", name="Send the invitation").click()
     assert "Nina New is invited as officer" in page.locator(".govuk-notification-banner").inner_text()
-    check_page(page, "people-with-invitation")
+    assert_fits(page, "people-with-invitation")
 
     link = re.search(r"(http://\S+/invitation/[\w-]+/)", mail.outbox[-1].body)[1]
     assert link.startswith(live_server.url)
@@ -78,14 +68,14 @@ def test_an_administrator_invites_and_the_person_accepts(
     try:
         nina = other.new_page()
         nina.goto(link)
-        check_page(nina, "invitation-accept")
+        assert_fits(nina, "invitation-accept")
         nina.get_by_label("New password").fill(NEW_PASSWORD)
         nina.get_by_label("Confirm the password").fill(NEW_PASSWORD)
         nina.get_by_role("button", name="Accept the invitation").click()
         assert "You have joined Northtown Council as officer" in nina.locator("main").inner_text()
         nina.goto(link)
         assert nina.get_by_role("heading", name="This invitation link is not working").is_visible()
-        check_page(nina, "invitation-used")
+        assert_fits(nina, "invitation-used")
         sign_in(nina, "nina@northtown.gov.uk", NEW_PASSWORD)
         assert "Nina New" in nina.locator("#signed-in-as").inner_text()
     finally:
@@ -99,14 +89,14 @@ def test_a_coordinator_reassigns_changes_a_role_and_deactivates(
     sign_in(page, "alice", factories.PASSWORD)
     page.get_by_role("link", name="People", exact=True).click()
     page.get_by_role("link", name="Bob Lead").click()
-    check_page(page, "people-person")
+    assert_fits(page, "people-person")
 
     page.get_by_role("link", name="Reassign their actions").click()
-    check_page(page, "people-reassign")
+    assert_fits(page, "people-reassign")
     page.get_by_label("1.2 Consult the wards, part 2").uncheck()
     page.get_by_role("button", name="Reassign the actions").click()  # no new lead chosen
     assert page.title().startswith("Error: ")
-    check_page(page, "people-reassign-errors")
+    assert_fits(page, "people-reassign-errors")
     page.get_by_label("New lead officer").select_option(label="Olive Other")
     page.get_by_role("button", name="Reassign the actions").click()
     assert "1 action moved from Bob Lead to Olive Other: 1.1" in page.locator(".govuk-notification-banner").inner_text()
@@ -117,11 +107,11 @@ def test_a_coordinator_reassigns_changes_a_role_and_deactivates(
     assert "Bob Lead is now scrutiny member" in page.locator(".govuk-notification-banner").inner_text()
 
     page.get_by_role("link", name="Deactivate").click()
-    check_page(page, "people-deactivate")
+    assert_fits(page, "people-deactivate")
     page.get_by_role("button", name="Deactivate").click()
     assert "Bob Lead no longer has access" in page.locator(".govuk-notification-banner").inner_text()
     assert not Membership.objects.active().filter(user=team["bob"]).exists()
-    check_page(page, "people-person-deactivated")
+    assert_fits(page, "people-person-deactivated")
 
     page.get_by_role("link", name="Needs your attention").click()
     link = page.get_by_role("link", name=re.compile("Reassign all 1 of Bob Lead"))
@@ -145,16 +135,16 @@ def test_people_are_invited_from_a_csv_file_after_a_preview(
     sign_in(page, "dave", factories.PASSWORD)
     page.goto("/councils/northtown/people/")
     page.get_by_role("link", name="Invite people from a CSV file").click()
-    check_page(page, "people-import")
+    assert_fits(page, "people-import")
     page.get_by_label("CSV file").set_input_files(str(bad))
     page.get_by_role("button", name="Preview").click()
     assert page.title().startswith("Error: ")
     assert "nobody has been invited" in page.locator(".govuk-error-summary").inner_text()
-    check_page(page, "people-import-errors")
+    assert_fits(page, "people-import-errors")
     page.goto("/councils/northtown/people/import/")
     page.get_by_label("CSV file").set_input_files(str(good))
     page.get_by_role("button", name="Preview").click()
-    check_page(page, "people-import-preview")
+    assert_fits(page, "people-import-preview")
     page.get_by_role("button", name="Invite 2 people").click()
     assert "2 people are invited" in page.locator(".govuk-notification-banner").inner_text()
     assert sorted(Invitation.objects.values_list("email", flat=True)) == [
@@ -166,24 +156,24 @@ def test_people_are_invited_from_a_csv_file_after_a_preview(
 def test_a_forgotten_password_is_reset_by_email(page: Any, live_server: Any, team: dict[str, Any]) -> None:
     page.goto("/sign-in/")
     page.get_by_role("link", name="reset it by email").click()
-    check_page(page, "password-reset")
+    assert_fits(page, "password-reset")
     page.get_by_role("button", name="Send the link").click()
     assert page.title().startswith("Error: ")
-    check_page(page, "password-reset-errors")
+    assert_fits(page, "password-reset-errors")
     page.get_by_label("Email address").fill("bob@northtown.gov.uk")
     page.get_by_role("button", name="Send the link").click()
     assert page.get_by_role("heading", name="Check your email").is_visible()
-    check_page(page, "password-reset-sent")
+    assert_fits(page, "password-reset-sent")
     link = re.search(r"(http://\S+/account/password/reset/\S+/)", mail.outbox[-1].body)[1]
     page.goto(link)
-    check_page(page, "password-reset-choose")
+    assert_fits(page, "password-reset-choose")
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Confirm the new password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Save the new password").click()
     assert page.get_by_role("heading", name="Your password is changed").is_visible()
-    check_page(page, "password-reset-done")
+    assert_fits(page, "password-reset-done")
     page.goto(link)
     assert page.get_by_role("heading", name="This password reset link is not working").is_visible()
-    check_page(page, "password-reset-used")
+    assert_fits(page, "password-reset-used")
     sign_in(page, "bob", NEW_PASSWORD)
     assert "Bob Lead" in page.locator("#signed-in-as").inner_text()

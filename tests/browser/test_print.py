@@ -3,20 +3,11 @@ whole and no link addresses (print stylesheet, assets/scss/_print.scss)."""
 
 from __future__ import annotations
 
-import pytest
-from django.test import override_settings
-
-from recommendations.demo import DEMO_PASSWORDS, load_demo
+from recommendations.demo import DEMO_PASSWORDS
 from tests.browser.conftest import SCREENSHOTS, sign_in
 
 # An A4 page at 96 px to the inch less Chromium's default margins (about 1 cm each side).
 A4_PRINTABLE_PX = 718
-
-
-@pytest.fixture
-def demo(transactional_db):
-    with override_settings(DEBUG=True):
-        load_demo(with_logins=True)
 
 
 def _keep(pdf: bytes, name: str) -> None:

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from recommendations.demo import DEMO_PASSWORDS, load_demo
+from recommendations.demo import DEMO_PASSWORDS
 from recommendations.models import GuestAccess, PeerChallenge
 from reviews.models import PositionStatement, ProgressReview
 from tests import factories
-from tests.browser.conftest import assert_accessible, sign_in
-
-
-@pytest.fixture
-def demo(transactional_db):
-    with override_settings(DEBUG=True):
-        load_demo(with_logins=True)
+from tests.browser.conftest import assert_accessible, focused_text, sign_in, tab_until
 
 
 def test_coordinator_drafts_and_approves_the_position_statement(page, demo):
@@ -70,12 +62,7 @@ def test_keyboard_user_reaches_the_statement_editor_from_the_review(page, demo):
     sign_in(page, "coordinator", DEMO_PASSWORDS["coordinator"])
     review = ProgressReview.objects.get(challenge__slug="coventry-2024")
     page.goto(review.get_absolute_url())
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent.trim()") == "Edit the position statement":
-            break
-    else:
-        pytest.fail("The statement editor could not be reached with the keyboard.")
+    tab_until(page, lambda: focused_text(page) == "Edit the position statement", what="The statement editor")
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Position statement"

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-from django.test import override_settings
 from playwright.sync_api import expect
 
-from recommendations.demo import DEMO_PASSWORDS, load_demo
-from tests.browser.conftest import assert_accessible, sign_in
+from recommendations.demo import DEMO_PASSWORDS
+from tests.browser.conftest import assert_accessible, sign_in, tab_until
 
 AS_AT = "2024-11-22"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    with override_settings(DEBUG=True):
-        load_demo(with_logins=True)
 
 
 def test_scrutiny_member_reads_every_dashboard_page(page, demo):
@@ -104,12 +96,8 @@ def test_keyboard_user_reaches_the_filters_and_applies_them(page, demo):
     sign_in(page, "scrutiny", DEMO_PASSWORDS["scrutiny"])
     page.goto(f"/challenges/coventry-2024/plan/?as_of={AS_AT}")
     page.get_by_label("Theme").focus()
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "id_overdue":
-            break
-    else:
-        pytest.fail("The overdue checkbox could not be reached with the keyboard.")
+    tab_until(page, lambda: page.evaluate("document.activeElement.id") == "id_overdue",
+              what="The overdue checkbox", presses=30)
     page.keyboard.press("Space")
     page.wait_for_url("**overdue=true**")
     assert page.evaluate("document.activeElement.id") == "id_overdue"

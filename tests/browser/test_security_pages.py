@@ -5,29 +5,12 @@ scroll sideways at 320 px.
 
 from __future__ import annotations
 
-import pytest
-from django.test import override_settings
 from playwright.sync_api import expect
 
 from peertrack import idempotency
-from recommendations.demo import DEMO_PASSWORDS, load_demo
+from recommendations.demo import DEMO_PASSWORDS
 from recommendations.models import Action, ProgressUpdate, SubmissionKey
-from tests.browser.conftest import assert_accessible, sign_in
-
-
-@pytest.fixture
-def demo(transactional_db):
-    with override_settings(DEBUG=True):
-        load_demo(with_logins=True)
-
-
-def assert_fits(page, name: str) -> None:
-    """Checks the page at 1280 px and at 320 px: axe finds nothing and nothing scrolls sideways."""
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 800})
-        assert_accessible(page, f"{name}-{width}")
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll_width <= width, f"{name} is {scroll_width} px wide at {width} px"
+from tests.browser.conftest import assert_fits, sign_in
 
 
 def test_the_locked_out_page_says_how_long_and_fits_a_phone(page, demo):

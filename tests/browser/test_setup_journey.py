@@ -13,15 +13,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.core import mail
-from django.test import override_settings
 from playwright.sync_api import expect
 
-from recommendations.demo import DEMO_PASSWORDS, load_demo
+from recommendations.demo import DEMO_PASSWORDS
 from recommendations.models import Invitation, PeerChallenge
 from reviews.models import CommitteeMeeting
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, assert_fits, fill_date, sign_in
 from tests.recommendations.import_helpers import xlsx_bytes
 
 DATA = Path(__file__).resolve().parents[1] / "recommendations" / "data"
@@ -35,36 +33,11 @@ CORE = [
 ]
 
 
-@pytest.fixture
-def demo(transactional_db: Any, settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with override_settings(DEBUG=True):
-        load_demo(with_logins=True)
-
-
-def _check(page: Any, name: str) -> None:
-    """Runs axe at 1280 and 320 px wide and checks nothing scrolls sideways at 320."""
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert_accessible(page, f"setup-{name}-{width}")
-        if width == 320:
-            wide = page.evaluate("document.documentElement.scrollWidth")
-            assert wide <= 320, f"{name} scrolls sideways at 320 px ({wide} px wide)"
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def _fill_date(scope: Any, legend: str, day: int, month: int, year: int) -> None:
-    group = scope.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day))
-    group.get_by_label("Month").fill(str(month))
-    group.get_by_label("Year").fill(str(year))
-
-
 def _create_challenge_with_recommendations(page: Any) -> None:
     page.goto("/councils/coventry/challenges/new/")
     page.get_by_label("Title").fill("Corporate Peer Challenge 2029")
-    _fill_date(page, "First day on site", 15, 1, 2029 - 4)
-    _fill_date(page, "Last day on site", 18, 1, 2029 - 4)
+    fill_date(page.get_by_role("group", name="First day on site"), 15, 1, 2029 - 4)
+    fill_date(page.get_by_role("group", name="Last day on site"), 18, 1, 2029 - 4)
     page.get_by_role("button", name="Create the challenge").click()
     expect(page.get_by_role("heading", name="Add the recommendations")).to_be_visible()
     page.get_by_label("The key recommendations section").fill(
@@ -91,18 +64,18 @@ def test_coordinator_sets_up_a_new_challenge_without_the_admin(
     expect(page.get_by_role("heading", name="Set up the challenge")).to_be_visible()
     expect(page.get_by_text("0 of 6 parts complete.")).to_be_visible()
     expect(page.get_by_text("Themes: 0, 0 of 10 recommendations assigned")).to_be_visible()
-    _check(page, "overview-new")
+    assert_fits(page, "setup-overview-new")
 
     # Details, edited in place with htmx: the form swaps in, focus goes to it, the save is announced.
     page.get_by_role("link", name="Challenge details").click()
     expect(page.get_by_role("heading", name="Challenge details", level=1)).to_be_visible()
-    _check(page, "details")
+    assert_fits(page, "setup-details")
     page.get_by_role("link", name="Change The visit in figures").click()
     figures = page.locator("#section-figures")
     expect(figures.get_by_label("People spoken to")).to_be_visible()
     assert page.url.endswith("/setup/details/")  # swapped in place, no navigation
     expect(page.locator("#section-figures-heading")).to_be_focused()
-    _check(page, "details-figures-open")
+    assert_fits(page, "setup-details-figures-open")
     figures.get_by_label("People spoken to").fill("250")
     figures.get_by_label("Meetings, interviews and focus groups").fill("60")
     figures.get_by_label("Hours spent by the peer team").fill("280")
@@ -114,21 +87,21 @@ def test_coordinator_sets_up_a_new_challenge_without_the_admin(
     # A mistake in the report's dates: the error summary comes back inside the section, and takes focus.
     page.get_by_role("link", name="Change The feedback report").click()
     report = page.locator("#section-report")
-    _fill_date(report, "Feedback report received", 8, 3, 2025)
-    _fill_date(report, "Feedback report published", 1, 3, 2025)
+    fill_date(report.get_by_role("group", name="Feedback report received"), 8, 3, 2025)
+    fill_date(report.get_by_role("group", name="Feedback report published"), 1, 3, 2025)
     report.get_by_role("button", name="Save The feedback report").click()
     summary = report.locator(".govuk-error-summary")
     expect(summary).to_contain_text("The report cannot be published before it was received")
     expect(summary).to_be_focused()
-    _check(page, "details-report-error")
-    _fill_date(report, "Feedback report published", 12, 3, 2025)
+    assert_fits(page, "setup-details-report-error")
+    fill_date(report.get_by_role("group", name="Feedback report published"), 12, 3, 2025)
     report.get_by_label("Feedback report link").fill("https://www.coventry.gov.uk/cpc-2025.pdf")
     report.get_by_role("button", name="Save The feedback report").click()
     expect(report.get_by_text("Saved the feedback report.")).to_be_visible()
     expect(report.get_by_text("12 March 2025")).to_be_visible()
 
     page.get_by_role("link", name="Change Publication").click()
-    _fill_date(page.locator("#section-publication"), "Action plan published", 2, 4, 2025)
+    fill_date(page.locator("#section-publication").get_by_role("group", name="Action plan published"), 2, 4, 2025)
     page.locator("#section-publication").get_by_role("button", name="Save Publication").click()
     expect(page.locator("#section-publication").get_by_text("2 April 2025")).to_be_visible()
 
@@ -157,7 +130,7 @@ def test_coordinator_sets_up_a_new_challenge_without_the_admin(
     page.goto(f"/challenges/{slug}/setup/")
     page.get_by_role("link", name="Themes").click()
     expect(page.get_by_role("heading", name="Themes", level=1)).to_be_visible()
-    _check(page, "themes-empty")
+    assert_fits(page, "setup-themes-empty")
     add = page.locator("form", has=page.get_by_role("button", name="Add the theme"))
     for name in [*CORE, "Housing supply"]:
         add.get_by_label("Theme name").fill(name)
@@ -192,14 +165,14 @@ def test_coordinator_sets_up_a_new_challenge_without_the_admin(
             f"Put {len(numbers)} recommendation{'s' if len(numbers) > 1 else ''} under “{theme}”."
         )
     expect(page.get_by_text("Every recommendation has a theme.")).to_be_visible()
-    _check(page, "themes-assigned")
+    assert_fits(page, "setup-themes-assigned")
 
     # The council's response to each recommendation, in place on each recommendation's page.
     page.goto(f"/challenges/{slug}/setup/responses/")
-    _check(page, "responses")
+    assert_fits(page, "setup-responses")
     page.get_by_role("link", name="City Centre masterplan").click()
     expect(page).to_have_url(re.compile(r"/setup/responses/\d+/$"))
-    _check(page, "response")
+    assert_fits(page, "setup-response")
     heading = page.get_by_role("heading", level=1).inner_text()
     for number in range(1, 11):
         section = page.locator("#section-response")
@@ -236,17 +209,17 @@ def test_coordinator_sets_up_a_new_challenge_without_the_admin(
         page.get_by_role("button", name="Add to the peer team").click()
         expect(page.get_by_text(f"Added {name} to the peer team.")).to_be_visible()
     expect(page.get_by_text("No progress review is scheduled yet.")).to_be_visible()
-    _check(page, "peer-team")
+    assert_fits(page, "setup-peer-team")
 
     # Committee meetings.
     page.goto(f"/challenges/{slug}/setup/")
     page.get_by_role("link", name="Committee meetings").click()
     page.get_by_label("Committee", exact=True).fill("Scrutiny Co-ordination Committee")
-    _fill_date(page, "Date of the meeting", 10, 6, 2025)
+    fill_date(page.get_by_role("group", name="Date of the meeting"), 10, 6, 2025)
     page.get_by_label("Agenda item (optional)").fill("Peer Review Progress Update")
     page.get_by_role("button", name="Record the meeting").click()
     expect(page.get_by_text("Recorded the meeting: Scrutiny Co-ordination Committee, 10 June 2025.")).to_be_visible()
-    _check(page, "meetings")
+    assert_fits(page, "setup-meetings")
     assert CommitteeMeeting.objects.filter(challenge__slug=slug).count() == 1
 
     # The actions, from the council's spreadsheet: one for each recommendation.
@@ -275,7 +248,7 @@ def test_coordinator_sets_up_a_new_challenge_without_the_admin(
     page.get_by_label("Officer").check()
     page.get_by_role("button", name="Send the invitation").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Priya Place is invited as officer")
-    _check(page, "people-invited")
+    assert_fits(page, "setup-people-invited")
     assert Invitation.objects.filter(email="priya.place@coventry.gov.uk", accepted_at__isnull=True).count() == 1
     assert any("priya.place@coventry.gov.uk" in message.to for message in mail.outbox)
 
@@ -283,7 +256,7 @@ def test_coordinator_sets_up_a_new_challenge_without_the_admin(
     page.goto(f"/challenges/{slug}/setup/")
     expect(page.get_by_text("6 of 6 parts complete.")).to_be_visible()
     expect(page.get_by_text("Themes: 6, 10 of 10 recommendations assigned")).to_be_visible()
-    _check(page, "overview-complete")
+    assert_fits(page, "setup-overview-complete")
     page.goto(f"/challenges/{slug}/")
     expect(page.get_by_role("cell", name="Financial planning and management").first).to_be_visible()
     assert not [url for url in visited if "/admin/" in url]

@@ -12,19 +12,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import override_settings
 
-from recommendations.demo import DEMO_PASSWORDS, load_demo
+from recommendations.demo import DEMO_PASSWORDS
 from recommendations.models import Action
 from tests.browser.conftest import assert_accessible, sign_in
 
 REASON = "The evidence link is missing: attach the Cabinet report."
-
-
-@pytest.fixture
-def demo(transactional_db):
-    with override_settings(DEBUG=True):
-        load_demo(with_logins=True)
 
 
 @pytest.fixture
@@ -76,6 +69,7 @@ def test_report_return_update_and_sign_off(page, chromium, live_server, action):
     coordinator.locator("#inbox-status").get_by_text("returned", exact=False).wait_for()
     assert coordinator.locator(f"#awaiting-{action.pk}").count() == 0
     assert REASON in coordinator.locator("#returned").inner_text()
+    assert_accessible(coordinator, "truth-inbox-returned")
 
     page.goto("/my-actions/")
     row = page.locator("#my-actions tr", has_text=action.reference).first
@@ -90,7 +84,9 @@ def test_report_return_update_and_sign_off(page, chromium, live_server, action):
 
     _report(page, "Amber", "Attaching the Cabinet report; one appendix is still with legal.")
     assert "Returned" not in page.locator("#action-status").inner_text()
+    assert_accessible(page, "truth-updated")
     _report(page, "Blue", "All appendices attached; the Cabinet report is linked.")
+    assert_accessible(page, "truth-reported-again")
 
     coordinator.goto("/inbox/")
     coordinator.locator(f"#awaiting-{action.pk}").get_by_role("button", name="Sign off").click()

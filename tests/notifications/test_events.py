@@ -16,8 +16,8 @@ from notifications.tasks import notify
 from recommendations.models import Action, Deputy, Membership
 from recommendations.periods import ReportingPeriod
 from tests import factories
+from tests.factories import make_pack, make_report
 from tests.notifications.conftest import choose, notes, sent_to
-from tests.reviews.conftest import make_pack, make_report
 
 PERIOD = ReportingPeriod.current()
 
@@ -221,8 +221,7 @@ def test_switching_off_someone_who_leads_nothing_open_tells_nobody(people, recom
 # --- committee packs ------------------------------------------------------------------------
 
 
-def test_scrutiny_members_who_opted_in_are_told_of_an_issued_pack(people, challenge, committed, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_scrutiny_members_who_opted_in_are_told_of_an_issued_pack(people, challenge, committed, media_root):
     carol = people["carol"]
     report = make_report(challenge=challenge, by=people["alice"])
     with committed():
@@ -238,8 +237,7 @@ def test_scrutiny_members_who_opted_in_are_told_of_an_issued_pack(people, challe
     assert notes(people["bob"]) == []  # officers are not told
 
 
-def test_a_pack_of_an_archived_challenge_tells_nobody(people, challenge, committed, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_pack_of_an_archived_challenge_tells_nobody(people, challenge, committed, media_root):
     choose(people["carol"], Kind.PACK_ISSUED, Delivery.IMMEDIATE)
     report = make_report(challenge=challenge, by=people["alice"])
     challenge.archive(by=people["alice"])

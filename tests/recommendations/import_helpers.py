@@ -1,4 +1,4 @@
-"""Builders for the spreadsheets the import tests upload."""
+"""Builders for the spreadsheets the import tests upload, and a row count to show an import saved nothing."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import csv
 import io
 from typing import Any
 
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
@@ -27,6 +28,11 @@ def xlsx_bytes(rows: list[list[Any]], headers: list[str] | None = None,
     return buffer.getvalue()
 
 
+def xlsx_with_formula() -> bytes:
+    """Returns a one-row action plan whose due date (cell H2) is a formula, =TODAY()+30."""
+    return xlsx_bytes([["1.1", 1, "Action", "", "", "", "", "=TODAY()+30", "", ""]])
+
+
 def csv_bytes(rows: list[list[Any]], headers: list[str] | None = None, encoding: str = "utf-8-sig",
               delimiter: str = ",") -> bytes:
     buffer = io.StringIO()
@@ -35,6 +41,12 @@ def csv_bytes(rows: list[list[Any]], headers: list[str] | None = None, encoding:
     for row in rows:
         writer.writerow(row)
     return buffer.getvalue().encode(encoding)
+
+
+def row_counts(*app_labels: str) -> dict[str, int]:
+    """Returns how many rows each model of the given apps holds, history tables included."""
+    return {model._meta.label: model._default_manager.count()
+            for model in apps.get_models() if model._meta.app_label in app_labels}
 
 
 def upload(data: bytes, name: str = "plan.xlsx") -> SimpleUploadedFile:

@@ -28,15 +28,6 @@ def unarchive_url(challenge: PeerChallenge) -> str:
 
 
 @pytest.fixture
-def gina(challenge):
-    """A returning peer with guest access to the challenge."""
-    user = factories.make_user(username="gina", first_name="Gina", last_name="Peer")
-    GuestAccess.objects.create(user=user, challenge=challenge,
-                               expires_on=timezone.localdate() + dt.timedelta(days=7))
-    return user
-
-
-@pytest.fixture
 def archived(challenge, action, alice):
     challenge.archive(by=alice)
     return challenge
@@ -142,13 +133,11 @@ BODIES: dict[str, dict[str, Any]] = {
 
 
 @pytest.fixture
-def whole_challenge(northtown, alice, bob, olive, settings, tmp_path):
+def whole_challenge(northtown, alice, bob, olive, media_root):
     """An archived challenge with one of everything the permission matrix fills its URLs with."""
-    settings.MEDIA_ROOT = tmp_path
     bundle = world_builder._bundle(council=northtown, key="nt24", year=2024, lead=bob, coordinator=alice)
-    guest = factories.make_user(username="gina")
-    bundle.objects["recommendations.guestaccess"] = GuestAccess.objects.create(
-        user=guest, challenge=bundle.challenge, expires_on=timezone.localdate() + dt.timedelta(days=7))
+    guest = factories.make_guest(challenge=bundle.challenge)
+    bundle.objects["recommendations.guestaccess"] = GuestAccess.objects.get(user=guest)
     bundle.objects["recommendations.deputy"] = Deputy.objects.create(
         council=northtown, deputy=olive, action=bundle["recommendations.action"],
         ends_on=timezone.localdate() + dt.timedelta(days=7), named_by=alice)

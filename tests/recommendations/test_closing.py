@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from recommendations.asof import plan_as_at
-from recommendations.models import Action, GuestAccess
+from recommendations.models import Action
 from recommendations.periods import ReportingPeriod
 from tests import factories
 
@@ -22,15 +19,6 @@ def close_url(action: Action) -> str:
 
 def reopen_url(action: Action) -> str:
     return reverse("action_reopen", args=[action.recommendation.challenge.slug, action.pk])
-
-
-@pytest.fixture
-def gina(challenge):
-    """A returning peer with guest access to the challenge."""
-    user = factories.make_user(username="gina", first_name="Gina", last_name="Peer")
-    GuestAccess.objects.create(user=user, challenge=challenge,
-                               expires_on=timezone.localdate() + dt.timedelta(days=7))
-    return user
 
 
 @pytest.fixture

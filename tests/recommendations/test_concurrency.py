@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from recommendations.models import Action, EditConflict, InvalidTransition, ProgressUpdate
 from recommendations.periods import ReportingPeriod
@@ -19,38 +18,27 @@ pytestmark = pytest.mark.postgres
 THREADS = 8
 
 
-def run_together(work: Callable[[int], Any], count: int = THREADS) -> list[Any]:
-    """Runs work(0..count-1) in threads released at the same instant; returns their results."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def target(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - reported to the test below
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @pytest.fixture
-def shared(transactional_db):
+def people(transactional_db):
+    """A recommendation, coordinators alice and olivia, and bob, an officer, committed so threads see them."""
     council = factories.make_council(name="Northtown Council", slug="northtown")
     challenge = factories.make_challenge(council=council)
     recommendation = factories.make_recommendation(challenge=challenge)
-    coordinator = factories.make_user(username="alice", council=council, role="coordinator")
-    return factories.make_action(recommendation=recommendation), coordinator
+    alice = factories.make_user(username="alice", council=council, role="coordinator",
+                                first_name="Alice", last_name="Coordinator")
+    olivia = factories.make_user(username="olivia", council=council, role="coordinator")
+    bob = factories.make_user(username="bob", council=council, role="officer")
+    return recommendation, alice, olivia, bob
 
 
-def test_eight_editors_of_one_version_give_exactly_one_accepted_edit(shared):
+@pytest.fixture
+def shared(people):
+    """An action with no lead officer, and a coordinator to edit it."""
+    recommendation, alice, _, _ = people
+    return factories.make_action(recommendation=recommendation), alice
+
+
+def test_eight_editors_of_one_version_give_exactly_one_accepted_edit(shared, run_together):
     assert connection.vendor == "postgresql"
     action, coordinator = shared
 
@@ -62,14 +50,14 @@ def test_eight_editors_of_one_version_give_exactly_one_accepted_edit(shared):
             return "conflict"
         return "accepted"
 
-    results = run_together(edit)
+    results = run_together(edit, count=THREADS)
     assert sorted(results) == ["accepted"] + ["conflict"] * (THREADS - 1)
     action.refresh_from_db()
     assert action.version == 2
     assert action.history.filter(version=2).count() == 1
 
 
-def test_editors_who_retry_after_a_conflict_all_land_once_per_version(shared):
+def test_editors_who_retry_after_a_conflict_all_land_once_per_version(shared, run_together):
     action, coordinator = shared
 
     def edit_until_accepted(index: int) -> list[int]:
@@ -84,7 +72,7 @@ def test_editors_who_retry_after_a_conflict_all_land_once_per_version(shared):
                 continue
             return [mine.version]  # the version this editor's change created
 
-    results = run_together(edit_until_accepted)
+    results = run_together(edit_until_accepted, count=THREADS)
     assert not [r for r in results if isinstance(r, Exception)], results
     created = sorted(version for result in results for version in result)
     assert created == list(range(2, THREADS + 2))  # one accepted edit per version
@@ -97,7 +85,7 @@ def test_editors_who_retry_after_a_conflict_all_land_once_per_version(shared):
     assert newest.description == action.description
 
 
-def test_two_progress_updates_posted_at_once_are_both_kept(shared):
+def test_two_progress_updates_posted_at_once_are_both_kept(shared, run_together):
     action, coordinator = shared
     Action.objects.filter(pk=action.pk).update(status=Action.Status.NOT_STARTED)
 
@@ -116,7 +104,7 @@ def test_two_progress_updates_posted_at_once_are_both_kept(shared):
     assert action.status == Action.Status.IN_PROGRESS
 
 
-def test_a_sign_off_and_a_return_at_once_leave_one_decision(shared):
+def test_a_sign_off_and_a_return_at_once_leave_one_decision(shared, run_together):
     action, coordinator = shared
     Action.objects.filter(pk=action.pk).update(status=Action.Status.AWAITING_SIGN_OFF)
 
@@ -139,18 +127,6 @@ def test_a_sign_off_and_a_return_at_once_leave_one_decision(shared):
 
 
 ROUNDS = 8
-
-
-@pytest.fixture
-def people(transactional_db):
-    council = factories.make_council(name="Northtown Council", slug="northtown")
-    challenge = factories.make_challenge(council=council)
-    recommendation = factories.make_recommendation(challenge=challenge)
-    alice = factories.make_user(username="alice", council=council, role="coordinator",
-                                first_name="Alice", last_name="Coordinator")
-    olivia = factories.make_user(username="olivia", council=council, role="coordinator")
-    bob = factories.make_user(username="bob", council=council, role="officer")
-    return recommendation, alice, olivia, bob
 
 
 def awaiting_sign_off(recommendation, bob, index: int) -> Action:
@@ -177,7 +153,14 @@ def outcome(work: Callable[[], Any]) -> str:
     return "done"
 
 
-def test_progress_posted_during_a_sign_off_never_lands_on_the_signed_off_action(people, monkeypatch):
+def races_with_progress(people, monkeypatch, run_together, decide: Callable[[Action, Any], None], *, rag: str,
+                        narrative: str) -> Iterator[tuple[int, Action, str, str]]:
+    """Yields (round, action, decided, recorded) for ROUNDS fresh actions awaiting sign-off.
+
+    In each round alice's `decide(action, alice)` and bob's progress update run at once; `decide`
+    starts a little later in some rounds, so either may read the status first. `decided` and
+    `recorded` are their outcomes ("done" or "refused: ..."); the action is read again afterwards.
+    """
     recommendation, alice, _, bob = people
     slow_update_saves(monkeypatch)
     for round_ in range(ROUNDS):
@@ -187,12 +170,19 @@ def test_progress_posted_during_a_sign_off_never_lands_on_the_signed_off_action(
             mine = Action.objects.get(pk=action.pk)
             if index == 0:
                 time.sleep(0.02 * (round_ % 3))  # vary who reads the status first
-                return outcome(lambda: mine.sign_off(by=alice))
+                return outcome(lambda: decide(mine, alice))
             return outcome(lambda: mine.record_progress(
-                rag="amber", period=ReportingPeriod.current(), narrative="One more thing.", by=bob))
+                rag=rag, period=ReportingPeriod.current(), narrative=narrative, by=bob))
 
-        signed, recorded = run_together(race, count=2)
+        decided, recorded = run_together(race, count=2)
         action.refresh_from_db()
+        yield round_, action, decided, recorded
+
+
+def test_progress_posted_during_a_sign_off_never_lands_on_the_signed_off_action(people, monkeypatch, run_together):
+    races = races_with_progress(people, monkeypatch, run_together, lambda action, alice: action.sign_off(by=alice),
+                                rag="amber", narrative="One more thing.")
+    for round_, action, signed, recorded in races:
         updates = ProgressUpdate.objects.filter(action=action).count()
         if action.status == Action.Status.COMPLETE:
             # The sign-off won: the update was refused, with who and when, and left nothing.
@@ -205,7 +195,7 @@ def test_progress_posted_during_a_sign_off_never_lands_on_the_signed_off_action(
             assert signed.startswith("refused: This action is not awaiting sign-off"), signed
 
 
-def test_two_sign_offs_at_once_sign_off_once(people):
+def test_two_sign_offs_at_once_sign_off_once(people, run_together):
     recommendation, alice, olivia, bob = people
     for round_ in range(ROUNDS):
         action = awaiting_sign_off(recommendation, bob, round_)
@@ -223,23 +213,13 @@ def test_two_sign_offs_at_once_sign_off_once(people):
 
 
 def test_progress_and_a_return_at_once_keep_the_update_and_leave_the_action_in_progress(
-    people, monkeypatch
+    people, monkeypatch, run_together
 ):
-    recommendation, alice, _, bob = people
-    slow_update_saves(monkeypatch)
-    for round_ in range(ROUNDS):
-        action = awaiting_sign_off(recommendation, bob, round_)
-
-        def race(index: int, action=action, round_=round_) -> str:
-            mine = Action.objects.get(pk=action.pk)
-            if index == 0:
-                time.sleep(0.02 * (round_ % 3))
-                return outcome(lambda: mine.return_for_work(by=alice, reason="Attach the minutes."))
-            return outcome(lambda: mine.record_progress(
-                rag="green", period=ReportingPeriod.current(), narrative="Minutes attached.", by=bob))
-
-        returned, recorded = run_together(race, count=2)
-        action.refresh_from_db()
+    races = races_with_progress(
+        people, monkeypatch, run_together,
+        lambda action, alice: action.return_for_work(by=alice, reason="Attach the minutes."),
+        rag="green", narrative="Minutes attached.")
+    for round_, action, returned, recorded in races:
         # Either order is a true story: the update is always kept, and the return is kept
         # only if it came first (afterwards there was no completion report to return).
         assert recorded == "done", (round_, recorded)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -13,6 +12,7 @@ from django.test import override_settings
 from recommendations.demo import load_demo
 from recommendations.models import Action, PeerChallenge, ProgressUpdate, Recommendation
 from recommendations.timetable import DUE, MET, NOT_RECORDED, timetables_for
+from tests.recommendations.import_helpers import row_counts
 
 TITLES_2024 = [
     "City Centre masterplan", "One Coventry Plan", "Employees", "Medium Term Financial Strategy",
@@ -20,15 +20,6 @@ TITLES_2024 = [
     "Member training", "Workforce Diversity",
 ]
 FIRST_2018 = "Prioritising action to tackle homelessness by:"
-
-
-def _row_counts() -> dict[str, int]:
-    """Returns the number of rows of every model, history tables included."""
-    return {
-        model._meta.label: model._default_manager.count()
-        for model in apps.get_models()
-        if model._meta.app_label in {"recommendations", "reviews", "auth"}
-    }
 
 
 @pytest.fixture
@@ -102,11 +93,11 @@ def test_the_november_2024_progress_review_has_its_peers_and_six_themes(demo):
 
 
 def test_loading_twice_changes_nothing(demo):
-    before = _row_counts()
+    before = row_counts("recommendations", "reviews", "auth")
     with override_settings(DEBUG=True):
         report = load_demo(with_logins=True)
     assert report.touched == 0
-    assert _row_counts() == before
+    assert row_counts("recommendations", "reviews", "auth") == before
 
 
 @pytest.mark.django_db

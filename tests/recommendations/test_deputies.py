@@ -9,19 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations.models import Action, Deputy, GuestAccess, Membership
+from recommendations.models import Action, Deputy, Membership
 from recommendations.periods import ReportingPeriod
 from tests import factories
 
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def gina(challenge):
-    """A returning peer with guest access to the challenge."""
-    user = factories.make_user(username="gina", first_name="Gina", last_name="Peer")
-    GuestAccess.objects.create(user=user, challenge=challenge, expires_on=TODAY() + dt.timedelta(days=7))
-    return user
 
 
 def page_url(action: Action) -> str:

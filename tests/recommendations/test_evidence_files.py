@@ -23,19 +23,12 @@ from recommendations.models import Action, EvidenceFile, ProgressUpdate
 from reviews.packs.pdf import render_html
 from reviews.packs.snapshot import build_snapshot
 from tests import factories
+from tests.assertions import assert_append_only
 from tests.recommendations import evidence_helpers as files
 from tests.recommendations.evidence_helpers import make_evidence_file, upload
 from tests.reviews._pdf import pdf_text
-from tests.reviews.conftest import make_report
-from tests.reviews.review_fixtures import make_guest
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def stored_files(media: Path) -> list[Path]:
@@ -89,7 +82,8 @@ ACCEPTED = [
 
 @pytest.mark.parametrize(("name", "build", "content_type", "label"), ACCEPTED,
                          ids=[case[0] for case in ACCEPTED])
-def test_each_accepted_kind_is_stored_with_its_update(client, action, bob, media, name, build, content_type, label):
+def test_each_accepted_kind_is_stored_with_its_update(client, action, bob, media_root, name, build, content_type,
+                                                      label):
     content = build()
     client.force_login(bob)
     response = post(client, action, upload(name, content))
@@ -101,7 +95,7 @@ def test_each_accepted_kind_is_stored_with_its_update(client, action, bob, media
     # Stored under the challenge with a random name: never the uploader's name.
     assert re.fullmatch(rf"evidence/{action.recommendation.challenge.slug}/[0-9a-f]{{32}}\.\w+", stored.file.name)
     assert name.rpartition(".")[0] not in stored.file.name
-    assert (media / stored.file.name).read_bytes() == content
+    assert (media_root / stored.file.name).read_bytes() == content
     assert client.get(response.url).content.decode().count(name) == 1
 
 
@@ -168,7 +162,7 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("name", "build", "message"), REFUSED, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(REFUSED)])
-def test_a_refused_file_is_named_with_the_reason_and_nothing_is_stored(client, action, bob, media, name, build,
+def test_a_refused_file_is_named_with_the_reason_and_nothing_is_stored(client, action, bob, media_root, name, build,
                                                                       message):
     client.force_login(bob)
     response = post(client, action, upload("minutes.pdf", files.PDF), upload(name, build()))
@@ -180,25 +174,25 @@ def test_a_refused_file_is_named_with_the_reason_and_nothing_is_stored(client, a
     assert 'id="id_evidence_files-error"' in html
     assert "minutes.pdf" not in html  # the good file is not blamed
     assert counts() == (0, 0)
-    assert stored_files(media) == []
+    assert stored_files(media_root) == []
 
 
-def test_an_oversized_file_is_refused_against_the_configured_limit(client, action, bob, settings, media):
+def test_an_oversized_file_is_refused_against_the_configured_limit(client, action, bob, settings, media_root):
     settings.PEERTRACK_EVIDENCE_MAX_BYTES = 1024 * 1024
     client.force_login(bob)
     big = files.PDF + b"%" + b"x" * (1024 * 1024 + 512 * 1024)
     response = post(client, action, upload("scan.pdf", big))
     assert "scan.pdf must be 1 MB or smaller; it is 1.6 MB" in response.content.decode()
-    assert counts() == (0, 0) and stored_files(media) == []
+    assert counts() == (0, 0) and stored_files(media_root) == []
     assert "each 1 MB or smaller" in response.content.decode()  # the hint says the limit in force
 
 
-def test_more_than_five_files_are_refused(client, action, bob, media):
+def test_more_than_five_files_are_refused(client, action, bob, media_root):
     client.force_login(bob)
     uploads = [upload(f"minutes {n}.pdf", files.PDF + f"% copy {n}\n".encode()) for n in range(6)]
     response = post(client, action, *uploads)
     assert "Choose 5 files or fewer: you chose 6" in response.content.decode()
-    assert counts() == (0, 0) and stored_files(media) == []
+    assert counts() == (0, 0) and stored_files(media_root) == []
 
 
 def test_the_number_of_files_follows_the_setting(client, action, bob, settings):
@@ -221,17 +215,17 @@ def test_every_refused_file_is_listed(client, action, bob):
     assert "a.exe is not a PDF" in html and "b.csv is not a CSV file" in html
 
 
-def test_a_refused_update_keeps_none_of_its_files(client, challenge, recommendation, bob, media):
+def test_a_refused_update_keeps_none_of_its_files(client, challenge, recommendation, bob, media_root):
     finished = factories.make_action(recommendation=recommendation, reference="1.9", lead_officer=bob,
                                      status=Action.Status.COMPLETE)
     client.force_login(bob)
     response = post(client, finished, upload("minutes.pdf", files.PDF))
     assert response.status_code in (200, 302)
     assert counts() == (0, 0)
-    assert stored_files(media) == []
+    assert stored_files(media_root) == []
 
 
-def test_a_storage_failure_part_way_keeps_neither_the_update_nor_any_file(client, action, bob, media, monkeypatch):
+def test_a_storage_failure_part_way_keeps_neither_the_update_nor_any_file(client, action, bob, media_root, monkeypatch):
     original = FileSystemStorage._save
     calls = {"count": 0}
 
@@ -248,10 +242,10 @@ def test_a_storage_failure_part_way_keeps_neither_the_update_nor_any_file(client
     assert "The files could not be saved, so your update was not recorded" in response.content.decode()
     assert calls["count"] == 2
     assert counts() == (0, 0)
-    assert stored_files(media) == []
+    assert stored_files(media_root) == []
 
 
-def test_a_database_failure_after_the_files_are_written_removes_them(action, bob, media, monkeypatch):
+def test_a_database_failure_after_the_files_are_written_removes_them(action, bob, media_root, monkeypatch):
     checked = evidence.check_all([upload("one.pdf", files.PDF), upload("two.png", files.image("PNG"))])
     original = EvidenceFile.save
 
@@ -265,7 +259,7 @@ def test_a_database_failure_after_the_files_are_written_removes_them(action, bob
         evidence.record_progress(action=action, files=checked, rag="green", period=open_periods()[0],
                                  narrative="Done.", by=bob)
     assert counts() == (0, 0)
-    assert stored_files(media) == []
+    assert stored_files(media_root) == []
 
 
 # --- names --------------------------------------------------------------------------------------
@@ -372,7 +366,7 @@ def test_everyone_in_the_council_downloads(client, request, persona, stored):
 
 
 def test_a_guest_peer_of_the_challenge_downloads(client, challenge, stored):
-    client.force_login(make_guest(challenge=challenge))
+    client.force_login(factories.make_guest(challenge=challenge))
     assert client.get(download_url(stored)).status_code == 200
 
 
@@ -409,8 +403,8 @@ def test_a_download_takes_no_post(client, bob, stored):
     assert client.post(download_url(stored)).status_code == 405
 
 
-def test_a_changed_file_is_refused_with_a_plain_message(client, carol, stored, media):
-    (media / stored.file.name).write_bytes(files.PDF + b"% edited\n")
+def test_a_changed_file_is_refused_with_a_plain_message(client, carol, stored, media_root):
+    (media_root / stored.file.name).write_bytes(files.PDF + b"% edited\n")
     client.force_login(carol)
     response = client.get(download_url(stored))
     assert response.status_code == 409
@@ -420,8 +414,8 @@ def test_a_changed_file_is_refused_with_a_plain_message(client, carol, stored, m
     assert stored.sha256 in html
 
 
-def test_a_missing_file_is_refused_with_a_plain_message(client, carol, stored, media):
-    (media / stored.file.name).unlink()
+def test_a_missing_file_is_refused_with_a_plain_message(client, carol, stored, media_root):
+    (media_root / stored.file.name).unlink()
     client.force_login(carol)
     response = client.get(download_url(stored))
     assert response.status_code == 409
@@ -432,15 +426,8 @@ def test_a_missing_file_is_refused_with_a_plain_message(client, carol, stored, m
 
 
 def test_evidence_files_are_never_changed_or_deleted(stored):
-    stored.name = "renamed.pdf"
-    with pytest.raises(TypeError, match="append-only"):
-        stored.save()
-    with pytest.raises(TypeError, match="append-only"):
-        stored.delete()
-    with pytest.raises(TypeError, match="append-only"):
-        EvidenceFile.objects.filter(pk=stored.pk).update(name="renamed.pdf")
-    with pytest.raises(TypeError, match="append-only"):
-        EvidenceFile.objects.filter(pk=stored.pk).delete()
+    assert_append_only(stored, change={"name": "renamed.pdf"}, save_match="append-only",
+                       delete_match="append-only", queryset_match="append-only")
     stored.refresh_from_db()
     assert stored.name == "Rapport d’activité.pdf"
 
@@ -476,7 +463,7 @@ def test_the_pack_lists_the_evidence_files_by_name(action, alice, bob, tmp_path)
                                    created_at=timezone.make_aware(dt.datetime(2024, 6, 3, 10)))
     make_evidence_file(update=update, name="Cabinet minutes June.pdf")
     make_evidence_file(update=update, name="Site photo.png", content=files.image("PNG"))
-    report = make_report(challenge=action.recommendation.challenge, by=alice)
+    report = factories.make_report(challenge=action.recommendation.challenge, by=alice)
     snapshot = build_snapshot(report=report)
     row = snapshot["recommendations"][0]["actions"][0]
     assert row["latest_update"]["evidence_files"] == ["Cabinet minutes June.pdf", "Site photo.png"]
@@ -497,14 +484,15 @@ def test_a_pack_as_at_an_earlier_day_leaves_later_files_out(action, alice, bob):
     make_evidence_file(update=early, name="May minutes.pdf")
     late = factories.make_update(action=action, author=bob, created_at=timezone.make_aware(dt.datetime(2024, 8, 1, 9)))
     make_evidence_file(update=late, name="August minutes.pdf", content=files.PDF + b"% August\n")
-    report = make_report(challenge=action.recommendation.challenge, by=alice)
+    report = factories.make_report(challenge=action.recommendation.challenge, by=alice)
     snapshot = build_snapshot(report=report, as_of=dt.date(2024, 6, 30))
     assert [file["name"] for file in snapshot["evidence_files"]] == ["May minutes.pdf"]
 
 
 def test_a_pack_without_files_has_no_appendix_c(action, alice, bob):
     factories.make_update(action=action, author=bob)
-    html = render_html(build_snapshot(report=make_report(challenge=action.recommendation.challenge, by=alice)))
+    report = factories.make_report(challenge=action.recommendation.challenge, by=alice)
+    html = render_html(build_snapshot(report=report))
     assert "Appendix C" not in html
 
 
@@ -512,21 +500,21 @@ def test_a_pack_without_files_has_no_appendix_c(action, alice, bob):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_and_restore_bring_back_the_files_and_their_rows(client, action, bob, media, tmp_path):
+def test_backup_and_restore_bring_back_the_files_and_their_rows(client, action, bob, media_root, tmp_path):
     client.force_login(bob)
     post(client, action, upload("minutes.pdf", files.PDF), upload("figures.xlsx", files.xlsx()))
     before = {(row.name, row.file.name, row.sha256) for row in EvidenceFile.objects.all()}
-    contents = {path.relative_to(media): path.read_bytes() for path in stored_files(media)}
+    contents = {path.relative_to(media_root): path.read_bytes() for path in stored_files(media_root)}
     assert len(before) == 2 and len(contents) == 2
 
     call_command("backup", "--out", str(tmp_path / "backup"))
     call_command("flush", interactive=False, verbosity=0)
-    for path in stored_files(media):
+    for path in stored_files(media_root):
         path.unlink()
     call_command("restore", str(tmp_path / "backup"))
 
     assert {(row.name, row.file.name, row.sha256) for row in EvidenceFile.objects.all()} == before
-    assert {path.relative_to(media): path.read_bytes() for path in stored_files(media)} == contents
+    assert {path.relative_to(media_root): path.read_bytes() for path in stored_files(media_root)} == contents
     for row in EvidenceFile.objects.all():
         assert hashlib.sha256(row.read_verified()).hexdigest() == row.sha256
 
@@ -535,7 +523,7 @@ def test_backup_and_restore_bring_back_the_files_and_their_rows(client, action, 
 
 
 @pytest.mark.parametrize("where", ["name", "extension", "content"])
-def test_hostile_names_and_contents_get_a_message_or_are_kept_clean(client, action, bob, media, where):
+def test_hostile_names_and_contents_get_a_message_or_are_kept_clean(client, action, bob, media_root, where):
     from peertrack import inputs
     from tests.test_hostile_input_property import FIXED_HOSTILE, evidence_upload
 
@@ -550,4 +538,4 @@ def test_hostile_names_and_contents_get_a_message_or_are_kept_clean(client, acti
     names = list(EvidenceFile.objects.values_list("name", flat=True))
     assert [name for name in names if inputs.has_control(name) or not name.strip()] == []
     assert names or where == "extension"  # a PDF named "minutes.<anything>" is never kept
-    assert len(stored_files(media)) == len(names)
+    assert len(stored_files(media_root)) == len(names)

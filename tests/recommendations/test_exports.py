@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from bench.dashboards import populate_challenge
 from recommendations.exports import HEADERS, safe_text
 from tests import factories
-from tests.reviews.review_fixtures import make_guest
 
 
 def _at(day: str) -> dt.datetime:
@@ -111,7 +110,7 @@ def test_exports_are_guarded_like_the_table(client, dave, mallory, challenge, na
     assert client.get(url).status_code == 302
     client.force_login(dave)
     assert client.get(url).status_code == 200
-    client.force_login(make_guest(challenge=challenge))
+    client.force_login(factories.make_guest(challenge=challenge))
     assert client.get(url).status_code == 200
     client.force_login(mallory)
     assert client.get(url).status_code == 404

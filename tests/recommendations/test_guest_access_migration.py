@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from recommendations.models import GuestAccess
-from tests.reviews.review_fixtures import make_guest
+from tests import factories
 
 BEFORE_THE_MOVE = [("reviews", "0003_progress_review_workflow"), ("recommendations", "0003_submission_keys")]
 
@@ -39,7 +39,7 @@ def migrated_forward_afterwards(transactional_db: None) -> Iterator[None]:
 @pytest.fixture
 def guest_access(challenge, alice) -> GuestAccess:
     """Gina's access, shortened once in the admin by alice, who may change guest access."""
-    make_guest(challenge=challenge)
+    factories.make_guest(challenge=challenge)
     access = GuestAccess.objects.get()
     access.expires_on = access.expires_on.replace(day=1)
     access.save()

@@ -323,9 +323,7 @@ def test_reading_stops_at_the_deadline(data, name):
     (hostile.entity_expansion, "plan.xlsx", "XML document type declarations"),
     (lambda: hostile.csv_commas(commas=2_000_000), "plan.csv", "more than 1,000,000 characters long"),
 ])
-def test_upload_page_shows_the_message_and_writes_nothing(client, alice, challenge, settings,
-                                                          tmp_path, build, name, message):
-    settings.MEDIA_ROOT = tmp_path
+def test_upload_page_shows_the_message_and_writes_nothing(client, alice, challenge, media_root, build, name, message):
     data = build()
     factories.make_recommendation(challenge=challenge, number=1, title="Masterplan")
     client.force_login(alice)
@@ -336,7 +334,7 @@ def test_upload_page_shows_the_message_and_writes_nothing(client, alice, challen
     assert message in response.content.decode()
     assert 'name="token"' not in response.content.decode()
     assert {model._meta.label: model._default_manager.count() for model in apps.get_models()} == before
-    assert not (tmp_path / "imports").exists() or not any((tmp_path / "imports").iterdir())
+    assert not (media_root / "imports").exists() or not any((media_root / "imports").iterdir())
 
 
 def test_a_real_export_still_reads_up_to_its_own_last_cell(openpyxl_reads):

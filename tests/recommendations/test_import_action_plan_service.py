@@ -6,7 +6,6 @@ import datetime as dt
 from unittest import mock
 
 import pytest
-from django.apps import apps
 from django.test import override_settings
 
 from recommendations import imports
@@ -15,18 +14,9 @@ from recommendations.models import Action, DueDateChange, PeerChallenge, Progres
 from recommendations.periods import ReportingPeriod
 from recommendations.spreadsheets import build_export
 from tests import factories
-from tests.recommendations.import_helpers import xlsx_bytes
+from tests.recommendations.import_helpers import row_counts, xlsx_bytes
 
 PERIOD = ReportingPeriod(2024, 2)
-
-
-def _row_counts() -> dict[str, int]:
-    """Returns the number of rows of every model, history tables included."""
-    return {
-        model._meta.label: model._default_manager.count()
-        for model in apps.get_models()
-        if model._meta.app_label in {"recommendations", "reviews"}
-    }
 
 
 def _import(challenge, rows, by, name="plan.xlsx"):
@@ -44,31 +34,11 @@ def test_new_rows_create_actions_with_lead_officers_matched_by_email_name_and_us
     bob.email = "Bob.Lead@northtown.gov.uk"
     bob.save()
     rows = [
-        [
-            "1.1",
-            1,
-            "Draft the masterplan",
-            "  bob.lead@NORTHTOWN.gov.uk ",
-            "Cllr A",
-            "Place",
-            dt.date(2024, 2, 1),
-            dt.date(2024, 7, 31),
-            "",
-            "",
-        ],
+        ["1.1", 1, "Draft the masterplan", "  bob.lead@NORTHTOWN.gov.uk ", "Cllr A", "Place",
+         dt.date(2024, 2, 1), dt.date(2024, 7, 31), "", ""],
         ["", 1, "Consult partners", "olive   OTHER", "", "", "", "31/10/2024", "", ""],
-        [
-            "2.1",
-            2,
-            "Publish the accounts",
-            "Alice Coordinator <alice@nowhere.example>",
-            "",
-            "",
-            "",
-            "",
-            "Amber",
-            "Audit under way.",
-        ],
+        ["2.1", 2, "Publish the accounts", "Alice Coordinator <alice@nowhere.example>", "", "", "", "",
+         "Amber", "Audit under way."],
     ]
     result = _import(plan, rows, alice)
     assert (result.count("new"), result.count("changed"), result.progress_updates) == (3, 0, 1)
@@ -97,37 +67,22 @@ def test_unmatched_and_ambiguous_officers_are_listed_and_other_councils_users_ne
 
 def test_reimporting_the_same_file_saves_nothing_and_writes_no_history(plan, alice):
     rows = [
-        [
-            "1.1",
-            1,
-            "Draft the masterplan",
-            "Bob Lead",
-            "Cllr A",
-            "Place",
-            "01/02/2024",
-            "31/07/2024",
-            "Green",
-            "Going well.",
-        ],
+        ["1.1", 1, "Draft the masterplan", "Bob Lead", "Cllr A", "Place", "01/02/2024", "31/07/2024", "Green",
+         "Going well."],
         ["", 2, "Publish the accounts", "", "", "", "", "", "", ""],
     ]
     _import(plan, rows, alice)
-    before = _row_counts()
+    before = row_counts("recommendations", "reviews")
     with mock.patch.object(Action, "save", autospec=True) as save:
         result = _import(plan, rows, alice)
     assert save.call_count == 0
     assert result.count("unchanged") == 2 and not result.changes_anything
-    assert _row_counts() == before
+    assert row_counts("recommendations", "reviews") == before
 
 
 def test_a_changed_row_updates_its_action_by_reference_and_shows_in_history(plan, alice, bob):
-    action = factories.make_action(
-        recommendation=plan.recommendations.get(number=1),
-        reference="1.1",
-        lead_officer=bob,
-        description="Old words",
-        due_date=dt.date(2024, 7, 31),
-    )
+    action = factories.make_action(recommendation=plan.recommendations.get(number=1), reference="1.1",
+                                   lead_officer=bob, description="Old words", due_date=dt.date(2024, 7, 31))
     history_before = action.history.count()
     rows = [["1.1", 1, "New words", "Bob Lead", "", "", "01/02/2024", "30/09/2024", "", ""]]
     result = _import(plan, rows, alice)
@@ -154,13 +109,8 @@ def test_a_row_can_move_an_action_to_another_recommendation(plan, alice):
 
 
 def test_progress_is_recorded_only_when_rag_or_narrative_differs(plan, alice, bob):
-    action = factories.make_action(
-        recommendation=plan.recommendations.get(number=1),
-        reference="1.1",
-        lead_officer=bob,
-        description="Do it",
-        due_date=dt.date(2024, 9, 30),
-    )
+    action = factories.make_action(recommendation=plan.recommendations.get(number=1), reference="1.1",
+                                   lead_officer=bob, description="Do it", due_date=dt.date(2024, 9, 30))
     factories.make_update(action=action, rag="green", narrative="On track.")
     base = ["1.1", 1, "Do it", "Bob Lead", "", "", "01/02/2024", "30/09/2024"]
     assert _import(plan, [[*base, "Green", "  On track. "]], alice).progress_updates == 0
@@ -179,14 +129,14 @@ def test_a_complete_action_refuses_a_new_rating_and_nothing_is_written(plan, ali
         recommendation=plan.recommendations.get(number=1), reference="1.1", description="Done", status="complete"
     )
     factories.make_update(action=action, rag="blue", narrative="Done.")
-    before = _row_counts()
+    before = row_counts("recommendations", "reviews")
     rows = [
         ["1.2", 1, "New one", *[""] * 7],
         ["1.1", 1, "Done", "", "", "", "01/02/2024", "30/09/2024", "Red", "Undone?"],
     ]
     with pytest.raises(imports.ImportRejected):
         _import(plan, rows, alice)
-    assert _row_counts() == before
+    assert row_counts("recommendations", "reviews") == before
 
 
 def test_unknown_recommendation_number_is_an_error_and_nothing_is_written(plan, alice):
@@ -196,15 +146,15 @@ def test_unknown_recommendation_number_is_an_error_and_nothing_is_written(plan, 
         "Row 3, column “Recommendation number”: there is no recommendation 9 in this challenge "
         "(it has recommendations 1 to 2)."
     ]
-    before = _row_counts()
+    before = row_counts("recommendations", "reviews")
     with pytest.raises(imports.ImportRejected):
         _import(plan, rows, alice)
-    assert _row_counts() == before
+    assert row_counts("recommendations", "reviews") == before
 
 
 def test_a_failure_half_way_leaves_nothing_behind(plan, alice):
     rows = [["1.1", 1, "First", *[""] * 5, "Green", "ok"], ["1.2", 1, "Second", *[""] * 5, "Red", "bad"]]
-    before = _row_counts()
+    before = row_counts("recommendations", "reviews")
     original = Action.record_progress
     calls = []
 
@@ -217,7 +167,7 @@ def test_a_failure_half_way_leaves_nothing_behind(plan, alice):
     with mock.patch.object(Action, "record_progress", fail_second), pytest.raises(RuntimeError):
         _import(plan, rows, alice)
     assert calls == ["1.1", "1.2"]
-    assert _row_counts() == before
+    assert row_counts("recommendations", "reviews") == before
 
 
 def test_confirming_a_stale_preview_raises_and_writes_nothing(plan, alice):
@@ -226,12 +176,12 @@ def test_confirming_a_stale_preview_raises_and_writes_nothing(plan, alice):
     factories.make_action(
         recommendation=plan.recommendations.get(number=1), reference="1.1", description="Someone added this meanwhile"
     )
-    before = _row_counts()
+    before = row_counts("recommendations", "reviews")
     with pytest.raises(imports.PlanChanged):
         imports.apply_action_plan(
             challenge=plan, data=xlsx_bytes(rows), filename="p.xlsx", by=alice, expected_fingerprint=preview.fingerprint
         )
-    assert _row_counts() == before
+    assert row_counts("recommendations", "reviews") == before
 
 
 @pytest.fixture
@@ -244,7 +194,7 @@ def demo_2024(db):
 def test_export_then_import_of_the_demo_2024_plan_changes_nothing(demo_2024):
     coordinator = demo_2024.council.memberships.get(role="coordinator").user
     data = build_export(rows=imports.export_rows(demo_2024))
-    before = _row_counts()
+    before = row_counts("recommendations", "reviews")
     actions_before = list(Action.objects.order_by("pk").values())
     updates_before = ProgressUpdate.objects.count()
     result = imports.apply_action_plan(challenge=demo_2024, data=data, filename="export.xlsx", by=coordinator)
@@ -254,4 +204,4 @@ def test_export_then_import_of_the_demo_2024_plan_changes_nothing(demo_2024):
     assert not result.changes_anything
     assert list(Action.objects.order_by("pk").values()) == actions_before
     assert ProgressUpdate.objects.count() == updates_before
-    assert _row_counts() == before
+    assert row_counts("recommendations", "reviews") == before

@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -17,16 +16,11 @@ from tests.recommendations.corpus.action_plans import (
     cover_sheet_merged_text_dates,
     recommendation_text_no_number,
 )
-from tests.recommendations.import_helpers import upload
+from tests.recommendations.import_helpers import row_counts, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 MAPPING = ["recommendation", "recommendation_text", "description", "lead_officer", "due_date", "status", "narrative"]
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -40,14 +34,6 @@ def plan(challenge):
     )
     factories.make_recommendation(challenge=challenge, number=3, title="Workforce")
     return challenge
-
-
-def _counts():
-    return {
-        m._meta.label: m._default_manager.count()
-        for m in apps.get_models()
-        if m._meta.app_label in {"recommendations", "reviews"}
-    }
 
 
 def _hidden(body: str) -> dict[str, str]:
@@ -86,7 +72,7 @@ def test_a_councils_own_layout_goes_to_the_mapping_page_with_every_column(client
     ):
         assert f"Column {index + 1}: “{header}”" in body
     assert "“Complete” (2 rows)" in body and "“Not started” (2 rows)" in body
-    assert _counts()["recommendations.Action"] == 0
+    assert row_counts("recommendations", "reviews")["recommendations.Action"] == 0
 
 
 def test_preview_shows_good_and_bad_rows_with_interpretations(client, alice, plan):
@@ -134,10 +120,10 @@ def test_all_or_nothing_imports_nothing_when_a_row_is_bad(client, alice, plan):
     client.force_login(alice)
     token = _hidden(_upload(client, plan).content.decode())["token"]
     form = _hidden(_map(client, plan, token).content.decode())
-    before = _counts()
+    before = row_counts("recommendations", "reviews")
     response = client.post(reverse("action_plan_import_confirm", args=[plan.slug]), {**form, "rows": "all"})
     assert "Nothing was imported: the spreadsheet has the errors below." in response.content.decode()
-    assert _counts() == before
+    assert row_counts("recommendations", "reviews") == before
 
 
 def test_importing_the_same_file_again_changes_nothing(client, alice, plan):
@@ -208,22 +194,20 @@ def test_recommendations_are_found_by_their_wording(client, alice, bob, plan):
     assert "“Something the peers never said” matches no recommendation" in body
 
 
-def test_a_field_chosen_twice_shows_the_mapping_page_again_with_an_error(client, alice, plan):
+@pytest.mark.parametrize(("mapping", "message"), [
+    pytest.param(["recommendation", "description", "description", "", "", "", ""],
+                 "Two columns are set to “Action”", id="a-field-chosen-twice"),
+    pytest.param(["recommendation", "", "description", "is_demo", "", "", ""],
+                 "Choose what column 4 holds from the list", id="a-posted-field-that-is-not-a-choice"),
+])
+def test_a_bad_mapping_shows_the_mapping_page_again_with_an_error(client, alice, plan, mapping, message):
     client.force_login(alice)
     token = _hidden(_upload(client, plan).content.decode())["token"]
-    response = _map(client, plan, token, mapping=["recommendation", "description", "description", "", "", "", ""])
+    response = _map(client, plan, token, mapping=mapping)
     assert response.status_code == 400
     body = response.content.decode()
     assert "<title>Error: Match your columns" in body
-    assert "Two columns are set to “Action”" in body
-
-
-def test_a_posted_field_that_is_not_a_choice_is_refused(client, alice, plan):
-    client.force_login(alice)
-    token = _hidden(_upload(client, plan).content.decode())["token"]
-    response = _map(client, plan, token, mapping=["recommendation", "", "description", "is_demo", "", "", ""])
-    assert response.status_code == 400
-    assert "Choose what column 4 holds from the list" in response.content.decode()
+    assert message in body
 
 
 def test_another_users_token_is_not_known(client, alice, plan, northtown):

@@ -6,16 +6,15 @@ import io
 
 import docx
 import pytest
-from django.apps import apps
 from django.urls import reverse
 from openpyxl import Workbook
 
 from recommendations.import_responses import ResponseTableError, read_response_table
 from recommendations.models import Action, Recommendation
 from tests import factories
-from tests.recommendations.import_helpers import after_import_url, upload
+from tests.recommendations.import_helpers import after_import_url, row_counts, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 PASTED = (
     "Recommendation\tCouncil response\tActions\tLead\tTimescale\n"
@@ -29,11 +28,6 @@ PASTED = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def plan(challenge):
     factories.make_recommendation(challenge=challenge, number=1, title="City Centre masterplan")
@@ -44,12 +38,6 @@ def plan(challenge):
 
 def _url(challenge):
     return reverse("response_table_import", args=[challenge.slug])
-
-
-def _counts():
-    return {
-        m._meta.label: m._default_manager.count() for m in apps.get_models() if m._meta.app_label == "recommendations"
-    }
 
 
 def test_a_pasted_table_is_read_per_recommendation():
@@ -141,9 +129,9 @@ def test_preview_then_confirm_records_responses_and_actions(client, alice, bob, 
 def test_importing_the_same_table_twice_adds_nothing_more(client, alice, plan):
     client.force_login(alice)
     client.post(_url(plan), {"step": "confirm", "text": PASTED})
-    before = _counts()
+    before = row_counts("recommendations")
     client.post(_url(plan), {"step": "confirm", "text": PASTED})
-    assert _counts() == before
+    assert row_counts("recommendations") == before
 
 
 def test_an_uploaded_word_table_is_kept_between_preview_and_confirm(client, alice, plan):
@@ -164,11 +152,11 @@ def test_an_uploaded_word_table_is_kept_between_preview_and_confirm(client, alic
 
 def test_nothing_pasted_is_an_error_and_changes_nothing(client, alice, plan):
     client.force_login(alice)
-    before = _counts()
+    before = row_counts("recommendations")
     response = client.post(_url(plan), {"step": "preview", "text": "  "})
     assert response.status_code == 400
     assert "<title>Error: " in response.content.decode()
-    assert _counts() == before
+    assert row_counts("recommendations") == before
 
 
 def test_officers_are_forbidden_and_other_councils_get_not_found(client, bob, mallory, plan):

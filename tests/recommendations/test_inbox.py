@@ -12,7 +12,7 @@ import tinyhtml5
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations.models import Action, Deputy, GuestAccess, Membership
+from recommendations.models import Action, Deputy, Membership
 from recommendations.periods import ReportingPeriod
 from tests import factories
 
@@ -208,10 +208,8 @@ def test_anyone_who_coordinates_no_council_is_forbidden(client, plan, persona, r
     assert Action.objects.get(pk=plan["awaiting_first"].pk).status == Action.Status.AWAITING_SIGN_OFF
 
 
-def test_a_guest_peer_is_forbidden(client, plan, challenge):
-    guest = factories.make_user(username="gina", first_name="Gina", last_name="Peer")
-    GuestAccess.objects.create(user=guest, challenge=challenge, expires_on=TODAY + dt.timedelta(days=7))
-    client.force_login(guest)
+def test_a_guest_peer_is_forbidden(client, plan, gina):
+    client.force_login(gina)
     assert client.get(INBOX).status_code == 403
     assert client.post(SIGN_OFF, {"actions": [str(plan["awaiting_first"].pk)]}).status_code == 403
 
@@ -529,10 +527,8 @@ def test_a_scrutiny_member_named_as_a_deputy_sees_my_actions(client, action, bob
     assert "My actions" not in navigation(client)
 
 
-def test_a_guest_sees_neither_and_the_council_they_are_a_guest_of(client, challenge):
-    guest = factories.make_user(username="gina", first_name="Gina", last_name="Peer")
-    GuestAccess.objects.create(user=guest, challenge=challenge, expires_on=TODAY + dt.timedelta(days=7))
-    client.force_login(guest)
+def test_a_guest_sees_neither_and_the_council_they_are_a_guest_of(client, gina):
+    client.force_login(gina)
     items = navigation(client)
     assert "My actions" not in items
     assert not [item for item in items if "Needs your attention" in item]

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from recommendations import inbox
 from recommendations.models import Membership
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -116,14 +115,8 @@ def test_the_person_page_of_another_councils_member_is_a_404(client, dave, mallo
     )
 
 
-def test_a_guest_peer_is_forbidden(client, challenge):
-    from recommendations.models import GuestAccess
-
-    guest = factories.make_user(username="gina")
-    GuestAccess.objects.create(
-        user=guest, challenge=challenge, expires_on=timezone.localdate() + timezone.timedelta(days=5)
-    )
-    client.force_login(guest)
+def test_a_guest_peer_is_forbidden(client, gina):
+    client.force_login(gina)
     assert client.get(reverse("people", args=["northtown"])).status_code == 403
 
 

@@ -1,11 +1,11 @@
+"""The portfolio: every challenge the user may read, with its summary (who may open it: test_page_access.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
@@ -13,7 +13,7 @@ from pytest_django.asserts import assertContains
 from bench.dashboards import populate_challenge
 from recommendations.models import Membership
 from tests import factories
-from tests.reviews.review_fixtures import make_guest
+from tests.recommendations.query_helpers import query_count
 
 URL = reverse("portfolio")
 
@@ -42,13 +42,6 @@ def two_challenges(northtown, bob):
 
 
 @pytest.mark.django_db
-def test_anonymous_user_is_sent_to_sign_in(client):
-    response = client.get(URL)
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-@pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["alice", "bob", "carol", "dave"])
 def test_readers_see_their_councils_challenges(client, request, persona, two_challenges):
     client.force_login(request.getfixturevalue(persona))
@@ -67,7 +60,7 @@ def test_portfolio_is_read_only(client, carol, two_challenges):
 @pytest.mark.django_db
 def test_a_guest_peer_sees_only_the_challenge_they_were_invited_to(client, two_challenges):
     _old, new = two_challenges
-    client.force_login(make_guest(challenge=new))
+    client.force_login(factories.make_guest(challenge=new))
     response = client.get(URL)
     assert response.status_code == 200
     assert set(_rows(response)) == {"northtown-2024"}
@@ -90,12 +83,6 @@ def test_another_councils_user_sees_none_of_northtown(client, mallory, two_chall
     response = client.get(URL)
     assert set(_rows(response)) == {"southport-2024"}
     assert "Northtown" not in response.content.decode()
-
-
-@pytest.mark.django_db
-def test_post_is_not_allowed(client, carol):
-    client.force_login(carol)
-    assert client.post(URL).status_code == 405
 
 
 @pytest.mark.django_db
@@ -158,13 +145,6 @@ def test_a_bad_date_gets_a_clear_message(client, carol, two_challenges):
     assert "There is a problem" in response.content.decode()
 
 
-def _queries(client) -> int:
-    cache.clear()  # cold: the page and every row built, none from the page cache (ADR 0026)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(URL).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.django_db
 def test_query_count_does_not_grow_with_recommendations_or_councils(
     client, bob, northtown, django_assert_max_num_queries
@@ -173,7 +153,7 @@ def test_query_count_does_not_grow_with_recommendations_or_councils(
     populate_challenge(challenge=factories.make_challenge(council=northtown, slug="small"), officers=[bob],
                        recommendations=10, actions_per_recommendation=1, updates_per_action=2)
     client.force_login(adviser)
-    small = _queries(client)
+    small = query_count(client, URL)
     populate_challenge(challenge=factories.make_challenge(council=northtown, slug="large"), officers=[bob],
                        recommendations=500, actions_per_recommendation=1, updates_per_action=2)
     for _ in range(3):
@@ -181,7 +161,7 @@ def test_query_count_does_not_grow_with_recommendations_or_councils(
         Membership.objects.create(user=adviser, council=council, role=Membership.Role.SCRUTINY)
         populate_challenge(challenge=factories.make_challenge(council=council), officers=[bob], recommendations=10,
                            actions_per_recommendation=1, updates_per_action=1)
-    assert _queries(client) == small
+    assert query_count(client, URL) == small
     cache.clear()  # cold again: the request above stored this very page
     with django_assert_max_num_queries(12):
         client.get(URL)

@@ -29,8 +29,8 @@ from recommendations.models import Action, PeerChallenge
 from reviews.packs.pdf import render_html, render_pdf
 from reviews.packs.snapshot import build_snapshot
 from tests import factories
+from tests.recommendations.query_helpers import query_count
 from tests.reviews._pdf import PDFTOTEXT
-from tests.reviews.conftest import make_report
 
 LABEL = "Arising from the progress review"
 TAG = f'<strong class="govuk-tag govuk-tag--purple pt-origin-tag">{LABEL}</strong>'
@@ -290,28 +290,15 @@ def test_my_actions_tags_a_finished_review_action(client, bob, recommendation):
     assert finished.index("Hold a residents") < finished.index(LABEL) < finished.index("Publish the masterplan.")
 
 
-def _my_actions_queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("my_actions"))
-    assert response.status_code == 200
-    return len(queries)
-
-
 @pytest.mark.django_db
 def test_my_actions_and_the_action_page_add_no_queries_for_labels(client, bob, recommendation):
     actions = [factories.make_action(recommendation=recommendation, lead_officer=bob) for _ in range(10)]
     client.force_login(bob)
-    page_before = _count(client, _action_url(actions[0]))
-    before = _my_actions_queries(client)
+    page_before = query_count(client, _action_url(actions[0]), cold=False)
+    before = query_count(client, reverse("my_actions"), cold=False)
     Action.objects.filter(pk__in=[a.pk for a in actions]).update(origin=REVIEW)
-    assert _my_actions_queries(client) == before
-    assert _count(client, _action_url(actions[0])) == page_before
-
-
-def _count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
+    assert query_count(client, reverse("my_actions"), cold=False) == before
+    assert query_count(client, _action_url(actions[0]), cold=False) == page_before
 
 
 # The committee pack
@@ -328,7 +315,7 @@ def _pdf_words(pdf: bytes, tmp_path) -> str:
 
 @pytest.fixture
 def report(challenge, alice):
-    return make_report(challenge=challenge, by=alice)
+    return factories.make_report(challenge=challenge, by=alice)
 
 
 @pytest.mark.django_db

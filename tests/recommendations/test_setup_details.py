@@ -12,7 +12,6 @@ from recommendations import timetable
 from recommendations.models import PeerChallenge
 from recommendations.setup import services
 from tests import factories
-from tests.reviews.review_fixtures import make_review
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -172,7 +171,7 @@ def test_someone_elses_save_in_the_meantime_is_not_overwritten(
 def test_publication_dates_reach_the_timetable_and_the_progress_review(
     client: Any, alice: Any, challenge: PeerChallenge
 ) -> None:
-    review = make_review(challenge=challenge, review_date=dt.date(2024, 11, 18))
+    review = factories.make_review(challenge=challenge, review_date=dt.date(2024, 11, 18))
     client.force_login(alice)
     url = reverse("setup_details_publication", args=[challenge.slug])
     data = {
@@ -199,7 +198,7 @@ def test_publication_dates_reach_the_timetable_and_the_progress_review(
 
 
 def test_review_report_cannot_come_before_the_review(client: Any, alice: Any, challenge: PeerChallenge) -> None:
-    make_review(challenge=challenge, review_date=dt.date(2024, 11, 18))
+    factories.make_review(challenge=challenge, review_date=dt.date(2024, 11, 18))
     client.force_login(alice)
     url = reverse("setup_details_publication", args=[challenge.slug])
     response = client.post(url, {**_form(client, url), **_date("review_report_published_on", dt.date(2024, 11, 1))})

@@ -14,7 +14,6 @@ from recommendations.models import PeerChallenge, Recommendation
 from recommendations.setup import services
 from reviews.models import CommitteeMeeting
 from tests import factories
-from tests.reviews.review_fixtures import make_peer
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +33,7 @@ def test_a_complete_set_up_says_so(challenge: PeerChallenge, bob: Any) -> None:
             challenge=challenge, number=number, theme=theme, response=Recommendation.Response.ACCEPTED
         )
         factories.make_action(recommendation=recommendation, lead_officer=bob)
-    make_peer(challenge=challenge, name="Pat")
+    factories.make_peer(challenge=challenge, name="Pat")
     CommitteeMeeting.objects.create(challenge=challenge, committee="Cabinet", meeting_date=dt.date(2024, 6, 11))
     PeerChallenge.objects.filter(pk=challenge.pk).update(
         feedback_report_date=dt.date(2024, 3, 1),

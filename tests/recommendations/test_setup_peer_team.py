@@ -11,7 +11,6 @@ from django.urls import reverse
 from recommendations.models import PeerChallenge, PeerTeamMember
 from reviews.models import ReturningPeer
 from tests import factories
-from tests.reviews.review_fixtures import make_peer, make_review
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -47,7 +46,7 @@ def test_coordinator_adds_peers_in_order(client: Any, alice: Any, challenge: Pee
 def test_peer_form_refuses_bad_values(
     client: Any, alice: Any, challenge: PeerChallenge, name: str, message: str
 ) -> None:
-    make_peer(challenge=challenge, name="Sam Manager")
+    factories.make_peer(challenge=challenge, name="Sam Manager")
     client.force_login(alice)
     response = _add(client, challenge, name)
     assert message in response.content.decode()
@@ -55,7 +54,7 @@ def test_peer_form_refuses_bad_values(
 
 
 def test_peer_is_changed_in_place(client: Any, alice: Any, challenge: PeerChallenge) -> None:
-    peer = make_peer(challenge=challenge, name="Sam Manager")
+    peer = factories.make_peer(challenge=challenge, name="Sam Manager")
     client.force_login(alice)
     url = reverse("setup_peer", args=[challenge.slug, peer.pk])
     loaded = client.get(url, headers=HTMX).context["section"].form["loaded"].value()
@@ -70,8 +69,9 @@ def test_peer_is_changed_in_place(client: Any, alice: Any, challenge: PeerChalle
 
 
 def test_who_returned_is_recorded_with_history(client: Any, alice: Any, challenge: PeerChallenge) -> None:
-    peers = [make_peer(challenge=challenge, name=name, position=n) for n, name in enumerate(["Pat", "Sam", "Jo"])]
-    review = make_review(challenge=challenge, review_date=dt.date(2024, 11, 18), peers=peers[:1])
+    peers = [factories.make_peer(challenge=challenge, name=name, position=n)
+             for n, name in enumerate(["Pat", "Sam", "Jo"])]
+    review = factories.make_review(challenge=challenge, review_date=dt.date(2024, 11, 18), peers=peers[:1])
     client.force_login(alice)
     url = reverse("setup_peers_returned", args=[challenge.slug])
     assert client.post(url, {"returned-peers": [str(peers[1].pk), str(peers[2].pk)]}).status_code == 302
@@ -85,10 +85,10 @@ def test_who_returned_is_recorded_with_history(client: Any, alice: Any, challeng
 def test_returned_refuses_a_peer_of_another_challenge(
     client: Any, alice: Any, northtown: Any, challenge: PeerChallenge
 ) -> None:
-    mine = make_peer(challenge=challenge, name="Pat")
-    review = make_review(challenge=challenge, review_date=dt.date(2024, 11, 18), peers=[mine])
+    mine = factories.make_peer(challenge=challenge, name="Pat")
+    review = factories.make_review(challenge=challenge, review_date=dt.date(2024, 11, 18), peers=[mine])
     other = factories.make_challenge(council=northtown, slug="northtown-2018")
-    stranger = make_peer(challenge=other, name="Elsewhere")
+    stranger = factories.make_peer(challenge=other, name="Elsewhere")
     client.force_login(alice)
     response = client.post(
         reverse("setup_peers_returned", args=[challenge.slug]), {"returned-peers": [str(stranger.pk)]}
@@ -98,7 +98,7 @@ def test_returned_refuses_a_peer_of_another_challenge(
 
 
 def test_without_a_review_nobody_can_have_returned(client: Any, alice: Any, challenge: PeerChallenge) -> None:
-    make_peer(challenge=challenge, name="Pat")
+    factories.make_peer(challenge=challenge, name="Pat")
     client.force_login(alice)
     response = client.post(reverse("setup_peers_returned", args=[challenge.slug]), {"returned-peers": []}, follow=True)
     assert "No progress review is scheduled yet" in response.content.decode()
@@ -108,8 +108,8 @@ def test_another_councils_peer_is_not_found(
     client: Any, alice: Any, mallory: Any, southport: Any, challenge: PeerChallenge
 ) -> None:
     theirs = factories.make_challenge(council=southport, slug="southport-2024")
-    their_peer = make_peer(challenge=theirs, name="Theirs")
-    mine = make_peer(challenge=challenge, name="Mine")
+    their_peer = factories.make_peer(challenge=theirs, name="Theirs")
+    mine = factories.make_peer(challenge=challenge, name="Mine")
     client.force_login(alice)
     assert client.get(reverse("setup_peer", args=[challenge.slug, their_peer.pk])).status_code == 404
     client.force_login(mallory)

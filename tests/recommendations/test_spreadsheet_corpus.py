@@ -92,32 +92,11 @@ def test_reference_forms_and_an_action_for_two_recommendations():
 
 def test_no_column_is_dropped_without_being_shown():
     result = _read("cabinet_and_directorate_columns")
-    assert result.mapping == [
-        "recommendation",
-        "description",
-        "lead_officer",
-        "cabinet_member",
-        "directorate",
-        "due_date",
-        "rag",
-        "narrative",
-        "",
-    ]
+    fields = ["recommendation", "description", "lead_officer", "cabinet_member", "directorate", "due_date", "rag",
+              "narrative"]
+    assert result.mapping == [*fields, ""]
     assert "These columns are not imported: “Evidence link”." in result.warnings
-    kept = _read(
-        "cabinet_and_directorate_columns",
-        mapping=[
-            "recommendation",
-            "description",
-            "lead_officer",
-            "cabinet_member",
-            "directorate",
-            "due_date",
-            "rag",
-            "narrative",
-            "notes",
-        ],
-    )
+    kept = _read("cabinet_and_directorate_columns", mapping=[*fields, "notes"])
     assert "Evidence link: https://example.org/plan" in kept.rows[0].notes
 
 

@@ -11,20 +11,10 @@ from openpyxl import Workbook, load_workbook
 
 from recommendations import spreadsheets
 from recommendations.spreadsheets import SpreadsheetError, build_export, build_template, read_action_plan
-from tests.recommendations.import_helpers import HEADERS, csv_bytes, xlsx_bytes
+from tests.recommendations.import_helpers import HEADERS, csv_bytes, xlsx_bytes, xlsx_with_formula
 
-ROW = [
-    "3.1",
-    3,
-    "Publish the workforce survey action plan",
-    "Bob Lead",
-    "Cllr Example",
-    "People",
-    dt.date(2024, 6, 1),
-    dt.date(2024, 9, 30),
-    "Green",
-    "Plan drafted.",
-]
+ROW = ["3.1", 3, "Publish the workforce survey action plan", "Bob Lead", "Cllr Example", "People",
+       dt.date(2024, 6, 1), dt.date(2024, 9, 30), "Green", "Plan drafted."]
 
 
 def test_template_has_every_column_and_explains_each():
@@ -95,14 +85,7 @@ def test_wrong_date_format_names_row_and_column():
 
 
 def test_formula_cells_are_refused():
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(HEADERS)
-    sheet.append(["1.1", 1, "Action", "", "", "", "", "", "", ""])
-    sheet["H2"] = "=TODAY()+30"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    result = read_action_plan(buffer.getvalue(), "plan.xlsx")
+    result = read_action_plan(xlsx_with_formula(), "plan.xlsx")
     assert len(result.errors) == 1
     assert str(result.errors[0]).startswith("Row 2, column “Due date”: holds a formula")
 
@@ -175,28 +158,19 @@ def test_duplicate_references_name_both_rows():
     ]
 
 
-def test_rag_must_be_a_rating_and_needs_a_narrative():
-    rows = [
-        ["1.1", 1, "One", "", "", "", "", "", "Purple", "x"],
-        ["1.2", 1, "Two", "", "", "", "", "", "Amber", ""],
-        ["1.3", 1, "Three", "", "", "", "", "", "", "Narrative without a rating"],
-    ]
+@pytest.mark.parametrize(("rows", "errors"), [
+    pytest.param([["1.1", 1, "One", "", "", "", "", "", "Purple", "x"],
+                  ["1.2", 1, "Two", "", "", "", "", "", "Amber", ""],
+                  ["1.3", 1, "Three", "", "", "", "", "", "", "Narrative without a rating"]],
+                 [(2, "Current RAG"), (3, "Progress narrative"), (4, "Current RAG")],
+                 id="rag-must-be-a-rating-and-needs-a-narrative"),
+    pytest.param([["1.1", "", "", "Bob", *[""] * 6], ["1.2", "0", "Two", *[""] * 7]],
+                 [(2, "Recommendation number"), (2, "Action"), (3, "Recommendation number")],
+                 id="action-and-recommendation-number-are-required"),
+])
+def test_each_bad_cell_is_an_error_naming_its_row_and_column(rows, errors):
     result = read_action_plan(xlsx_bytes(rows), "plan.xlsx")
-    assert [(e.row, e.column) for e in result.errors] == [
-        (2, "Current RAG"),
-        (3, "Progress narrative"),
-        (4, "Current RAG"),
-    ]
-
-
-def test_empty_action_and_recommendation_number_are_errors():
-    rows = [["1.1", "", "", "Bob", *[""] * 6], ["1.2", "0", "Two", *[""] * 7]]
-    result = read_action_plan(xlsx_bytes(rows), "plan.xlsx")
-    assert [(e.row, e.column) for e in result.errors] == [
-        (2, "Recommendation number"),
-        (2, "Action"),
-        (3, "Recommendation number"),
-    ]
+    assert [(e.row, e.column) for e in result.errors] == errors
 
 
 def test_due_before_start_is_an_error():

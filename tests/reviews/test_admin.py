@@ -14,8 +14,7 @@ from recommendations.models import GuestAccess, Membership
 from reviews.models import CommitteeReport, IssuedPack, StatementEvidence
 from reviews.progress import services as review_services
 from tests import factories
-from tests.reviews.conftest import make_pack
-from tests.reviews.review_fixtures import make_guest, make_peer, make_review
+from tests.factories import make_guest, make_pack, make_peer, make_review
 
 
 @pytest.mark.django_db
@@ -128,18 +127,23 @@ def test_guest_list_filters_active_and_ended_access(client, alice, challenge, gi
     assert [a.user.username for a in ended] == ["ended"]
 
 
+def assert_sees_nothing_even_as_staff(client, user, changelist, object_url):
+    """Checks `user` (not a coordinator) is sent to the admin's sign-in; even given staff status and the
+    permissions by mistake, they manage no council: the changelist is empty and the object cannot be opened."""
+    client.force_login(user)
+    assert "/admin/login/" in client.get(reverse(changelist)).url
+    client.force_login(make_staff(user))
+    response = client.get(reverse(changelist))
+    assert list(response.context["cl"].result_list) == []
+    assert client.get(object_url).status_code in (302, 404)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["bob", "carol"])
 def test_officers_and_scrutiny_members_see_no_guest_access_even_as_staff(client, persona, request, gina):
-    user = request.getfixturevalue(persona)
-    client.force_login(user)
-    assert "/admin/login/" in client.get(reverse("admin:recommendations_guestaccess_changelist")).url
-    # Even given staff status and the permissions by mistake, they manage no council.
-    client.force_login(make_staff(user))
-    response = client.get(reverse("admin:recommendations_guestaccess_changelist"))
-    assert list(response.context["cl"].result_list) == []
     access = GuestAccess.objects.get(user=gina)
-    assert client.get(guest_url(access)).status_code in (302, 404)
+    assert_sees_nothing_even_as_staff(client, request.getfixturevalue(persona),
+                                      "admin:recommendations_guestaccess_changelist", guest_url(access))
 
 
 @pytest.mark.django_db
@@ -212,13 +216,8 @@ def test_coordinator_lists_their_councils_evidence_only(client, alice, evidence,
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["bob", "carol"])
 def test_officers_and_scrutiny_members_see_no_evidence_in_the_admin(client, persona, request, evidence):
-    user = request.getfixturevalue(persona)
-    client.force_login(user)
-    assert "/admin/login/" in client.get(reverse("admin:reviews_statementevidence_changelist")).url
-    client.force_login(make_staff(user))
-    response = client.get(reverse("admin:reviews_statementevidence_changelist"))
-    assert list(response.context["cl"].result_list) == []
-    assert client.get(evidence_url(evidence)).status_code in (302, 404)
+    assert_sees_nothing_even_as_staff(client, request.getfixturevalue(persona),
+                                      "admin:reviews_statementevidence_changelist", evidence_url(evidence))
 
 
 @pytest.mark.django_db

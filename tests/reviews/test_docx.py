@@ -13,7 +13,8 @@ from docx.shared import Pt
 from reviews.packs.snapshot import build_snapshot
 from reviews.packs.word import render_docx
 from tests import factories
-from tests.reviews.conftest import make_report
+from tests.factories import make_report
+from tests.reviews.conftest import PACK_SECTIONS
 from tests.reviews.logo_fixtures import png
 
 
@@ -46,15 +47,7 @@ def snapshot(challenge, alice, action):
 def test_the_built_in_word_report_has_real_headings_numbered_paragraphs_and_tables(snapshot):
     document = _document(render_docx(snapshot))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings[:7] == [
-        "1 Purpose of the note",
-        "2 Recommendations",
-        "3 Information and background",
-        "4 Summary of progress",
-        "5 Progress against each recommendation",
-        "6 Key risks",
-        "7 Next steps",
-    ]
+    assert headings[:7] == PACK_SECTIONS
     assert any(p.style.name == "Heading 2" and p.text.startswith("a) Recommendation 1:") for p in document.paragraphs)
     assert any(
         p.style.name == "Title" and p.text == "Corporate Peer Challenge – Progress Report" for p in document.paragraphs

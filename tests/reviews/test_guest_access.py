@@ -23,7 +23,7 @@ from recommendations.models import (
 )
 from reviews.progress import services
 from tests import factories
-from tests.reviews.review_fixtures import make_guest
+from tests.factories import make_guest
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from reviews.models import WordTemplate
 from reviews.packs.branding import LogoRefused, clean_logo
 from reviews.packs.pdf import render_pdf
 from reviews.packs.snapshot import build_snapshot
+from tests.factories import make_report
 from tests.reviews._pdf import pdf_text
-from tests.reviews.conftest import make_report
 from tests.reviews.logo_fixtures import ENTITY_SVG, HOSTILE_SVG, png
 
 

@@ -19,6 +19,7 @@ from reviews.models import starter_report
 from reviews.packs.branding import clean_logo
 from reviews.packs.services import issue_pack
 from reviews.packs.snapshot import risk_candidates
+from tests.reviews.conftest import PACK_SECTIONS
 from tests.reviews.logo_fixtures import png
 
 MEETING = dt.date(2025, 1, 29)
@@ -102,13 +103,5 @@ def test_the_word_version_names_the_same_sections(pack):
 
     document = Document(io.BytesIO(pack.docx.read()))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings[:7] == [
-        "1 Purpose of the note",
-        "2 Recommendations",
-        "3 Information and background",
-        "4 Summary of progress",
-        "5 Progress against each recommendation",
-        "6 Key risks",
-        "7 Next steps",
-    ]
+    assert headings[:7] == PACK_SECTIONS
     assert len([p for p in document.paragraphs if p.style.name == "Heading 2"]) == 10

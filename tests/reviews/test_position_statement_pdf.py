@@ -8,7 +8,7 @@ from reviews.models import PositionStatement
 from reviews.progress import services
 from tests import factories
 from tests.reviews._pdf import pdf_text
-from tests.reviews.review_fixtures import READ, assert_signed_out_redirected, sign_in_as
+from tests.reviews.review_fixtures import READ, assert_access
 
 
 def _url(review):
@@ -16,17 +16,11 @@ def _url(review):
 
 
 @pytest.mark.parametrize(("username", "status"), READ.items())
-def test_who_may_download_the_statement(client, username, status, alice, bob, carol, dave, mallory, gina, review):
-    sign_in_as(client, username)
-    response = client.get(_url(review))
-    assert response.status_code == status
+def test_who_may_download_the_statement(client, everyone, username, status, review):
+    response = assert_access(client, username, status, _url(review))
     if status == 200:
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
-
-
-def test_signed_out_visitors_are_sent_to_sign_in(client, review):
-    assert_signed_out_redirected(client, _url(review))
 
 
 def test_the_pdf_holds_every_recommendations_title_and_paragraph(client, carol, review, challenge, tmp_path):

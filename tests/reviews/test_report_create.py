@@ -6,6 +6,9 @@ import pytest
 from django.urls import reverse
 
 from reviews.models import CommitteeReport
+from tests.reviews.review_fixtures import COORDINATE, assert_access
+
+pytestmark = pytest.mark.django_db
 
 
 def _url(challenge):
@@ -35,29 +38,12 @@ def _valid(**changes):
     return data
 
 
-@pytest.mark.django_db
-def test_anonymous_user_is_sent_to_sign_in(client, challenge):
-    response = client.get(_url(challenge))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["bob", "carol", "dave"])
-def test_other_roles_are_forbidden_to_draft(client, request, persona, challenge):
-    client.force_login(request.getfixturevalue(persona))
-    assert client.get(_url(challenge)).status_code == 403
-    assert client.post(_url(challenge), _valid()).status_code == 403
+@pytest.mark.parametrize(("username", "status"), COORDINATE.items())
+def test_who_may_draft_a_report(client, everyone, username, status, challenge):
+    assert_access(client, username, status, _url(challenge), posts=[(_url(challenge), _valid())])
     assert not CommitteeReport.objects.exists()
 
 
-@pytest.mark.django_db
-def test_another_councils_user_gets_404(client, mallory, challenge):
-    client.force_login(mallory)
-    assert client.get(_url(challenge)).status_code == 404
-
-
-@pytest.mark.django_db
 def test_form_starts_from_the_usual_wording_and_the_next_meeting(client, alice, challenge):
     from reviews.models import CommitteeMeeting
 
@@ -71,7 +57,6 @@ def test_form_starts_from_the_usual_wording_and_the_next_meeting(client, alice, 
     assert 'value="Alice Coordinator"' in body
 
 
-@pytest.mark.django_db
 def test_coordinator_saves_a_draft(client, alice, challenge):
     client.force_login(alice)
     response = client.post(_url(challenge), _valid())
@@ -83,7 +68,6 @@ def test_coordinator_saves_a_draft(client, alice, challenge):
     assert report.figures_as_of is None
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

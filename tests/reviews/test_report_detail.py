@@ -3,34 +3,21 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.reviews.conftest import make_pack
+from tests.factories import make_pack
+from tests.reviews.review_fixtures import COORDINATE, assert_access
+
+pytestmark = pytest.mark.django_db
 
 
 def _url(report):
     return reverse("committee_report", args=[report.challenge.slug, report.pk])
 
 
-@pytest.mark.django_db
-def test_anonymous_user_is_sent_to_sign_in(client, report):
-    response = client.get(_url(report))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+@pytest.mark.parametrize(("username", "status"), COORDINATE.items())
+def test_who_may_read_a_draft_report(client, everyone, username, status, report):
+    assert_access(client, username, status, _url(report))
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["bob", "carol", "dave"])
-def test_other_roles_are_forbidden(client, request, persona, report):
-    client.force_login(request.getfixturevalue(persona))
-    assert client.get(_url(report)).status_code == 403
-
-
-@pytest.mark.django_db
-def test_another_councils_user_gets_404(client, mallory, report):
-    client.force_login(mallory)
-    assert client.get(_url(report)).status_code == 404
-
-
-@pytest.mark.django_db
 def test_coordinator_sees_the_sections_and_the_packs_issued_from_it(client, alice, report):
     pack = make_pack(report=report)
     client.force_login(alice)
@@ -41,7 +28,6 @@ def test_coordinator_sees_the_sections_and_the_packs_issued_from_it(client, alic
     assert reverse("committee_report_issue", args=[report.challenge.slug, report.pk]) in body
 
 
-@pytest.mark.django_db
 def test_user_text_is_escaped(client, alice, report):
     report.purpose = "<script>alert(1)</script>"
     report.save()

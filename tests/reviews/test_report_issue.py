@@ -2,10 +2,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -13,37 +11,21 @@ from reviews.models import IssuedPack, PackJob, PackWithdrawal
 from reviews.packs import services
 from reviews.packs.tasks import run_pack_job
 from tests import factories
+from tests.reviews.review_fixtures import COORDINATE, assert_access
+
+pytestmark = pytest.mark.django_db
 
 
 def _url(report):
     return reverse("committee_report_issue", args=[report.challenge.slug, report.pk])
 
 
-@pytest.mark.django_db
-def test_anonymous_user_is_sent_to_sign_in(client, report):
-    response = client.post(_url(report))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+@pytest.mark.parametrize(("username", "status"), COORDINATE.items())
+def test_who_may_issue_a_pack(client, everyone, username, status, report):
+    assert_access(client, username, status, _url(report), posts=[(_url(report), {})])
     assert not IssuedPack.objects.exists()
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["bob", "carol", "dave"])
-def test_other_roles_are_forbidden_to_issue(client, request, persona, report):
-    client.force_login(request.getfixturevalue(persona))
-    assert client.get(_url(report)).status_code == 403
-    assert client.post(_url(report)).status_code == 403
-    assert not IssuedPack.objects.exists()
-
-
-@pytest.mark.django_db
-def test_another_councils_user_gets_404(client, mallory, report):
-    client.force_login(mallory)
-    assert client.post(_url(report)).status_code == 404
-    assert not IssuedPack.objects.exists()
-
-
-@pytest.mark.django_db
 def test_get_asks_for_confirmation_and_issues_nothing(client, alice, report):
     client.force_login(alice)
     body = client.get(_url(report)).content.decode()
@@ -59,7 +41,6 @@ def _issue(client, report, data=None, *, run, capture):
         return client.post(_url(report), data or {})
 
 
-@pytest.mark.django_db
 def test_coordinator_issues_a_stored_hashed_pack_and_issuing_again_makes_a_new_one(
     client, alice, report, action, django_capture_on_commit_callbacks
 ):
@@ -90,7 +71,6 @@ def test_coordinator_issues_a_stored_hashed_pack_and_issuing_again_makes_a_new_o
     assert pack.snapshot["recommendations"][0]["rag"] == "red"
 
 
-@pytest.mark.django_db
 def test_issuing_is_queued_and_the_page_follows_it_until_the_pack_is_made(client, alice, report):
     client.force_login(alice)
     with_queue = client.post(_url(report), {})  # not committed in this test: the task waits
@@ -116,7 +96,6 @@ def test_issuing_is_queued_and_the_page_follows_it_until_the_pack_is_made(client
     assert "Pack 1 has been issued" in done.content.decode()
 
 
-@pytest.mark.django_db
 def test_a_rendering_failure_issues_nothing_shows_why_and_can_be_tried_again(
     client, alice, report, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -143,7 +122,6 @@ def _issue_form(client, report) -> dict[str, str]:
     return dict(re.findall(r'<input type="hidden" name="(packs_seen|submission_key)" value="([^"]*)"', html))
 
 
-@pytest.mark.django_db
 def test_the_confirmation_sent_again_with_another_key_makes_no_second_pack(
     client, alice, report, django_capture_on_commit_callbacks
 ):
@@ -160,7 +138,6 @@ def test_the_confirmation_sent_again_with_another_key_makes_no_second_pack(
     assert "so no second pack was made" in html
 
 
-@pytest.mark.django_db
 def test_a_double_click_on_issue_makes_one_pack_and_says_so(client, alice, report, django_capture_on_commit_callbacks):
     client.force_login(alice)
     form = _issue_form(client, report)
@@ -172,7 +149,6 @@ def test_a_double_click_on_issue_makes_one_pack_and_says_so(client, alice, repor
     assert "You sent this twice" in client.get(second.url).content.decode()
 
 
-@pytest.mark.django_db
 def test_issuing_again_from_a_fresh_confirmation_makes_the_next_pack(
     client, alice, report, django_capture_on_commit_callbacks
 ):
@@ -184,7 +160,6 @@ def test_issuing_again_from_a_fresh_confirmation_makes_the_next_pack(
     assert sorted(IssuedPack.objects.values_list("sequence", flat=True)) == [1, 2]
 
 
-@pytest.mark.django_db
 def test_a_replacement_supersedes_the_old_pack_which_stays_downloadable(
     client, alice, report, django_capture_on_commit_callbacks
 ):
@@ -212,9 +187,8 @@ def test_a_replacement_supersedes_the_old_pack_which_stays_downloadable(
     assert IssuedPack.objects.count() == 2
 
 
-@pytest.mark.django_db
 def test_a_pack_of_another_challenge_cannot_be_named_as_replaced(client, alice, report, mallory):
-    from tests.reviews.conftest import make_pack, make_report
+    from tests.factories import make_pack, make_report
 
     other = make_pack(
         report=make_report(
@@ -230,36 +204,15 @@ def test_a_pack_of_another_challenge_cannot_be_named_as_replaced(client, alice, 
     assert not PackJob.objects.exists()
 
 
-def _at_once(work, count: int = 2) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def target(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_issue_clicks_at_once_make_one_pack(alice, report):
+def test_two_issue_clicks_at_once_make_one_pack(alice, report, run_together):
     clients = [Client(), Client()]
     for client in clients:
         client.force_login(alice)
     forms = [_issue_form(client, report) for client in clients]  # two tabs: two keys
 
-    responses = _at_once(lambda index: clients[index].post(_url(report), forms[index]))
+    responses = run_together(lambda index: clients[index].post(_url(report), forms[index]))
     assert [response.status_code for response in responses] == [302, 302], responses
     assert IssuedPack.objects.count() == 1
     assert {response.url for response in responses} == {_url(report)}
@@ -267,8 +220,8 @@ def test_two_issue_clicks_at_once_make_one_pack(alice, report):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_issue_pack_called_twice_at_once_issues_once(alice, report):
-    results = _at_once(lambda index: services.issue_pack(report=report, by=alice, packs_seen=0))
+def test_issue_pack_called_twice_at_once_issues_once(alice, report, run_together):
+    results = run_together(lambda index: services.issue_pack(report=report, by=alice, packs_seen=0))
     issued = [result for result in results if isinstance(result, IssuedPack)]
     refused = [result for result in results if isinstance(result, services.PackAlreadyIssued)]
     assert (len(issued), len(refused)) == (1, 1), results

@@ -10,46 +10,27 @@ from reviews.packs.services import run_job
 from reviews.packs.tasks import run_pack_job
 from tests import factories
 from tests.reviews._pdf import pdf_text
+from tests.reviews.review_fixtures import COORDINATE, assert_access
+
+pytestmark = pytest.mark.django_db
 
 
 def _url(report):
     return reverse("committee_report_preview", args=[report.challenge.slug, report.pk])
 
 
-@pytest.mark.django_db
-def test_anonymous_user_is_sent_to_sign_in(client, report):
-    response = client.get(_url(report))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["bob", "carol", "dave"])
-def test_other_roles_are_forbidden(client, request, persona, report):
-    client.force_login(request.getfixturevalue(persona))
-    assert client.get(_url(report)).status_code == 403
-
-
-@pytest.mark.django_db
-def test_another_councils_user_gets_404(client, mallory, report):
-    client.force_login(mallory)
-    assert client.get(_url(report)).status_code == 404
-
-
 def _pdf_url(report):
     return reverse("committee_report_preview_pdf", args=[report.challenge.slug, report.pk])
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["bob", "carol", "dave"])
-def test_other_roles_may_neither_ask_for_nor_read_a_preview(client, request, persona, report):
-    client.force_login(request.getfixturevalue(persona))
-    assert client.post(_url(report)).status_code == 403
-    assert client.get(_pdf_url(report)).status_code == 403
+@pytest.mark.parametrize(("username", "status"), COORDINATE.items())
+def test_who_may_ask_for_and_read_a_preview(client, everyone, username, status, report):
+    assert_access(client, username, status, _url(report), posts=[(_url(report), {})])
+    if status != 200:
+        assert client.get(_pdf_url(report)).status_code == status
     assert not PackJob.objects.exists()
 
 
-@pytest.mark.django_db
 def test_the_preview_is_the_pack_pdf_made_by_the_task_queue_and_marked_draft(
     client, alice, report, action, tmp_path, django_capture_on_commit_callbacks
 ):
@@ -81,7 +62,6 @@ def test_the_preview_is_the_pack_pdf_made_by_the_task_queue_and_marked_draft(
     assert text.count("DRAFT: not issued") >= job.page_count  # every page says so, beside the watermark
 
 
-@pytest.mark.django_db
 def test_a_preview_being_made_is_polled_and_a_second_click_queues_nothing(client, alice, report):
     client.force_login(alice)
     client.post(_url(report), {})  # the task waits for the commit this test never makes
@@ -94,7 +74,6 @@ def test_a_preview_being_made_is_polled_and_a_second_click_queues_nothing(client
     assert client.get(_url(report), headers={"HX-Request": "true"}).status_code == 286
 
 
-@pytest.mark.django_db
 def test_an_edit_after_the_preview_says_the_preview_is_out_of_date(client, alice, report):
     client.force_login(alice)
     client.post(_url(report), {})
@@ -104,7 +83,6 @@ def test_an_edit_after_the_preview_says_the_preview_is_out_of_date(client, alice
     assert "The report has been edited since this preview was made" in client.get(_url(report)).content.decode()
 
 
-@pytest.mark.django_db
 def test_making_the_preview_reads_a_bounded_number_of_queries(alice, report, bob, django_assert_max_num_queries):
     for number in range(2, 32):
         rec = factories.make_recommendation(challenge=report.challenge, number=number)

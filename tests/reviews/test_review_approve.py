@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from reviews.models import ProgressReview
 from tests import factories
-from tests.reviews.review_fixtures import COORDINATE, assert_signed_out_redirected, sign_in_as
+from tests.reviews.review_fixtures import COORDINATE, assert_access
 
 
 def _url(review):
@@ -15,17 +15,10 @@ def _url(review):
 
 
 @pytest.mark.parametrize(("username", "status"), COORDINATE.items())
-def test_who_may_approve(client, username, status, alice, bob, carol, dave, mallory, gina, review):
-    sign_in_as(client, username)
-    assert client.get(_url(review)).status_code == status
-    if status != 200:
-        assert client.post(_url(review)).status_code == status
-        review.refresh_from_db()
-        assert review.statement_status == "draft"
-
-
-def test_signed_out_visitors_are_sent_to_sign_in(client, review):
-    assert_signed_out_redirected(client, _url(review), method="post")
+def test_who_may_approve(client, everyone, username, status, review):
+    assert_access(client, username, status, _url(review), posts=[(_url(review), {})])
+    review.refresh_from_db()
+    assert review.statement_status == "draft"
 
 
 def test_a_coordinator_approves_after_confirming(client, alice, review):

@@ -10,22 +10,13 @@ from django.utils import timezone
 from reviews.models import PositionStatement, ReviewTheme
 from reviews.progress import services
 from tests import factories
-from tests.reviews.review_fixtures import (
-    READ,
-    assert_signed_out_redirected,
-    make_review,
-    sign_in_as,
-)
+from tests.factories import make_review
+from tests.reviews.review_fixtures import READ, assert_access
 
 
 @pytest.mark.parametrize(("username", "status"), READ.items())
-def test_who_may_read_the_review(client, username, status, alice, bob, carol, dave, mallory, gina, review):
-    sign_in_as(client, username)
-    assert client.get(review.get_absolute_url()).status_code == status
-
-
-def test_signed_out_visitors_are_sent_to_sign_in(client, review):
-    assert_signed_out_redirected(client, review.get_absolute_url())
+def test_who_may_read_the_review(client, everyone, username, status, review):
+    assert_access(client, username, status, review.get_absolute_url())
 
 
 def test_another_challenges_review_number_is_not_found(client, alice, review, northtown):

@@ -6,22 +6,15 @@ import datetime as dt
 
 import pytest
 
-from tests.reviews.review_fixtures import COORDINATE, assert_signed_out_redirected, sign_in_as
+from tests.reviews.review_fixtures import COORDINATE, assert_access
 
 
 @pytest.mark.parametrize(("username", "status"), COORDINATE.items())
-def test_who_may_record_feedback(client, username, status, alice, bob, carol, dave, mallory, gina, review):
-    sign_in_as(client, username)
+def test_who_may_record_feedback(client, everyone, username, status, review):
     url = review.get_absolute_url() + "feedback/"
-    assert client.get(url).status_code == status
-    if status != 200:
-        client.post(url, {"overall_feedback": "Changed"})
-        review.refresh_from_db()
-        assert review.overall_feedback == ""
-
-
-def test_signed_out_visitors_are_sent_to_sign_in(client, review):
-    assert_signed_out_redirected(client, review.get_absolute_url() + "feedback/")
+    assert_access(client, username, status, url, posts=[(url, {"overall_feedback": "Changed"})])
+    review.refresh_from_db()
+    assert review.overall_feedback == ""
 
 
 def test_a_coordinator_records_the_feedback_and_publication_date(client, alice, review):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from recommendations.models import Action
 from tests import factories
-from tests.reviews.review_fixtures import COORDINATE, assert_signed_out_redirected, sign_in_as
+from tests.reviews.review_fixtures import COORDINATE, assert_access
 
 
 def _url(theme):
@@ -23,17 +23,9 @@ def _data(recommendation, **extra):
 
 
 @pytest.mark.parametrize(("username", "status"), COORDINATE.items())
-def test_who_may_add_a_follow_up_action(client, username, status, alice, bob, carol, dave, mallory, gina, theme,
-                                        recommendation):
-    sign_in_as(client, username)
-    assert client.get(_url(theme)).status_code == status
-    if status != 200:
-        assert client.post(_url(theme), _data(recommendation)).status_code == status
-        assert not Action.objects.exists()
-
-
-def test_signed_out_visitors_are_sent_to_sign_in(client, theme):
-    assert_signed_out_redirected(client, _url(theme), method="post")
+def test_who_may_add_a_follow_up_action(client, everyone, username, status, theme, recommendation):
+    assert_access(client, username, status, _url(theme), posts=[(_url(theme), _data(recommendation))])
+    assert not Action.objects.exists()
 
 
 def test_the_action_appears_on_the_recommendation_page_labelled(client, alice, carol, theme, recommendation, bob):

@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from recommendations.models import GuestAccess
-from tests.reviews.review_fixtures import COORDINATE, assert_signed_out_redirected, sign_in_as
+from tests.reviews.review_fixtures import COORDINATE, assert_access
 
 
 def _url(review, tail=""):
@@ -23,19 +23,12 @@ def _data(member, days=14, **extra):
 
 
 @pytest.mark.parametrize(("username", "status"), COORDINATE.items())
-def test_who_may_manage_guests(client, username, status, alice, bob, carol, dave, mallory, gina, review, peers):
-    sign_in_as(client, username)
-    assert client.get(_url(review)).status_code == status
-    if status != 200:
-        assert client.post(_url(review), _data(peers[1])).status_code == status
-        access = GuestAccess.objects.get(user=gina)
-        assert client.post(_url(review, f"{access.pk}/end/")).status_code == status
-        assert GuestAccess.objects.get(user=gina).is_active()
-        assert GuestAccess.objects.count() == 1
-
-
-def test_signed_out_visitors_are_sent_to_sign_in(client, review):
-    assert_signed_out_redirected(client, _url(review))
+def test_who_may_manage_guests(client, everyone, username, status, review, peers, gina):
+    access = GuestAccess.objects.get(user=gina)
+    assert_access(client, username, status, _url(review),
+                  posts=[(_url(review), _data(peers[1])), (_url(review, f"{access.pk}/end/"), {})])
+    assert GuestAccess.objects.get(user=gina).is_active()
+    assert GuestAccess.objects.count() == 1
 
 
 def test_a_coordinator_invites_a_returning_peer(client, alice, review, peers, django_capture_on_commit_callbacks):

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reviews.review_fixtures import READ, assert_signed_out_redirected, sign_in_as
+from tests.reviews.review_fixtures import READ, assert_access, page_as
+
+
+def _url(challenge):
+    return f"/challenges/{challenge.slug}/progress-review/"
 
 
 @pytest.mark.parametrize(("username", "status"), READ.items())
-def test_who_may_see_the_progress_review_page(client, username, status, alice, bob, carol, dave, mallory, gina,
-                                              review):
-    sign_in_as(client, username)
-    assert client.get(f"/challenges/{review.challenge.slug}/progress-review/").status_code == status
-
-
-def test_signed_out_visitors_are_sent_to_sign_in(client, challenge):
-    assert_signed_out_redirected(client, f"/challenges/{challenge.slug}/progress-review/")
+def test_who_may_see_the_progress_review_page(client, everyone, username, status, review):
+    assert_access(client, username, status, _url(review.challenge))
 
 
 def test_it_suggests_the_date_ten_months_after_the_challenge_and_the_deadline(client, alice, challenge):
-    client.force_login(alice)
-    page = client.get(f"/challenges/{challenge.slug}/progress-review/").content.decode()
+    page = page_as(client, alice, _url(challenge))
     assert "18 November 2024" in page
     assert "18 January 2025" in page
     assert "No progress review has been scheduled" in page
@@ -28,13 +25,11 @@ def test_it_suggests_the_date_ten_months_after_the_challenge_and_the_deadline(cl
 
 
 def test_only_coordinators_are_offered_scheduling(client, bob, review):
-    client.force_login(bob)
-    page = client.get(f"/challenges/{review.challenge.slug}/progress-review/").content.decode()
+    page = page_as(client, bob, _url(review.challenge))
     assert "Schedule a progress review" not in page
     assert review.get_absolute_url() in page
 
 
 def test_the_challenge_page_links_to_the_progress_review(client, carol, challenge):
-    client.force_login(carol)
-    page = client.get(f"/challenges/{challenge.slug}/").content.decode()
-    assert f'href="/challenges/{challenge.slug}/progress-review/"' in page
+    page = page_as(client, carol, f"/challenges/{challenge.slug}/")
+    assert f'href="{_url(challenge)}"' in page

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from reviews.models import PositionStatement, ProgressReview
-from tests.reviews.review_fixtures import COORDINATE, assert_signed_out_redirected, sign_in_as
+from tests.reviews.review_fixtures import COORDINATE, assert_access
 
 
 def _url(challenge):
@@ -15,17 +15,11 @@ def _url(challenge):
 
 
 @pytest.mark.parametrize(("username", "status"), COORDINATE.items())
-def test_who_may_schedule_a_review(client, username, status, alice, bob, carol, dave, mallory, gina, challenge):
-    sign_in_as(client, username)
-    assert client.get(_url(challenge)).status_code == status
-    if status != 200:
-        assert client.post(_url(challenge), {"review_date_day": "18", "review_date_month": "11",
-                                             "review_date_year": "2024"}).status_code == status
-        assert not ProgressReview.objects.exists()
-
-
-def test_signed_out_visitors_are_sent_to_sign_in(client, challenge):
-    assert_signed_out_redirected(client, _url(challenge))
+def test_who_may_schedule_a_review(client, everyone, username, status, challenge):
+    assert_access(client, username, status, _url(challenge),
+                  posts=[(_url(challenge), {"review_date_day": "18", "review_date_month": "11",
+                                            "review_date_year": "2024"})])
+    assert not ProgressReview.objects.exists()
 
 
 def test_the_form_starts_at_the_suggested_date(client, alice, challenge):

@@ -12,7 +12,7 @@ from recommendations.models import Action, ProgressUpdate
 from reviews.models import PositionStatement, ProgressReview, StatementEvidence, months_after
 from reviews.progress import services
 from tests import factories
-from tests.reviews.review_fixtures import make_review
+from tests.factories import make_review
 
 
 @pytest.mark.parametrize(("day", "months", "expected"), [

@@ -7,7 +7,7 @@ import pytest
 from reviews.models import PositionStatement, StatementEvidence
 from reviews.progress import services
 from tests import factories
-from tests.reviews.review_fixtures import COORDINATE, assert_signed_out_redirected, sign_in_as
+from tests.reviews.review_fixtures import COORDINATE, assert_access
 
 
 def _url(review, tail=""):
@@ -15,22 +15,14 @@ def _url(review, tail=""):
 
 
 @pytest.mark.parametrize(("username", "status"), COORDINATE.items())
-def test_who_may_edit_the_statement(client, username, status, alice, bob, carol, dave, mallory, gina, review,
-                                    recommendation):
-    sign_in_as(client, username)
-    assert client.get(_url(review)).status_code == status
-    if status != 200:
-        assert client.post(_url(review), {f"paragraph_{recommendation.pk}": "X"}).status_code == status
-        assert client.post(_url(review, "prefill/"), {"replace": "all"}).status_code == status
-        assert client.post(_url(review, "evidence/"), {"evidence-title": "T",
-                                                       "evidence-url": "https://example.org"}).status_code == status
-        assert PositionStatement.objects.get().text == "The masterplan is being drafted with partners."
-        assert not StatementEvidence.objects.exists()
-
-
-@pytest.mark.parametrize("tail", ["", "prefill/", "evidence/"])
-def test_signed_out_visitors_are_sent_to_sign_in(client, review, tail):
-    assert_signed_out_redirected(client, _url(review, tail), method="post" if tail else "get")
+def test_who_may_edit_the_statement(client, everyone, username, status, review, recommendation):
+    assert_access(client, username, status, _url(review), posts=[
+        (_url(review), {f"paragraph_{recommendation.pk}": "X"}),
+        (_url(review, "prefill/"), {"replace": "all"}),
+        (_url(review, "evidence/"), {"evidence-title": "T", "evidence-url": "https://example.org"}),
+    ])
+    assert PositionStatement.objects.get().text == "The masterplan is being drafted with partners."
+    assert not StatementEvidence.objects.exists()
 
 
 def test_the_form_holds_the_introduction_and_a_paragraph_per_recommendation(client, alice, review, challenge):

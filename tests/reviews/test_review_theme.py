@@ -6,22 +6,15 @@ import pytest
 
 from reviews.models import ReviewTheme
 from tests import factories
-from tests.reviews.review_fixtures import COORDINATE, assert_signed_out_redirected, sign_in_as
+from tests.reviews.review_fixtures import COORDINATE, assert_access
 
 
 @pytest.mark.parametrize(("username", "status"), COORDINATE.items())
-def test_who_may_add_a_theme(client, username, status, alice, bob, carol, dave, mallory, gina, review,
-                             recommendation):
-    sign_in_as(client, username)
+def test_who_may_add_a_theme(client, everyone, username, status, review, recommendation):
     url = review.get_absolute_url() + "themes/new/"
-    assert client.get(url).status_code == status
-    if status != 200:
-        client.post(url, {"name": "Workforce", "recommendations": [recommendation.pk]})
-        assert review.themes.count() == 1
-
-
-def test_signed_out_visitors_are_sent_to_sign_in(client, review):
-    assert_signed_out_redirected(client, review.get_absolute_url() + "themes/new/")
+    assert_access(client, username, status, url,
+                  posts=[(url, {"name": "Workforce", "recommendations": [recommendation.pk]})])
+    assert review.themes.count() == 1
 
 
 def test_a_coordinator_maps_a_theme_to_several_recommendations(client, alice, review, challenge, recommendation):
@@ -66,7 +59,7 @@ def test_bad_input_is_explained_and_changes_nothing(client, alice, review, recom
 def test_another_reviews_theme_is_not_found(client, alice, review, theme, challenge):
     import datetime as dt
 
-    from tests.reviews.review_fixtures import make_review
+    from tests.factories import make_review
 
     other = make_review(challenge=challenge, review_date=dt.date(2025, 1, 5))
     client.force_login(alice)

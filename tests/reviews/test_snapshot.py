@@ -10,7 +10,7 @@ from django.utils import timezone
 from recommendations.models import Action
 from reviews.packs.snapshot import build_snapshot, movement
 from tests import factories
-from tests.reviews.conftest import make_pack, make_report
+from tests.factories import make_pack, make_report
 
 
 def _moment(day: dt.date) -> dt.datetime:

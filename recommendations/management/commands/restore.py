@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError
+from django.core.management.base import BaseCommand, CommandParser
 
-from peertrack.backup import BackupError, last_line, restore
+from peertrack.backup import command_errors, restore
 
 
 class Command(BaseCommand):
@@ -19,15 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("folder", type=Path)
 
     def handle(self, *args: Any, folder: Path, **options: Any) -> None:
-        try:
+        with command_errors(
+            folder,
+            files=lambda problem: f"A file could not be read or written ({problem}). Fix that and run restore again.",
+            database=lambda problem: f"The database refused the restore ({problem}). Fix that and run restore again.",
+        ):
             manifest = restore(folder)
-        except BackupError as error:
-            raise CommandError(str(error)) from error
-        except OSError as error:
-            raise CommandError(f"A file could not be read or written ({error.strerror or error}: "
-                               f"{error.filename or folder}). Fix that and run restore again.") from error
-        except DatabaseError as error:
-            raise CommandError(f"The database refused the restore ({last_line(error)}). Fix that and run "
-                               "restore again.") from error
         self.stdout.write(f"Restored {sum(manifest['rows'].values())} rows and "
                           f"{len(manifest['files'])} files; every count and checksum matches.")
