@@ -124,6 +124,15 @@ def assert_fits(page: Any, name: str, widths: tuple[int, ...] = (1280, 320)) -> 
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+def record_progress(page: Any, rag: str, narrative: str, files: list[dict[str, Any]] | None = None) -> None:
+    """Fills in the action page's progress form (rating, what has been done, evidence files) and saves it."""
+    page.get_by_label(rag).check()
+    page.get_by_label("What has been done").fill(narrative)
+    if files:
+        page.get_by_label("Evidence files (optional)").set_input_files(files)
+    page.get_by_role("button", name="Save progress update").click()
+
+
 def fill_date(scope: Any, day: int | str, month: int | str, year: int | str) -> None:
     """Types a date into the Day, Month and Year boxes of the GOV.UK date input in `scope` (a page, or a group)."""
     scope.get_by_label("Day").fill(str(day))

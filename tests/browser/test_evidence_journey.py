@@ -7,7 +7,7 @@ import pytest
 
 from recommendations.models import EvidenceFile
 from tests import factories
-from tests.browser.conftest import assert_fits, sign_in
+from tests.browser.conftest import assert_fits, record_progress, sign_in
 from tests.recommendations.evidence_helpers import PDF
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,10 +65,7 @@ def test_without_javascript_the_form_posts_files_too(page_without_js, action):
     page = page_without_js
     sign_in(page, "bob", factories.PASSWORD)
     page.goto(action.get_absolute_url())
-    page.get_by_label("Amber").check()
-    page.get_by_label("What has been done").fill("Consultation moved to March.")
-    page.get_by_label("Evidence files (optional)").set_input_files(
-        [{"name": "Consultation plan.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-    page.get_by_role("button", name="Save progress update").click()
+    record_progress(page, "Amber", "Consultation moved to March.",
+                    [{"name": "Consultation plan.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     page.get_by_text("Your progress update and 1 evidence file have been saved.").wait_for()
     assert "Consultation plan.pdf" in page.locator("#timeline").inner_text()

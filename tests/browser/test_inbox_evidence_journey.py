@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from recommendations.models import Action
 from tests import factories
-from tests.browser.conftest import assert_fits, sign_in
+from tests.browser.conftest import assert_fits, record_progress, sign_in
 from tests.recommendations.evidence_helpers import PDF
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,11 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_coordinator_reads_the_evidence_files_in_the_inbox_and_signs_off(page, action, alice):
     sign_in(page, "bob", factories.PASSWORD)
     page.goto(action.get_absolute_url())
-    page.get_by_label("Blue").check()
-    page.get_by_label("What has been done").fill("The strategy went to Cabinet and was approved.")
-    page.get_by_label("Evidence files (optional)").set_input_files(
-        [{"name": "Cabinet decision notice.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-    page.get_by_role("button", name="Save progress update").click()
+    record_progress(page, "Blue", "The strategy went to Cabinet and was approved.",
+                    [{"name": "Cabinet decision notice.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     page.get_by_text("1 evidence file have been saved", exact=False).wait_for()
 
     page.context.clear_cookies()
