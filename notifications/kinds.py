@@ -19,9 +19,12 @@ from dataclasses import dataclass
 
 from django.db import models
 
-OFFICER = "officer"
-COORDINATOR = "coordinator"
-SCRUTINY = "scrutiny"
+from recommendations.models import Membership
+
+# The audiences: the roles in a council that notifications go to.
+OFFICER = Membership.Role.OFFICER.value
+COORDINATOR = Membership.Role.COORDINATOR.value
+SCRUTINY = Membership.Role.SCRUTINY.value
 
 # "Due soon" for a notification: an action waiting on its officer and due within this many days.
 DUE_SOON_DAYS = 14
@@ -31,7 +34,7 @@ class Kind(models.TextChoices):
     LEAD_OFFICER = "lead_officer", "Made lead officer of an action"
     DEPUTY = "deputy", "Named as a deputy"
     RETURNED = "returned", "Action returned"
-    DUE_SOON = "due_soon", "Action due in 14 days"
+    DUE_SOON = "due_soon", f"Action due in {DUE_SOON_DAYS} days"
     OVERDUE = "overdue", "Action overdue"
     NO_UPDATE = "no_update", "No update by the reporting deadline"
     REPORTED_COMPLETE = "reported_complete", "Action reported complete"

@@ -1,14 +1,5 @@
-from django.urls import include, path
+"""The notification pages declare their URLs on their views (notifications/views.py, ADR 0029)."""
 
-from notifications import views
+from notifications.views import routes
 
-# Under notifications/.
-notification_urls = [
-    path("", views.notification_list, name="notifications"),
-    path("read/", views.mark_read, name="notification_read"),
-    path("read-all/", views.mark_all_read, name="notifications_read_all"),
-    path("settings/", views.settings_page, name="notification_settings"),
-    path("settings/councils/<slug:council_slug>/", views.council_settings, name="council_notification_settings"),
-]
-
-urlpatterns = [path("notifications/", include(notification_urls))]
+urlpatterns = routes.urlpatterns

@@ -19,13 +19,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notifications.delivery import chosen_deliveries, delivery_for
 from notifications.forms import CouncilSettingsForm, PreferencesForm
@@ -34,8 +32,11 @@ from notifications.models import CouncilNotificationSettings, Notification
 from peertrack import idempotency, inputs
 from peertrack.context_processors import account_of
 from peertrack.http import SignedInRequest, form_page
+from peertrack.routing import Routes
 from recommendations import access
 from recommendations.models import Council, Membership
+
+routes = Routes("notifications/")
 
 LIST = "notifications/list.html"
 PAGE_SIZE = 25
@@ -64,8 +65,7 @@ def _list_context(request: HttpRequest, page_number: Any) -> dict[str, Any]:
             "many_councils": len(councils) > 1 or len(account_of(request).councils) > 1}
 
 
-@login_required
-@require_GET
+@routes.get("", name="notifications")
 def notification_list(request: HttpRequest) -> HttpResponse:
     """Lists the user's notifications, newest first, a page at a time."""
     return render(request, LIST, _list_context(request, request.GET.get("page")))
@@ -85,8 +85,7 @@ def _answer(request: HttpRequest, done: str, problem: str = "") -> HttpResponse:
     return render(request, f"{LIST}#notifications", context)
 
 
-@login_required
-@require_POST
+@routes.post("read/", name="notification_read")
 def mark_read(request: HttpRequest) -> HttpResponse:
     """Marks the one notification posted as `notification` read (the user's own only)."""
     pk = _number(request.POST.get("notification"))
@@ -98,8 +97,7 @@ def mark_read(request: HttpRequest) -> HttpResponse:
     return _answer(request, "The notification is marked as read.")
 
 
-@login_required
-@require_POST
+@routes.post("read-all/", name="notifications_read_all")
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     """Marks every unread notification of the user read."""
     count = Notification.objects.for_recipient(request.user).mark_read()
@@ -136,8 +134,7 @@ def _council_settings(user: Any) -> list[dict[str, Any]]:
     return rows
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@routes.page("settings/", name="notification_settings")
 def settings_page(request: SignedInRequest) -> HttpResponse:
     """Lets the user choose, for each kind that applies to them, straight away, weekly summary or off."""
     user = request.user
@@ -155,8 +152,7 @@ def settings_page(request: SignedInRequest) -> HttpResponse:
     return form_page(request, "notifications/settings.html", context, form)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@routes.page("settings/councils/<slug:council_slug>/", name="council_notification_settings")
 def council_settings(request: HttpRequest, council_slug: str) -> HttpResponse:
     """Sets after how many weeks without an update the council's coordinators are told."""
     council = get_object_or_404(Council.objects.visible_to(request.user), slug=council_slug)

@@ -43,14 +43,14 @@ import shutil
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
@@ -550,15 +550,28 @@ def last_line(error: Exception) -> str:
     return lines[-1] if lines else type(error).__name__
 
 
-@contextlib.contextmanager
-def command_errors(folder: Path, *, files: Callable[[str], str], database: Callable[[str], str]) -> Iterator[None]:
-    """Turns what can go wrong in `backup` or `restore` of `folder` into a CommandError saying so in plain
-    English: a BackupError as it is, a file error as `files(problem)`, a database error as `database(problem)`."""
-    try:
-        yield
-    except BackupError as error:
-        raise CommandError(str(error)) from error
-    except OSError as error:
-        raise CommandError(files(f"{error.strerror or error}: {error.filename or folder}")) from error
-    except DatabaseError as error:
-        raise CommandError(database(last_line(error))) from error
+class FolderCommand(BaseCommand):
+    """`manage.py backup` or `restore`: does `run(folder)` and writes the line it returns.
+
+    What can go wrong becomes a CommandError saying so in plain English: a BackupError as it is, a
+    file error as `files_failed`, a database error as `database_failed` (each formatted with the
+    `problem` and the `folder`).
+    """
+
+    files_failed: ClassVar[str]
+    database_failed: ClassVar[str]
+
+    def run(self, folder: Path) -> str:
+        raise NotImplementedError
+
+    def handle(self, *args: Any, folder: Path, **options: Any) -> None:
+        try:
+            done = self.run(folder)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        except OSError as error:
+            problem = f"{error.strerror or error}: {error.filename or folder}"
+            raise CommandError(self.files_failed.format(problem=problem, folder=folder)) from error
+        except DatabaseError as error:
+            raise CommandError(self.database_failed.format(problem=last_line(error), folder=folder)) from error
+        self.stdout.write(done)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django_tasks_db.models import DBTaskResult
 
+from recommendations import models
 from recommendations.admin_scope import (
     ChallengeScopedAdmin,
     CouncilScopedAdmin,
@@ -26,19 +27,6 @@ from recommendations.admin_scope import (
     ScopedTabularInline,
     ViewOnlyAdmin,
     managed_councils,
-)
-from recommendations.models import (
-    Action,
-    Council,
-    EditConflict,
-    EvidenceFile,
-    GuestAccess,
-    Membership,
-    PeerChallenge,
-    PeerTeamMember,
-    ProgressUpdate,
-    Recommendation,
-    Theme,
 )
 
 USER_FIELDS = ["user__username", "user__first_name", "user__last_name", "user__email"]
@@ -53,11 +41,11 @@ class LeadOfficerChoices:
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "lead_officer" and "queryset" not in kwargs:
-            kwargs["queryset"] = Action.possible_lead_officers(managed_councils(request))
+            kwargs["queryset"] = models.Action.possible_lead_officers(managed_councils(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
-@admin.register(Council)
+@admin.register(models.Council)
 class CouncilAdmin(CouncilScopedAdmin):
     council_path = "pk"
     list_display = ["name", "slug"]
@@ -65,7 +53,7 @@ class CouncilAdmin(CouncilScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(Membership)
+@admin.register(models.Membership)
 class MembershipAdmin(CouncilScopedAdmin):
     list_display = ["user", "council", "role", "job_title", "expires_on"]
     list_filter = ["council", "role"]
@@ -81,7 +69,7 @@ class GuestAccessStateFilter(admin.SimpleListFilter):
         return [("active", "Active"), ("ended", "Ended")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        active = GuestAccess.objects.active()
+        active = models.GuestAccess.objects.active()
         if self.value() == "active":
             return queryset.filter(pk__in=active)
         if self.value() == "ended":
@@ -91,7 +79,7 @@ class GuestAccessStateFilter(admin.SimpleListFilter):
 
 class GuestAccessForm(forms.ModelForm):
     class Meta:
-        model = GuestAccess
+        model = models.GuestAccess
         fields = ["expires_on"]
         help_texts = {
             "expires_on": "The guest can read the challenge until the end of this day. Move it "
@@ -109,7 +97,7 @@ class GuestAccessForm(forms.ModelForm):
         return expires_on
 
 
-@admin.register(GuestAccess)
+@admin.register(models.GuestAccess)
 class GuestAccessAdmin(ChallengeScopedAdmin):
     """Who has guest access to which challenge until when; shortening or deleting it ends it.
 
@@ -131,17 +119,17 @@ class GuestAccessAdmin(ChallengeScopedAdmin):
     date_hierarchy = "expires_on"
 
     @admin.display(description="Guest", ordering="user__last_name")
-    def guest(self, obj: GuestAccess) -> str:
+    def guest(self, obj: models.GuestAccess) -> str:
         name = obj.user.get_full_name()
         username = obj.user.get_username()
         return f"{name} ({username})" if name else username
 
     @admin.display(description="Email", ordering="user__email")
-    def email(self, obj: GuestAccess) -> str:
+    def email(self, obj: models.GuestAccess) -> str:
         return obj.user.email
 
     @admin.display(description="Access active", boolean=True)
-    def access_active(self, obj: GuestAccess) -> bool:
+    def access_active(self, obj: models.GuestAccess) -> bool:
         return obj.is_active(timezone.localdate())
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -149,15 +137,15 @@ class GuestAccessAdmin(ChallengeScopedAdmin):
 
 
 class PeerTeamMemberInline(ScopedTabularInline):
-    model = PeerTeamMember
+    model = models.PeerTeamMember
 
 
 class ThemeInline(ScopedTabularInline):
-    model = Theme
+    model = models.Theme
     fields = ["kind", "name", "position"]
 
 
-@admin.register(PeerChallenge)
+@admin.register(models.PeerChallenge)
 class PeerChallengeAdmin(CouncilScopedAdmin):
     list_display = ["title", "council", "kind", "onsite_start", "onsite_end", "feedback_report_date"]
     list_filter = ["council", "kind"]
@@ -173,14 +161,14 @@ class PeerChallengeAdmin(CouncilScopedAdmin):
     ]
 
 
-@admin.register(PeerTeamMember)
+@admin.register(models.PeerTeamMember)
 class PeerTeamMemberAdmin(ChallengeScopedAdmin):
     list_display = ["name", "role", "organisation", "challenge"]
     list_filter = ["challenge__council", "challenge"]
     search_fields = ["name", "role", "organisation"]
 
 
-@admin.register(Theme)
+@admin.register(models.Theme)
 class ThemeAdmin(ChallengeScopedAdmin):
     list_display = ["name", "kind", "challenge", "position"]
     list_filter = ["kind", "challenge"]
@@ -191,7 +179,7 @@ class ActionInline(LeadOfficerChoices, ScopedTabularInline):
     """New actions can be added here; an existing one is changed on its own admin page, whose
     save advances the action's version and keeps a due-date change with its reason."""
 
-    model = Action
+    model = models.Action
     fields = ["reference", "description", "lead_officer", "due_date", "status"]
     raw_id_fields = ["lead_officer"]
     show_change_link = True
@@ -200,7 +188,7 @@ class ActionInline(LeadOfficerChoices, ScopedTabularInline):
         return False
 
 
-@admin.register(Recommendation)
+@admin.register(models.Recommendation)
 class RecommendationAdmin(ChallengeScopedAdmin):
     list_display = ["number", "title", "challenge", "theme", "response"]
     list_display_links = ["number", "title"]
@@ -210,7 +198,7 @@ class RecommendationAdmin(ChallengeScopedAdmin):
 
 
 class ProgressUpdateInline(ReadOnlyInline):
-    model = ProgressUpdate
+    model = models.ProgressUpdate
     fields = readonly_fields = ("created_at", "period_year", "period_quarter", "rag", "narrative", "author")
 
 
@@ -232,7 +220,7 @@ class ActionAdminForm(forms.ModelForm):
     )
 
     class Meta:
-        model = Action
+        model = models.Action
         fields = ["recommendation", "reference", "description", "source", "origin", "is_demo",
                   "lead_officer", "cabinet_member", "directorate", "start_date", "due_date", "status"]
 
@@ -255,7 +243,7 @@ class ActionAdminForm(forms.ModelForm):
         super().clean()
         cleaned = self.cleaned_data
         action = self.instance
-        if cleaned.get("status") == Action.Status.COMPLETE and action.signed_off_at is None:
+        if cleaned.get("status") == models.Action.Status.COMPLETE and action.signed_off_at is None:
             self.add_error("status", "An action becomes complete when a coordinator signs it off on "
                                      "the action's page. Choose another status here.")
         if action.pk is None:
@@ -273,7 +261,7 @@ class ActionAdminForm(forms.ModelForm):
         return cleaned
 
 
-@admin.register(Action)
+@admin.register(models.Action)
 class ActionAdmin(LeadOfficerChoices, CouncilScopedAdmin):
     """Actions, for fixing data. Saving a change advances the action's version (as the edit
     page does), so a coordinator whose edit page was opened before it gets a conflict
@@ -296,7 +284,7 @@ class ActionAdmin(LeadOfficerChoices, CouncilScopedAdmin):
     list_select_related = ["recommendation__challenge", "lead_officer"]
     inlines = [ProgressUpdateInline]
 
-    def get_fieldsets(self, request: HttpRequest, obj: Action | None = None) -> Any:
+    def get_fieldsets(self, request: HttpRequest, obj: models.Action | None = None) -> Any:
         dates = ["start_date", "due_date", "status"]
         record = ["created_at"]
         if obj is not None:
@@ -313,10 +301,10 @@ class ActionAdmin(LeadOfficerChoices, CouncilScopedAdmin):
         ]
 
     @admin.display(description="Action")
-    def short_description(self, obj: Action) -> str:
+    def short_description(self, obj: models.Action) -> str:
         return obj.description if len(obj.description) <= 80 else obj.description[:79] + "…"
 
-    def save_model(self, request: HttpRequest, obj: Action, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: models.Action, form: Any, change: bool) -> None:
         if not change:
             super().save_model(request, obj, form, change)
             return
@@ -329,7 +317,7 @@ class ActionAdmin(LeadOfficerChoices, CouncilScopedAdmin):
                         extra_context: dict[str, Any] | None = None) -> HttpResponse:
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except EditConflict:
+        except models.EditConflict:
             # Another save landed between this form's checks and its write; the
             # transaction was rolled back, so nothing of this save was kept.
             self.message_user(request, "Someone else changed this action while you were saving, so "
@@ -341,24 +329,24 @@ class EvidenceFileInline(ReadOnlyInline):
     """An update's evidence files, read-only like the update; downloaded through the product, which
     checks who may read the action and the file's SHA-256."""
 
-    model = EvidenceFile
+    model = models.EvidenceFile
     fields = readonly_fields = ("download", "content_type", "size", "sha256", "created_at")
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # Part of the update: whoever may view the update sees its files.
         return request.user.has_perm("recommendations.view_progressupdate")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[EvidenceFile]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[models.EvidenceFile]:
         return super().get_queryset(request).select_related("update__action__recommendation__challenge")
 
     @admin.display(description="File")
-    def download(self, obj: EvidenceFile) -> str:
+    def download(self, obj: models.EvidenceFile) -> str:
         action = obj.update.action
         url = reverse("evidence_download", args=[action.recommendation.challenge.slug, action.pk, obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.name)
 
 
-@admin.register(ProgressUpdate)
+@admin.register(models.ProgressUpdate)
 class ProgressUpdateAdmin(ViewOnlyAdmin):
     """Progress updates are append-only: the admin lists and shows them but never edits."""
 
@@ -373,7 +361,7 @@ class ProgressUpdateAdmin(ViewOnlyAdmin):
     inlines = [EvidenceFileInline]
 
     @admin.display(description="Reporting period")
-    def period_label(self, obj: ProgressUpdate) -> str:
+    def period_label(self, obj: models.ProgressUpdate) -> str:
         return str(obj.period)
 
 
@@ -391,7 +379,7 @@ class CouncilFilter(admin.SimpleListFilter):
         if not value or not value.isdigit():
             return queryset
         council = managed_councils(request).filter(pk=int(value))
-        return queryset.filter(pk__in=Membership.objects.filter(council__in=council).values("user"))
+        return queryset.filter(pk__in=models.Membership.objects.filter(council__in=council).values("user"))
 
 
 class MembershipFormSet(BaseInlineFormSet):
@@ -412,7 +400,7 @@ class MembershipFormSet(BaseInlineFormSet):
 class MembershipInline(ScopedTabularInline):
     """The person's memberships of the councils the user manages (never of other councils)."""
 
-    model = Membership
+    model = models.Membership
     formset = MembershipFormSet
     fields = ["council", "role", "job_title", "expires_on"]
 
@@ -450,7 +438,7 @@ class ScopedUserAdmin(UserAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        members = Membership.objects.filter(council__in=managed_councils(request)).values("user")
+        members = models.Membership.objects.filter(council__in=managed_councils(request)).values("user")
         return queryset.filter(pk__in=members)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any],
@@ -460,7 +448,7 @@ class ScopedUserAdmin(UserAdmin):
         if (match is not None and match.url_name == "autocomplete"
                 and request.GET.get("field_name") == "lead_officer"):
             # The lead officer box offers only the people Action.clean would accept.
-            leads = Action.possible_lead_officers(managed_councils(request))
+            leads = models.Action.possible_lead_officers(managed_councils(request))
             queryset = queryset.filter(pk__in=leads.values("pk"))
         return queryset, may_have_duplicates
 

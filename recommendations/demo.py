@@ -46,34 +46,40 @@ DEMO_PASSWORDS = {
     "otherofficer": "demo-otherofficer-2024",
 }
 
+# A model's admin permissions a council's staff may hold: to read, to edit (add and change), or all.
+_VIEW = ("view",)
+_EDIT = ("view", "add", "change")
+_ALL = ("view", "add", "change", "delete")
+
 # What a coordinator may do in the admin: fix their council's data, never edit history.
-COORDINATOR_PERMISSIONS = [
-    ("recommendations", "peerchallenge", ("view", "add", "change")),
-    ("recommendations", "peerteammember", ("view", "add", "change", "delete")),
-    ("recommendations", "theme", ("view", "add", "change", "delete")),
-    ("recommendations", "recommendation", ("view", "add", "change")),
-    ("recommendations", "action", ("view", "add", "change")),
-    ("recommendations", "progressupdate", ("view",)),
-    ("recommendations", "membership", ("view",)),
-    ("recommendations", "guestaccess", ("view", "change", "delete")),
-    ("reviews", "committeemeeting", ("view", "add", "change", "delete")),
-    ("reviews", "progressreview", ("view", "add", "change")),
-    ("reviews", "reviewtheme", ("view", "add", "change", "delete")),
-    ("reviews", "returningpeer", ("view", "add", "change", "delete")),
-    ("reviews", "positionstatement", ("view", "add", "change")),
-    ("reviews", "committeereport", ("view", "add", "change")),
-    ("reviews", "issuedpack", ("view",)),
-    ("reviews", "statementevidence", ("view", "add", "change", "delete")),
-    ("auth", "user", ("view",)),
-]
+COORDINATOR_PERMISSIONS = {
+    "recommendations.peerchallenge": _EDIT,
+    "recommendations.peerteammember": _ALL,
+    "recommendations.theme": _ALL,
+    "recommendations.recommendation": _EDIT,
+    "recommendations.action": _EDIT,
+    "recommendations.progressupdate": _VIEW,
+    "recommendations.membership": _VIEW,
+    # Guest access is only ever given from the progress review (GuestAccessAdmin has no "Add").
+    "recommendations.guestaccess": ("view", "change", "delete"),
+    "reviews.committeemeeting": _ALL,
+    "reviews.progressreview": _EDIT,
+    "reviews.reviewtheme": _ALL,
+    "reviews.returningpeer": _ALL,
+    "reviews.positionstatement": _EDIT,
+    "reviews.committeereport": _EDIT,
+    "reviews.issuedpack": _VIEW,
+    "reviews.statementevidence": _ALL,
+    "auth.user": _VIEW,
+}
 
 # What a council's administrator may do in the admin: look after the council's people
 # (add them, give roles, switch accounts off). Not a superuser (ADR 0012): the admin keeps
 # them to their own council, and they grant no permission they do not hold.
-ADMINISTRATOR_PERMISSIONS = [
-    ("auth", "user", ("view", "add", "change")),
-    ("recommendations", "membership", ("view", "add", "change", "delete")),
-]
+ADMINISTRATOR_PERMISSIONS = {
+    "auth.user": _EDIT,
+    "recommendations.membership": _ALL,
+}
 
 
 class DemoDataError(Exception):
@@ -325,12 +331,13 @@ class _Loader:
                       {"text": entry["text"], "is_demo": entry.get("is_demo", False)})
 
 
-def _permissions(spec: list[tuple[str, str, tuple[str, ...]]]) -> list[Permission]:
+def _permissions(spec: dict[str, tuple[str, ...]]) -> list[Permission]:
     permissions = []
-    for app_label, model, actions in spec:
+    for model, actions in spec.items():
+        app_label, model_name = model.split(".")
         for action in actions:
             permissions.append(Permission.objects.get(
-                content_type__app_label=app_label, codename=f"{action}_{model}"
+                content_type__app_label=app_label, codename=f"{action}_{model_name}"
             ))
     return permissions
 

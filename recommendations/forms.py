@@ -241,9 +241,21 @@ class DatePartsForm(forms.Form):
 
 class OneFileForm(forms.Form):
     """A form of one uploaded file, `file`, refused by its size before a byte of it is read, so a huge
-    file costs nothing more. A subclass declares `file` and `max_bytes`, and says in `too_large` why."""
+    file costs nothing more. A subclass names the file (`label`) and what to choose (`wanted`, for "Choose
+    ..." when no file or an empty one is sent; `formats`, the kinds of file, are added to the first), declares
+    `max_bytes`, and says in `too_large` why."""
 
+    label: str
+    wanted: str
+    formats = ""
     max_bytes: int
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        required = f"Choose {self.wanted}" + (f" ({self.formats})" if self.formats else "")
+        self.fields["file"] = forms.FileField(
+            label=self.label, error_messages={"required": required, "empty": f"The file is empty. Choose {self.wanted}"}
+        )
 
     def too_large(self, size: int) -> str:
         raise NotImplementedError

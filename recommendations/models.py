@@ -418,6 +418,11 @@ class ResponseChoice(models.TextChoices):
     PARTLY_ACCEPTED = "partly_accepted", "Partly accepted"
     NOT_ACCEPTED = "not_accepted", "Not accepted"
 
+    @classmethod
+    def needing_reasons(cls) -> list[str]:
+        """Returns the responses the council must give its reasons for (as values, for constraints)."""
+        return [cls.PARTLY_ACCEPTED.value, cls.NOT_ACCEPTED.value]
+
 
 class Recommendation(models.Model):
     """A numbered key recommendation of the peer team, with the council's response."""
@@ -454,8 +459,7 @@ class Recommendation(models.Model):
             models.CheckConstraint(condition=Q(number__gte=1), name="recommendation_number_positive"),
             _in_choices("response", ResponseChoice, "recommendation_response_valid"),
             models.CheckConstraint(
-                condition=~Q(response__in=["partly_accepted", "not_accepted"])
-                | ~Q(response_reasons=""),
+                condition=~Q(response__in=ResponseChoice.needing_reasons()) | ~Q(response_reasons=""),
                 name="recommendation_rejection_has_reasons",
             ),
         ]
@@ -476,9 +480,7 @@ class Recommendation(models.Model):
         return f"{self.number}.{n}"
 
     def clean(self) -> None:
-        if self.response in (self.Response.PARTLY_ACCEPTED, self.Response.NOT_ACCEPTED) and not (
-            self.response_reasons.strip()
-        ):
+        if self.response in self.Response.needing_reasons() and not self.response_reasons.strip():
             raise ValidationError(
                 {"response_reasons": "Give the council's reasons when a recommendation is "
                  "partly accepted or not accepted."}

@@ -79,14 +79,16 @@ _SECTION_NUMBER = re.compile(r"^\s*(?P<section>[0-9]{1,2})\.(?P<num>[0-9]{1,2})\
 _PLAIN_NUMBER = re.compile(r"^\s*(?P<num>[0-9]{1,2})(?P<punct>[.):])?(?:\s+(?P<rest>.*)|\s*)$")
 _ROMAN_NUMBER = re.compile(r"^\s*(?P<num>[IVXLC]+|[ivxlc]+)[.):](?:\s+(?P<rest>.*)|\s*)$")
 
-_PAGE_NUMBER = re.compile(
-    r"^\s*(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?\s*$|^\s*[-–]\s*\d{1,3}\s*[-–]\s*$",
-    re.IGNORECASE,
-)
-_BLANK_PAGE = re.compile(
-    r"^\s*this\s+page\s+(?:is\s+|has\s+been\s+)?(?:intentionally|deliberately)\s+(?:left\s+)?blank\.?\s*$",
-    re.IGNORECASE,
-)
+# What PDF extraction leaves on a line of its own, in the order tried, each with the warning that
+# says it was dropped: a "this page is intentionally left blank", a page number ("9", "Page 9",
+# "9 of 20", "- 9 -").
+_PAGE_LITTER = [
+    (re.compile(r"^\s*this\s+page\s+(?:is\s+|has\s+been\s+)?(?:intentionally|deliberately)\s+(?:left\s+)?"
+                r"blank\.?\s*$", re.IGNORECASE),
+     "Ignored “{line}” (line {number})."),
+    (re.compile(r"^\s*(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?\s*$|^\s*[-–]\s*\d{1,3}\s*[-–]\s*$", re.IGNORECASE),
+     "Ignored the page number {line} (line {number})."),
+]
 _SECTION_HEADING = re.compile(
     r"^\s*(?:\d{1,2}(?:\.\d{1,2})?\.?\s+)?(?:the\s+)?(?:key\s+|peer\s+team'?s?\s+)?recommendations"
     r"(?:\s+(?:from|of|to)\s+.{0,80})?\s*:?\s*$",
@@ -169,6 +171,14 @@ def _sub_point(line: str) -> str | None:
     match = _LOWER_ROMAN_POINT.match(line)
     if match and roman_to_int(match["roman"]):
         return match["rest"].strip()
+    return None
+
+
+def _page_litter(line: str, number: int) -> str | None:
+    """Returns the warning for dropping line `number` when it is page litter, else None."""
+    for pattern, warning in _PAGE_LITTER:
+        if pattern.match(line):
+            return warning.format(line=line.strip(), number=number)
     return None
 
 
@@ -463,11 +473,9 @@ def _read_list(lines: list[str], start: int, anchor: str) -> _Candidate:
         if not line.strip():
             blank_before = True
             continue
-        if _BLANK_PAGE.match(line):
-            warnings.append(f"Ignored “{line.strip()}” (line {number}).")
-            continue
-        if _PAGE_NUMBER.match(line):
-            warnings.append(f"Ignored the page number {line.strip()} (line {number}).")
+        litter = _page_litter(line, number)
+        if litter:
+            warnings.append(litter)
             continue
         marker = _marker(line)
         current = items[-1] if items else None

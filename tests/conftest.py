@@ -156,41 +156,23 @@ def southport(db: Any) -> Any:
     return factories.make_council(name="Southport Council", slug="southport")
 
 
-@pytest.fixture
-def alice(northtown: Any) -> Any:
-    return factories.make_user(username="alice", council=northtown, role=Membership.Role.COORDINATOR,
-                               first_name="Alice", last_name="Coordinator")
+def _persona(username: str, *, council: str, role: str, last_name: str) -> Any:
+    """Returns a fixture for the persona `username`, a member of the `council` fixture's council in `role`."""
+
+    @pytest.fixture(name=username)
+    def persona(request: pytest.FixtureRequest) -> Any:
+        return factories.make_user(username=username, council=request.getfixturevalue(council), role=role,
+                                   first_name=username.capitalize(), last_name=last_name)
+
+    return persona
 
 
-@pytest.fixture
-def bob(northtown: Any) -> Any:
-    return factories.make_user(username="bob", council=northtown, role=Membership.Role.OFFICER,
-                               first_name="Bob", last_name="Lead")
-
-
-@pytest.fixture
-def olive(northtown: Any) -> Any:
-    return factories.make_user(username="olive", council=northtown, role=Membership.Role.OFFICER,
-                               first_name="Olive", last_name="Other")
-
-
-@pytest.fixture
-def carol(northtown: Any) -> Any:
-    return factories.make_user(username="carol", council=northtown, role=Membership.Role.SCRUTINY,
-                               first_name="Carol", last_name="Councillor")
-
-
-@pytest.fixture
-def dave(northtown: Any) -> Any:
-    return factories.make_user(username="dave", council=northtown,
-                               role=Membership.Role.ADMINISTRATOR, first_name="Dave",
-                               last_name="Admin")
-
-
-@pytest.fixture
-def mallory(southport: Any) -> Any:
-    return factories.make_user(username="mallory", council=southport, role=Membership.Role.OFFICER,
-                               first_name="Mallory", last_name="Elsewhere")
+alice = _persona("alice", council="northtown", role=Membership.Role.COORDINATOR, last_name="Coordinator")
+bob = _persona("bob", council="northtown", role=Membership.Role.OFFICER, last_name="Lead")
+olive = _persona("olive", council="northtown", role=Membership.Role.OFFICER, last_name="Other")
+carol = _persona("carol", council="northtown", role=Membership.Role.SCRUTINY, last_name="Councillor")
+dave = _persona("dave", council="northtown", role=Membership.Role.ADMINISTRATOR, last_name="Admin")
+mallory = _persona("mallory", council="southport", role=Membership.Role.OFFICER, last_name="Elsewhere")
 
 
 @pytest.fixture
@@ -203,6 +185,12 @@ def gina(challenge: Any) -> Any:
 def challenge(northtown: Any) -> Any:
     return factories.make_challenge(council=northtown, slug="northtown-2024",
                                     title="Corporate Peer Challenge 2024")
+
+
+@pytest.fixture
+def southport_challenge(southport: Any) -> Any:
+    """Southport's challenge, which nobody of Northtown may reach."""
+    return factories.make_challenge(council=southport, slug="southport-2024")
 
 
 @pytest.fixture

@@ -12,17 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from recommendations.models import (
-    Action,
-    Council,
-    GuestAccess,
-    Membership,
-    PeerChallenge,
-    PeerTeamMember,
-    ProgressUpdate,
-    Recommendation,
-    Theme,
-)
+from recommendations import models
 from recommendations.periods import ReportingPeriod
 from reviews.models import CommitteeReport, IssuedPack, ProgressReview, ReturningPeer
 
@@ -32,52 +22,52 @@ PASSWORD = "correct-horse-battery-staple"
 REVIEW_DATE = dt.date(2024, 11, 18)
 
 
-def make_council(*, name: str | None = None, slug: str | None = None) -> Council:
+def make_council(*, name: str | None = None, slug: str | None = None) -> models.Council:
     n = next(_sequence)
-    return Council.objects.create(name=name or f"Council {n}", slug=slug or f"council-{n}")
+    return models.Council.objects.create(name=name or f"Council {n}", slug=slug or f"council-{n}")
 
 
-def make_user(*, username: str | None = None, council: Council | None = None,
-              role: str = Membership.Role.OFFICER, first_name: str = "", last_name: str = "",
+def make_user(*, username: str | None = None, council: models.Council | None = None,
+              role: str = models.Membership.Role.OFFICER, first_name: str = "", last_name: str = "",
               **extra: Any) -> Any:
     user = get_user_model().objects.create_user(
         username=username or f"user{next(_sequence)}", password=PASSWORD,
         first_name=first_name, last_name=last_name, **extra,
     )
     if council is not None:
-        Membership.objects.create(user=user, council=council, role=role)
+        models.Membership.objects.create(user=user, council=council, role=role)
     return user
 
 
-def make_challenge(*, council: Council, slug: str | None = None, title: str = "Corporate Peer Challenge",
+def make_challenge(*, council: models.Council, slug: str | None = None, title: str = "Corporate Peer Challenge",
                    onsite_start: dt.date = dt.date(2024, 1, 15),
-                   onsite_end: dt.date = dt.date(2024, 1, 18), **extra: Any) -> PeerChallenge:
-    return PeerChallenge.objects.create(
+                   onsite_end: dt.date = dt.date(2024, 1, 18), **extra: Any) -> models.PeerChallenge:
+    return models.PeerChallenge.objects.create(
         council=council, slug=slug or f"challenge-{next(_sequence)}", title=title,
         onsite_start=onsite_start, onsite_end=onsite_end, **extra,
     )
 
 
-def make_theme(*, challenge: PeerChallenge, name: str | None = None,
-               kind: str = Theme.Kind.CORE_COMPONENT) -> Theme:
-    return Theme.objects.create(challenge=challenge, name=name or f"Theme {next(_sequence)}", kind=kind)
+def make_theme(*, challenge: models.PeerChallenge, name: str | None = None,
+               kind: str = models.Theme.Kind.CORE_COMPONENT) -> models.Theme:
+    return models.Theme.objects.create(challenge=challenge, name=name or f"Theme {next(_sequence)}", kind=kind)
 
 
-def make_recommendation(*, challenge: PeerChallenge, number: int | None = None,
-                        title: str | None = None, **extra: Any) -> Recommendation:
+def make_recommendation(*, challenge: models.PeerChallenge, number: int | None = None,
+                        title: str | None = None, **extra: Any) -> models.Recommendation:
     n = number or (challenge.recommendations.count() + 1)
-    return Recommendation.objects.create(
+    return models.Recommendation.objects.create(
         challenge=challenge, number=n, title=title or f"Recommendation {n}",
         text=extra.pop("text", f"The council should do thing {n}."), **extra,
     )
 
 
-def make_action(*, recommendation: Recommendation, reference: str | None = None,
-                lead_officer: Any = None, status: str = Action.Status.IN_PROGRESS,
-                due_date: dt.date | None = dt.date(2024, 9, 30), **extra: Any) -> Action:
-    if status == Action.Status.COMPLETE:
+def make_action(*, recommendation: models.Recommendation, reference: str | None = None,
+                lead_officer: Any = None, status: str = models.Action.Status.IN_PROGRESS,
+                due_date: dt.date | None = dt.date(2024, 9, 30), **extra: Any) -> models.Action:
+    if status == models.Action.Status.COMPLETE:
         extra.setdefault("signed_off_at", timezone.now())
-    return Action.objects.create(
+    return models.Action.objects.create(
         recommendation=recommendation,
         reference=reference or f"{recommendation.number}.{recommendation.actions.count() + 1}",
         description=extra.pop("description", "Do the thing the council committed to."),
@@ -86,41 +76,41 @@ def make_action(*, recommendation: Recommendation, reference: str | None = None,
     )
 
 
-def make_update(*, action: Action, rag: str = "green", author: Any = None,
+def make_update(*, action: models.Action, rag: str = "green", author: Any = None,
                 created_at: dt.datetime | None = None, narrative: str = "Progress made.",
-                **extra: Any) -> ProgressUpdate:
+                **extra: Any) -> models.ProgressUpdate:
     moment = created_at or timezone.now()
     period = ReportingPeriod.for_date(timezone.localtime(moment).date())
-    return ProgressUpdate.objects.create(
+    return models.ProgressUpdate.objects.create(
         action=action, rag=rag, author=author, created_at=moment, narrative=narrative,
         period_year=period.year, period_quarter=period.quarter, **extra,
     )
 
 
-def make_guest(*, challenge: PeerChallenge, username: str = "gina", expires_on: dt.date | None = None,
-               peer: PeerTeamMember | None = None) -> Any:
+def make_guest(*, challenge: models.PeerChallenge, username: str = "gina", expires_on: dt.date | None = None,
+               peer: models.PeerTeamMember | None = None) -> Any:
     """Returns a user with guest access to `challenge`, until a week from today unless `expires_on`."""
     user = make_user(username=username, first_name="Gina", last_name="Peer")
-    GuestAccess.objects.create(user=user, challenge=challenge, peer=peer,
-                               expires_on=expires_on or timezone.localdate() + dt.timedelta(days=7))
+    models.GuestAccess.objects.create(user=user, challenge=challenge, peer=peer,
+                                      expires_on=expires_on or timezone.localdate() + dt.timedelta(days=7))
     return user
 
 
-def make_peer(*, challenge: PeerChallenge, name: str, role: str = "Chief Executive",
-              position: int = 1) -> PeerTeamMember:
-    return PeerTeamMember.objects.create(challenge=challenge, name=name, role=role,
-                                         organisation="Elsewhere Council", position=position)
+def make_peer(*, challenge: models.PeerChallenge, name: str, role: str = "Chief Executive",
+              position: int = 1) -> models.PeerTeamMember:
+    return models.PeerTeamMember.objects.create(challenge=challenge, name=name, role=role,
+                                                organisation="Elsewhere Council", position=position)
 
 
-def make_review(*, challenge: PeerChallenge, review_date: dt.date = REVIEW_DATE,
-                peers: Iterable[PeerTeamMember] = (), **extra: Any) -> ProgressReview:
+def make_review(*, challenge: models.PeerChallenge, review_date: dt.date = REVIEW_DATE,
+                peers: Iterable[models.PeerTeamMember] = (), **extra: Any) -> ProgressReview:
     review = ProgressReview.objects.create(challenge=challenge, review_date=review_date, **extra)
     for peer in peers:
         ReturningPeer.objects.create(review=review, member=peer)
     return review
 
 
-def make_report(*, challenge: PeerChallenge, by: Any = None, **extra: Any) -> CommitteeReport:
+def make_report(*, challenge: models.PeerChallenge, by: Any = None, **extra: Any) -> CommitteeReport:
     """Returns a draft committee report in the usual wording; `extra` overrides any field."""
     values = {
         "committee": "Scrutiny Co-ordination Committee",

@@ -102,13 +102,8 @@ class ReassignForm(forms.Form):
 
 
 class PeopleUploadForm(OneFileForm):
-    file = forms.FileField(
-        label="CSV file",
-        error_messages={
-            "required": "Choose a CSV file of the people to invite",
-            "empty": "The file is empty. Choose a CSV file of the people to invite",
-        },
-    )
+    label = "CSV file"
+    wanted = "a CSV file of the people to invite"
     max_bytes = csv_import.MAX_BYTES
 
     def too_large(self, size: int) -> str:

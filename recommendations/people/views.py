@@ -14,16 +14,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
 
 from peertrack.absolute_urls import request_origin
-from peertrack.http import form_page
+from peertrack.http import form_page, refusal_as_message
+from peertrack.routing import COUNCIL, Routes
 from recommendations import access
 from recommendations.forms import person_name
 from recommendations.models import Council, Invitation, Membership
@@ -36,6 +35,9 @@ from recommendations.people.forms import (
     RoleForm,
     SsoSettingForm,
 )
+
+routes = Routes()
+people_routes = routes.under(COUNCIL + "people/")
 
 TEMPLATES = "recommendations/people/"
 
@@ -62,8 +64,7 @@ def _apply(form: Any, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-@login_required
-@require_http_methods(["GET"])
+@people_routes.get("", name="people")
 def people(request: HttpRequest, council_slug: str) -> HttpResponse:
     """Lists the council's people: members now, open invitations, former members."""
     council, role = _managed(request, council_slug)
@@ -88,8 +89,7 @@ def people(request: HttpRequest, council_slug: str) -> HttpResponse:
     return render(request, TEMPLATES + "people.html", context)
 
 
-@login_required
-@require_POST
+@people_routes.post("single-sign-on/", name="council_sso")
 def council_sso(request: HttpRequest, council_slug: str) -> HttpResponse:
     """Turns the council's single sign-on requirement on or off (administrators only)."""
     council, role = _managed(request, council_slug)
@@ -111,8 +111,7 @@ def council_sso(request: HttpRequest, council_slug: str) -> HttpResponse:
     return redirect("people", council.slug)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@people_routes.page("invite/", name="person_invite")
 def invite(request: HttpRequest, council_slug: str) -> HttpResponse:
     """Invites one person by email, in a role."""
     council, role = _managed(request, council_slug)
@@ -147,17 +146,13 @@ def _invitation(council: Council, invitation_pk: int) -> Invitation:
     return get_object_or_404(Invitation.objects.filter(council=council), pk=invitation_pk)
 
 
-@login_required
-@require_POST
+@people_routes.post("invitations/<id:invitation_pk>/resend/", name="invitation_resend")
 def invitation_resend(request: HttpRequest, council_slug: str, invitation_pk: int) -> HttpResponse:
     """Sends an open invitation again with a new link; the old link stops working."""
     council, role = _managed(request, council_slug)
     invitation = _invitation(council, invitation_pk)
-    try:
+    with refusal_as_message(request, ValueError):
         services.resend(invitation=invitation, by=request.user, manager_role=role, origin=request_origin(request))
-    except ValueError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(
             request,
             f"The invitation is sent again to {invitation.email}, with a new link that "
@@ -166,8 +161,7 @@ def invitation_resend(request: HttpRequest, council_slug: str, invitation_pk: in
     return redirect("people", council.slug)
 
 
-@login_required
-@require_POST
+@people_routes.post("invitations/<id:invitation_pk>/revoke/", name="invitation_revoke")
 def invitation_revoke(request: HttpRequest, council_slug: str, invitation_pk: int) -> HttpResponse:
     """Revokes an open invitation: its link stops working."""
     council, role = _managed(request, council_slug)
@@ -181,8 +175,7 @@ def invitation_revoke(request: HttpRequest, council_slug: str, invitation_pk: in
     return redirect("people", council.slug)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@people_routes.page("<id:membership_pk>/", name="person")
 def person(request: HttpRequest, council_slug: str, membership_pk: int) -> HttpResponse:
     """Shows one member (role, open actions, history) and changes their role."""
     council, role = _managed(request, council_slug)
@@ -231,8 +224,7 @@ def person(request: HttpRequest, council_slug: str, membership_pk: int) -> HttpR
     return form_page(request, TEMPLATES + "person.html", context, form)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@people_routes.page("<id:membership_pk>/deactivate/", name="person_deactivate")
 def deactivate(request: HttpRequest, council_slug: str, membership_pk: int) -> HttpResponse:
     """Asks, then ends the person's membership today; their record and history stay."""
     council, role = _managed(request, council_slug)
@@ -264,8 +256,7 @@ def deactivate(request: HttpRequest, council_slug: str, membership_pk: int) -> H
     return render(request, TEMPLATES + "deactivate.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@people_routes.page("<id:membership_pk>/reassign/", name="person_reassign")
 def reassign(request: HttpRequest, council_slug: str, membership_pk: int) -> HttpResponse:
     """Moves some or all of one person's open actions to a new lead officer, all at once."""
     council, _role = _managed(request, council_slug)
@@ -306,8 +297,7 @@ def reassign(request: HttpRequest, council_slug: str, membership_pk: int) -> Htt
     return form_page(request, TEMPLATES + "reassign.html", context, form)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@people_routes.page("import/", name="people_import")
 def people_import(request: HttpRequest, council_slug: str) -> HttpResponse:
     """Uploads a CSV of people and previews it; nothing is written until confirmed."""
     council, role = _managed(request, council_slug)
@@ -330,8 +320,7 @@ def _preview(request: HttpRequest, council: Council, reading: csv_import.Reading
     return render(request, TEMPLATES + "import_preview.html", context, status=200 if reading.ok else 400)
 
 
-@login_required
-@require_POST
+@people_routes.post("import/confirm/", name="people_import_confirm")
 def people_import_confirm(request: HttpRequest, council_slug: str) -> HttpResponse:
     """Invites everyone previewed, checking each again: all of them, or nobody."""
     council, role = _managed(request, council_slug)
@@ -354,7 +343,7 @@ def people_import_confirm(request: HttpRequest, council_slug: str) -> HttpRespon
     return redirect("people", council.slug)
 
 
-@require_http_methods(["GET", "POST"])
+@routes.page("invitation/<str:token>/", name="invitation_accept", signed_in=False)
 def accept(request: HttpRequest, token: str) -> HttpResponse:
     """Accepts an invitation: a new person chooses a password (unless their council uses single
     sign-on); someone who already has an account just confirms."""

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.contrib import messages
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from peertrack import idempotency
-from peertrack.http import SignedInRequest
+from peertrack.http import SignedInRequest, succeeded
+from recommendations import access
+from recommendations.models import PeerChallenge
 from recommendations.setup import services
 
 FRAGMENT = "recommendations/setup/_section.html"
@@ -132,29 +134,61 @@ def item_editor(
     )
 
 
-def add_item(
-    request: SignedInRequest,
-    form_class: Callable[..., Any],
-    item: Model,
-    *,
-    note: Callable[[], str],
-    location: Callable[[], str],
-    page: Callable[[Any], HttpResponse],
-    siblings: Callable[[Any], QuerySet[Any]] | None = None,
-) -> HttpResponse:
-    """GET shows a list page (`page(None)`); POST adds `item` to the list from the page's add form (the model
-    form `form_class`), after its `siblings(form)` when the list is ordered. Saved: a redirect to `location()`
-    with the message `note()`; else `page(form)`, showing what is wrong."""
-    if request.method != "POST":
-        return page(None)
-    form = form_class(request.POST, instance=item, prefix="new")
-    if form.is_valid():
-        if siblings is not None:
-            item.position = services.next_position(siblings(form))  # type: ignore[attr-defined]
-        if services.add_new(form=form, instance=item, by=request.user):
-            messages.success(request, note())
-            return redirect(location())
-    return page(form)
+T = TypeVar("T", bound=Model)
+
+
+@dataclass(frozen=True)
+class ItemList(Generic[T]):
+    """A set-up page listing some of a challenge's items (its themes, its peer team, its committee meetings), for
+    the coordinators of its council: each item a section changed in place, and a form at the foot adding one."""
+
+    model: type[T]
+    form_class: type[Any]  # the section form that adds an item and changes one
+    title: str  # one item, in words ("the theme"), for "Saved ..."
+    new: Callable[[PeerChallenge], T]  # the add form's item
+    section: Callable[[PeerChallenge, T, Any, str], Section]  # (challenge, item, form or None, note)
+    page: Callable[..., HttpResponse]  # (request, challenge, *, add_form=None, open_section=None) -> the page
+    added: Callable[[T], tuple[str, str]]  # a new item -> the message saying so, and where the page shows it
+    # (challenge, the add form's data) -> the items a new one goes after, in an ordered list
+    siblings: Callable[[PeerChallenge, dict[str, Any]], QuerySet[T]] | None = None
+
+    def get(self, request: SignedInRequest, slug: str, pk: int) -> tuple[PeerChallenge, T]:
+        """Returns the challenge (`access.coordinated_challenge`) and its item `pk`: 404 for another's."""
+        challenge = access.coordinated_challenge(request, slug)
+        item = get_object_or_404(self.model, challenge=challenge, pk=pk)
+        item.challenge = challenge  # type: ignore[attr-defined]  # each item belongs to a challenge
+        return challenge, item
+
+    def add(self, request: SignedInRequest, slug: str) -> HttpResponse:
+        """GET shows the list page; POST adds an item from the page's add form (after its siblings when the
+        list is ordered). Saved: a redirect to the item with a message; else the page, showing what is wrong."""
+        challenge = access.coordinated_challenge(request, slug)
+        if request.method != "POST":
+            return self.page(request, challenge)
+        item = self.new(challenge)
+        form = self.form_class(request.POST, instance=item, prefix="new")
+        if form.is_valid():
+            if self.siblings is not None:
+                item.position = services.next_position(self.siblings(challenge, form.cleaned_data))  # type: ignore[attr-defined]
+            if services.add_new(form=form, instance=item, by=request.user):
+                return succeeded(request, *self.added(item))
+        return self.page(request, challenge, add_form=form)
+
+    def edit(self, request: SignedInRequest, slug: str, **item_id: int) -> HttpResponse:
+        """Changes an item in place (`edit`): the one whose id the URL captures, whatever it names it
+        (`theme_id`, `peer_id`, `meeting_id`)."""
+        (pk,) = item_id.values()
+        challenge, item = self.get(request, slug, pk)
+        editor = item_editor(
+            request,
+            item,
+            self.form_class,
+            challenge=challenge,
+            title=self.title,
+            section=lambda form, note: self.section(challenge, item, form, note),
+            page=lambda section: self.page(request, challenge, open_section=section),
+        )
+        return edit(request, editor)
 
 
 def item_sections(

@@ -13,22 +13,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import retarget
 
 from peertrack import idempotency
 from peertrack.http import SignedInRequest
+from peertrack.routing import CHALLENGE, Routes
 from recommendations import access
 from recommendations.forms import long_date
 from recommendations.models import PeerChallenge, PeerTeamMember, Recommendation, Theme
 from recommendations.setup import forms, services
-from recommendations.setup.sections import Editor, Section, add_item, edit, item_editor, item_sections
+from recommendations.setup.sections import Editor, ItemList, Section, edit, item_editor, item_sections
+
+routes = Routes(CHALLENGE + "setup/")
 
 NOT_RECORDED = "Not recorded"
 
@@ -44,8 +45,7 @@ def _page(request: SignedInRequest, template: str, challenge: PeerChallenge, **c
 # --- the overview --------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
+@routes.get("", name="challenge_setup")
 def overview(request: SignedInRequest, slug: str) -> HttpResponse:
     """Lists each part of the challenge's set-up with what is recorded and what is still missing."""
     challenge = access.coordinated_challenge(request, slug)
@@ -151,8 +151,7 @@ def _detail_section(challenge: PeerChallenge, key: str, review: Any, form: Any =
     )
 
 
-@login_required
-@require_GET
+@routes.get("details/", name="setup_details")
 def details(request: SignedInRequest, slug: str) -> HttpResponse:
     """Shows the challenge's details, each part with a link to change it."""
     challenge = access.coordinated_challenge(request, slug)
@@ -161,8 +160,6 @@ def details(request: SignedInRequest, slug: str) -> HttpResponse:
     return _page(request, "details.html", challenge, sections=sections, review=review)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
 def details_section(request: SignedInRequest, slug: str, section: str) -> HttpResponse:
     """Changes one part of the challenge's details (the URL names the part)."""
     challenge = access.coordinated_challenge(request, slug)
@@ -217,6 +214,14 @@ def details_section(request: SignedInRequest, slug: str, section: str) -> HttpRe
     return edit(request, editor)
 
 
+# Each part of the details has its own address, named "setup_details_<part>" (declared once each; the view is
+# guarded the first time).
+for part in DETAILS:
+    details_section = routes.page(f"details/{part}/", name=f"setup_details_{part}", kwargs={"section": part})(
+        details_section
+    )
+
+
 # --- themes ---------------------------------------------------------------------------------
 
 
@@ -250,24 +255,24 @@ def _theme_section(challenge: PeerChallenge, theme: Theme, form: Any = None, not
     )
 
 
+def _new_theme(challenge: PeerChallenge) -> Theme:
+    return Theme(challenge=challenge, kind=Theme.Kind.CORE_COMPONENT)
+
+
 def _themes_page(
-    request: SignedInRequest,
-    challenge: PeerChallenge,
-    *,
-    add_form: Any = None,
-    assign_form: Any = None,
-    open_section: Section | None = None,
+    request: SignedInRequest, challenge: PeerChallenge, *, open_section: Section | None = None, **bound: Any
 ) -> HttpResponse:
+    """Returns the themes page with `open_section` being changed; `bound` holds its forms bound to a refused
+    POST (`add_form`, `assign_form`)."""
     themes = _themes(challenge)
     sections = item_sections(themes, lambda theme: _theme_section(challenge, theme), open_section)
-    new_theme = Theme(challenge=challenge, kind=Theme.Kind.CORE_COMPONENT)
     return _page(
         request,
         "themes.html",
         challenge,
         sections=sections,
-        add_form=add_form or forms.ThemeForm(instance=new_theme, prefix="new"),
-        **_assignment(challenge, assign_form),
+        add_form=bound.get("add_form") or forms.ThemeForm(instance=_new_theme(challenge), prefix="new"),
+        **_assignment(challenge, bound.get("assign_form")),
         editing=open_section,
     )
 
@@ -285,45 +290,30 @@ def _assignment(challenge: PeerChallenge, form: Any = None) -> dict[str, Any]:
     }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def themes(request: SignedInRequest, slug: str) -> HttpResponse:
-    """Lists the challenge's themes; a POST adds one."""
-    challenge = access.coordinated_challenge(request, slug)
-    theme = Theme(challenge=challenge, kind=Theme.Kind.CORE_COMPONENT)
-    return add_item(
-        request,
-        forms.ThemeForm,
-        theme,
-        siblings=lambda form: challenge.themes.filter(kind=form.cleaned_data["kind"]),
-        note=lambda: f"Added the theme “{theme.name}”.",
-        location=lambda: f"{reverse('setup_themes', args=[slug])}#theme-{theme.pk}",
-        page=lambda form: _themes_page(request, challenge, add_form=form),
-    )
+THEMES = ItemList(
+    model=Theme,
+    form_class=forms.ThemeForm,
+    title="the theme",
+    new=_new_theme,
+    section=_theme_section,
+    page=_themes_page,
+    added=lambda theme: (
+        f"Added the theme “{theme.name}”.",
+        f"{reverse('setup_themes', args=[theme.challenge.slug])}#theme-{theme.pk}",
+    ),
+    # A new theme goes last among the themes of its kind.
+    siblings=lambda challenge, data: challenge.themes.filter(kind=data["kind"]),
+)
+
+# `themes` lists the challenge's themes, a POST adding one; `theme` renames one or changes its kind or description.
+themes = routes.page("themes/", name="setup_themes")(THEMES.add)
+theme = routes.page("themes/<id:theme_id>/", name="setup_theme")(THEMES.edit)
 
 
-def _challenge_theme(challenge: PeerChallenge, theme_id: int) -> Theme:
-    return get_object_or_404(challenge.themes, pk=theme_id)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def theme(request: SignedInRequest, slug: str, theme_id: int) -> HttpResponse:
-    """Renames a theme or changes its kind or description."""
-    challenge = access.coordinated_challenge(request, slug)
-    item = _challenge_theme(challenge, theme_id)
-    editor = item_editor(request, item, forms.ThemeForm, challenge=challenge, title="the theme",
-                         section=lambda form, note: _theme_section(challenge, item, form, note),
-                         page=lambda section: _themes_page(request, challenge, open_section=section))
-    return edit(request, editor)
-
-
-@login_required
-@require_POST
+@routes.post("themes/<id:theme_id>/move/", name="setup_theme_move")
 def theme_move(request: SignedInRequest, slug: str, theme_id: int) -> HttpResponse:
     """Moves a theme one place up or down among the themes of its kind."""
-    challenge = access.coordinated_challenge(request, slug)
-    item = _challenge_theme(challenge, theme_id)
+    challenge, item = THEMES.get(request, slug, theme_id)
     form = forms.MoveForm(request.POST)
     location = f"{reverse('setup_themes', args=[slug])}#theme-{item.pk}"
     if not form.is_valid():
@@ -358,8 +348,7 @@ def _themes_list(
     )
 
 
-@login_required
-@require_POST
+@routes.post("themes/assign/", name="setup_theme_assign")
 def theme_assign(request: SignedInRequest, slug: str) -> HttpResponse:
     """Puts the ticked recommendations under one theme (or under none)."""
     challenge = access.coordinated_challenge(request, slug)
@@ -394,8 +383,7 @@ def _recommendation(challenge: PeerChallenge, number: int) -> Recommendation:
     return get_object_or_404(Recommendation.objects.select_related("theme"), challenge=challenge, number=number)
 
 
-@login_required
-@require_GET
+@routes.get("responses/", name="setup_responses")
 def responses(request: SignedInRequest, slug: str) -> HttpResponse:
     """Lists the recommendations with the council's response to each."""
     challenge = access.coordinated_challenge(request, slug)
@@ -488,8 +476,7 @@ def _response_page(
     )
 
 
-@login_required
-@require_GET
+@routes.get("responses/<id:number>/", name="setup_response")
 def response(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     """Shows one recommendation's response and text, each with a link to change it."""
     challenge = access.coordinated_challenge(request, slug)
@@ -497,16 +484,14 @@ def response(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     return _response_page(request, challenge, recommendation, _response_sections(challenge, recommendation))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@routes.page("responses/<id:number>/response/", name="setup_response_edit")
 def response_edit(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     """Changes the council's response to a recommendation: accepted or not, its reasons, its narrative."""
     challenge = access.coordinated_challenge(request, slug)
     return edit(request, _recommendation_editor(request, challenge, number, "response"))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@routes.page("responses/<id:number>/text/", name="setup_recommendation_text")
 def recommendation_text(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
     """Changes a recommendation's title, text and sub-points."""
     challenge = access.coordinated_challenge(request, slug)
@@ -546,13 +531,10 @@ def _returned(review: Any) -> set[int] | None:
 
 
 def _peer_team_page(
-    request: SignedInRequest,
-    challenge: PeerChallenge,
-    *,
-    add_form: Any = None,
-    returned_form: Any = None,
-    open_section: Section | None = None,
+    request: SignedInRequest, challenge: PeerChallenge, *, open_section: Section | None = None, **bound: Any
 ) -> HttpResponse:
+    """Returns the peer team page with `open_section` being changed; `bound` holds its forms bound to a
+    refused POST (`add_form`, `returned_form`)."""
     review = services.latest_review(challenge)
     returned = _returned(review)
     team = list(challenge.peer_team.order_by("position", "name"))
@@ -563,8 +545,8 @@ def _peer_team_page(
         challenge,
         sections=sections,
         review=review,
-        add_form=add_form or forms.PeerForm(instance=PeerTeamMember(challenge=challenge), prefix="new"),
-        returned_form=returned_form
+        add_form=bound.get("add_form") or forms.PeerForm(instance=PeerTeamMember(challenge=challenge), prefix="new"),
+        returned_form=bound.get("returned_form")
         or forms.ReturnedForm(
             team=challenge.peer_team.order_by("position", "name"),
             initial={"peers": sorted(returned or ())},
@@ -575,38 +557,33 @@ def _peer_team_page(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def peer_team(request: SignedInRequest, slug: str) -> HttpResponse:
-    """Lists the peer team; a POST adds a member."""
-    challenge = access.coordinated_challenge(request, slug)
-    peer = PeerTeamMember(challenge=challenge)
-    return add_item(
-        request,
-        forms.PeerForm,
-        peer,
-        siblings=lambda form: challenge.peer_team.all(),
-        note=lambda: f"Added {peer.name} to the peer team.",
-        location=lambda: f"{reverse('setup_peer_team', args=[slug])}#add",
-        page=lambda form: _peer_team_page(request, challenge, add_form=form),
-    )
+def _changed_peer_section(challenge: PeerChallenge, peer: PeerTeamMember, form: Any, note: str) -> Section:
+    """Returns the section of a peer being changed, reading whether they returned for the progress review."""
+    return _peer_section(challenge, peer, _returned(services.latest_review(challenge)), form, note)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def peer(request: SignedInRequest, slug: str, peer_id: int) -> HttpResponse:
-    """Changes a peer's name, role or organisation."""
-    challenge = access.coordinated_challenge(request, slug)
-    item = get_object_or_404(challenge.peer_team, pk=peer_id)
-    returned = _returned(services.latest_review(challenge))
-    editor = item_editor(request, item, forms.PeerForm, challenge=challenge, title="the peer's details",
-                         section=lambda form, note: _peer_section(challenge, item, returned, form, note),
-                         page=lambda section: _peer_team_page(request, challenge, open_section=section))
-    return edit(request, editor)
+def _peer_added(peer: PeerTeamMember) -> tuple[str, str]:
+    # The page opens at the add form again, for the next member.
+    return f"Added {peer.name} to the peer team.", f"{reverse('setup_peer_team', args=[peer.challenge.slug])}#add"
 
 
-@login_required
-@require_POST
+PEER_TEAM = ItemList(
+    model=PeerTeamMember,
+    form_class=forms.PeerForm,
+    title="the peer's details",
+    new=lambda challenge: PeerTeamMember(challenge=challenge),
+    section=_changed_peer_section,
+    page=_peer_team_page,
+    added=_peer_added,
+    siblings=lambda challenge, data: challenge.peer_team.all(),
+)
+
+# `peer_team` lists the peer team, a POST adding a member; `peer` changes a peer's name, role or organisation.
+peer_team = routes.page("peer-team/", name="setup_peer_team")(PEER_TEAM.add)
+peer = routes.page("peer-team/<id:peer_id>/", name="setup_peer")(PEER_TEAM.edit)
+
+
+@routes.post("peer-team/returned/", name="setup_peers_returned")
 def peers_returned(request: SignedInRequest, slug: str) -> HttpResponse:
     """Records which members of the peer team returned for the progress review."""
     challenge = access.coordinated_challenge(request, slug)

@@ -1,9 +1,11 @@
-"""`{% data_table %}`: the GOV.UK table frame (scrolling region, caption, header row, body) around a page's cells."""
+"""`{% data_table %}`: the GOV.UK table frame (scrolling region, caption, header row, body) around a page's cells,
+and `{% header_cells %}`: a header row's plain cells."""
 
 from __future__ import annotations
 
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token, token_kwargs
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -45,3 +47,13 @@ def data_table(parser: Parser, token: Token) -> DataTableNode:
     body = parser.parse(("enddata_table",))
     parser.delete_first_token()
     return DataTableNode(options, head, body)
+
+
+@register.simple_tag
+def header_cells(*labels: str) -> SafeString:
+    """Returns a plain column header cell for each label, for the head of a `{% data_table %}`::
+
+        {% header_cells "Action" "Rating" "Due" %}
+
+    A cell with a class of its own (a numeric column) is written out instead."""
+    return format_html_join("\n", '<th scope="col" class="govuk-table__header">{}</th>', ((label,) for label in labels))

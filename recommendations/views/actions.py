@@ -18,16 +18,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peertrack import idempotency, inputs
 from peertrack.http import SignedInRequest
+from peertrack.routing import CHALLENGE, Routes
 from recommendations import access, asof, evidence, services
 from recommendations import rag as rag_rules
 from recommendations.asof import ActionThen
@@ -41,6 +40,10 @@ from recommendations.models import (
     Membership,
     PeerChallenge,
 )
+
+routes = Routes()
+challenge_routes = routes.under(CHALLENGE)
+action_routes = challenge_routes.under("actions/<id:pk>/")
 
 COORDINATOR = Membership.Role.COORDINATOR
 DETAIL = "recommendations/action_detail.html"
@@ -100,8 +103,7 @@ def _page_context(request: HttpRequest, then: ActionThen, role: str, *,
     }
 
 
-@login_required
-@require_GET
+@routes.get("my-actions/", name="my_actions")
 def my_actions(request: HttpRequest) -> HttpResponse:
     """Lists the actions the user leads in every council: overdue first, then by due date."""
     actions = _my_actions(request)
@@ -125,16 +127,14 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     return render(request, "recommendations/my_actions.html", context)
 
 
-@login_required
-@require_GET
+@action_routes.get("", name="action")
 def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Shows an action, its recommendation, its timeline and history, and the progress form."""
     then, role = _get_action(request, slug, pk)
     return render(request, DETAIL, _page_context(request, then, role))
 
 
-@login_required
-@require_POST
+@action_routes.post("progress/", name="action_progress")
 def record_progress(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     """Appends a progress update with any evidence files. htmx gets the refreshed fragments, a plain
     POST a redirect. A refused file stores nothing: neither the update nor any of the files."""
@@ -179,8 +179,7 @@ def record_progress(request: SignedInRequest, slug: str, pk: int) -> HttpRespons
     return render(request, template, context)
 
 
-@login_required
-@require_GET
+@action_routes.get("evidence/<id:file_pk>/download/", name="evidence_download")
 def download_evidence(request: HttpRequest, slug: str, pk: int, file_pk: int) -> HttpResponse:
     """Sends an evidence file of one of the action's updates, after checking it is still the file
     that was uploaded (its SHA-256); a changed or missing file is refused with a message."""
@@ -210,8 +209,7 @@ def _require_coordinator(role: str) -> None:
         raise PermissionDenied("Only a coordinator may do this.")
 
 
-@login_required
-@require_POST
+@action_routes.post("sign-off/", name="action_sign_off")
 def sign_off(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Signs off an action awaiting sign-off as complete (coordinators only)."""
     then, role = _get_action(request, slug, pk)
@@ -226,8 +224,7 @@ def sign_off(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(action.get_absolute_url())
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@action_routes.page("return/", name="action_return")
 def return_for_work(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Returns an action reported complete to its officer, with a reason (coordinators only)."""
     then, role = _get_action(request, slug, pk)
@@ -249,8 +246,7 @@ def return_for_work(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render_action_page(request, "recommendations/action_return.html", action, form=form)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@action_routes.page("edit/", name="action_edit")
 def edit_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Changes an action's description, lead officer or due date (coordinators only).
 
@@ -291,8 +287,7 @@ def edit_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render_action_page(request, "recommendations/action_edit.html", action, form=form, conflict=conflict)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@challenge_routes.page("recommendations/<id:number>/actions/new/", name="action_add")
 def add_action(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Adds a new action to a recommendation (coordinators only)."""
     recommendation = access.get_recommendation(request, slug, number)

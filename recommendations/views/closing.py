@@ -16,16 +16,18 @@ sign-in page.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
 
+from peertrack.routing import CHALLENGE, Routes
 from recommendations import access
 from recommendations.forms import CloseForm, ReopenForm
 from recommendations.models import Action, InvalidTransition, Membership, PeerChallenge
 from recommendations.views.actions import render_action_page
+
+routes = Routes(CHALLENGE)
+action_routes = routes.under("actions/<id:pk>/")
 
 COORDINATOR = Membership.Role.COORDINATOR
 
@@ -60,7 +62,11 @@ def _why_not(action: Action, *, closing: bool) -> str:
     return ""
 
 
-def _close_or_reopen(request: HttpRequest, action: Action, *, closing: bool) -> HttpResponse:
+@action_routes.page("close/", name="action_close", kwargs={"closing": True})
+@action_routes.page("reopen/", name="action_reopen", kwargs={"closing": False})
+def close_or_reopen(request: HttpRequest, slug: str, pk: int, *, closing: bool) -> HttpResponse:
+    """Asks for the reason, then closes the action, or opens a closed action again (coordinators only)."""
+    action = _coordinated_action(request, slug, pk)
     refusal = _why_not(action, closing=closing)
     if refusal:
         messages.error(request, f"{refusal} Nothing was changed." if request.method == "POST" else refusal)
@@ -93,22 +99,6 @@ def _close_or_reopen(request: HttpRequest, action: Action, *, closing: bool) -> 
     return render_action_page(request, "recommendations/action_close.html", action, form=form, closing=closing)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def close_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Asks for the reason, then closes the action (coordinators only)."""
-    action = _coordinated_action(request, slug, pk)
-    return _close_or_reopen(request, action, closing=True)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def reopen_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Asks for the reason, then opens a closed action again (coordinators only)."""
-    action = _coordinated_action(request, slug, pk)
-    return _close_or_reopen(request, action, closing=False)
-
-
 def _archive_page(request: HttpRequest, challenge: PeerChallenge, *, archiving: bool) -> HttpResponse:
     if archiving == challenge.is_archived:
         state = "already archived" if archiving else "not archived"
@@ -129,17 +119,10 @@ def _archive_page(request: HttpRequest, challenge: PeerChallenge, *, archiving: 
                   {"challenge": challenge, "archiving": archiving})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def archive_challenge(request: HttpRequest, slug: str) -> HttpResponse:
-    """Asks for confirmation, then archives the challenge (coordinators only)."""
+@routes.page("archive/", name="challenge_archive", kwargs={"archiving": True})
+@routes.page("unarchive/", name="challenge_unarchive", kwargs={"archiving": False})
+def archive_or_unarchive(request: HttpRequest, slug: str, *, archiving: bool) -> HttpResponse:
+    """Asks for confirmation, then archives the challenge, or makes an archived one open to changes again
+    (coordinators only)."""
     challenge = _coordinated_challenge(request, slug)
-    return _archive_page(request, challenge, archiving=True)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def unarchive_challenge(request: HttpRequest, slug: str) -> HttpResponse:
-    """Asks for confirmation, then makes an archived challenge open to changes again (coordinators only)."""
-    challenge = _coordinated_challenge(request, slug)
-    return _archive_page(request, challenge, archiving=False)
+    return _archive_page(request, challenge, archiving=archiving)

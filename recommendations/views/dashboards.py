@@ -15,7 +15,6 @@ from collections import defaultdict
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, Paginator
 from django.db import connection
@@ -27,11 +26,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from peertrack import caching, inputs
 from peertrack.http import SignedInRequest
+from peertrack.routing import CHALLENGE, Routes
 from recommendations import access, asof, charts, exports, timetable
 from recommendations import rag as rag_rules
 from recommendations.filters import ActionPlanFilter
@@ -45,6 +44,9 @@ from recommendations.models import (
     Theme,
 )
 from recommendations.tables import ActionPlanTable, action_url
+
+routes = Routes()
+challenge_routes = routes.under(CHALLENGE)
 
 PER_PAGE = 25
 SEARCH_LIMIT = 50
@@ -119,8 +121,7 @@ def _status(errors: list[Any]) -> int:
     return 400 if errors else 200
 
 
-@login_required
-@require_GET
+@challenge_routes.get("dashboard/", name="dashboard")
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Shows a challenge's RAG counts, theme matrix, timetable, lists and movement as at a date.
 
@@ -228,8 +229,7 @@ def _plan(request: HttpRequest, challenge: PeerChallenge, as_of: dt.date) -> tup
     return filterset, table
 
 
-@login_required
-@require_GET
+@challenge_routes.get("plan/", name="action_plan")
 def action_plan(request: SignedInRequest, slug: str) -> HttpResponse:
     """Lists every action with its RAG as at a date; filters, sorting and pages live in the URL.
 
@@ -301,15 +301,13 @@ def _export(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     return response
 
 
-@login_required
-@require_GET
+@challenge_routes.get("plan/export.csv", name="action_plan_csv")
 def action_plan_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Returns the filtered, sorted action plan table (every page) as CSV."""
     return _export(request, slug, "csv")
 
 
-@login_required
-@require_GET
+@challenge_routes.get("plan/export.xlsx", name="action_plan_xlsx")
 def action_plan_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     """Returns the filtered, sorted action plan table (every page) as an XLSX workbook."""
     return _export(request, slug, "xlsx")
@@ -319,8 +317,7 @@ def _readable_challenges(request: HttpRequest) -> QuerySet[PeerChallenge]:
     return PeerChallenge.objects.visible_to(request.user)
 
 
-@login_required
-@require_GET
+@routes.get("portfolio/", name="portfolio")
 def portfolio(request: HttpRequest) -> HttpResponse:
     """Shows every challenge the user may read with its RAG summary and timetable, and
     a council's challenges side by side by theme."""
@@ -453,8 +450,7 @@ def _limited(queryset: QuerySet[Any]) -> tuple[list[Any], bool]:
     return rows[:SEARCH_LIMIT], len(rows) > SEARCH_LIMIT
 
 
-@login_required
-@require_GET
+@routes.get("search/", name="search")
 def search(request: HttpRequest) -> HttpResponse:
     """Finds recommendations, council responses and progress narratives in the user's councils."""
     # The middleware already strips control characters; PostgreSQL refuses a NUL in any query.

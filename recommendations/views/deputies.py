@@ -23,18 +23,21 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
 
+from peertrack.routing import CHALLENGE, COUNCIL, Routes
 from recommendations import access
 from recommendations.forms import DeputyForm, long_date, person_name
 from recommendations.models import Action, Council, Deputy, Membership
+
+routes = Routes()
+council_routes = routes.under(COUNCIL)
+action_routes = routes.under(CHALLENGE + "actions/<id:pk>/")
 
 COORDINATOR = Membership.Role.COORDINATOR
 OFFICER = Membership.Role.OFFICER
@@ -110,8 +113,7 @@ def _end(request: HttpRequest, deputy: Deputy) -> None:
     messages.success(request, f"{name} is no longer a deputy for {_scope(deputy)}.")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@action_routes.page("deputies/", name="action_deputies")
 def action_deputies(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Lists the action's deputies, active and ended, and names a new one."""
     action, role = _action_and_role(request, slug, pk)
@@ -129,8 +131,7 @@ def action_deputies(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "recommendations/action_deputies.html", context)
 
 
-@login_required
-@require_POST
+@action_routes.post("deputies/<id:deputy_pk>/end/", name="action_deputy_end")
 def end_action_deputy(request: HttpRequest, slug: str, pk: int, deputy_pk: int) -> HttpResponse:
     """Ends one of the action's deputies early (the coordinators and the action's lead officer)."""
     action, _role = _action_and_role(request, slug, pk)
@@ -139,8 +140,7 @@ def end_action_deputy(request: HttpRequest, slug: str, pk: int, deputy_pk: int) 
     return redirect("action_deputies", slug, action.pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@council_routes.page("deputies/", name="deputies")
 def council_deputies(request: HttpRequest, council_slug: str) -> HttpResponse:
     """Names a deputy for all of an officer's actions in the council (a coordinator for anyone,
     an officer for themselves), and lists the council's deputies the user may see."""
@@ -164,8 +164,7 @@ def council_deputies(request: HttpRequest, council_slug: str) -> HttpResponse:
     return render(request, "recommendations/council_deputies.html", context)
 
 
-@login_required
-@require_POST
+@council_routes.post("deputies/<id:deputy_pk>/end/", name="deputy_end")
 def end_deputy(request: HttpRequest, council_slug: str, deputy_pk: int) -> HttpResponse:
     """Ends a deputy early: a coordinator any of the council's, an officer those covering their own actions."""
     council, role = _council_and_role(request, council_slug)

@@ -14,17 +14,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods
 
 from peertrack import inputs
 from peertrack.http import SignedInRequest
+from peertrack.routing import CHALLENGE, COUNCIL, Routes
 from recommendations import access, import_responses, import_values, imports, parsing, spreadsheets
 from recommendations.forms import DatePartsForm, OneFileForm
 from recommendations.models import (
@@ -34,6 +33,10 @@ from recommendations.models import (
     Membership,
     PeerChallenge,
 )
+
+routes = Routes()
+challenge_routes = routes.under(CHALLENGE)
+council_routes = routes.under(COUNCIL)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PASTE_MAX_LENGTH = 500_000
@@ -111,8 +114,7 @@ class ChallengeForm(forms.ModelForm, DatePartsForm):
         super()._post_clean()  # type: ignore[misc]  # ModelForm's, via the MRO
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@council_routes.page("challenges/new/", name="challenge_create")
 def challenge_create(request: HttpRequest, council_slug: str) -> HttpResponse:
     """Creates a peer challenge for the council, then asks for its recommendations."""
     council = _coordinated_council(request, council_slug)
@@ -138,8 +140,7 @@ def _paste_error(text: str) -> str:
     return ""
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@challenge_routes.page("recommendations/import/", name="recommendations_import")
 def recommendations_import(request: HttpRequest, slug: str) -> HttpResponse:
     """Paste -> preview with editable titles -> confirm: creates or updates recommendations."""
     challenge = access.coordinated_challenge(request, slug)
@@ -220,13 +221,9 @@ def recommendations_import(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 class UploadForm(OneFileForm):
-    file = forms.FileField(
-        label="Action plan spreadsheet",
-        error_messages={
-            "required": "Choose the action plan spreadsheet (.xlsx or .csv)",
-            "empty": "The file is empty. Choose the action plan spreadsheet",
-        },
-    )
+    label = "Action plan spreadsheet"
+    wanted = "the action plan spreadsheet"
+    formats = ".xlsx or .csv"
     max_bytes = spreadsheets.MAX_UPLOAD_BYTES
 
     def too_large(self, size: int) -> str:
@@ -347,18 +344,21 @@ class _StoredUpload:
 
 
 def _stored_upload(
-    request: SignedInRequest, challenge: PeerChallenge, token: str, *, nothing_imported: bool = False
-) -> _StoredUpload | None:
-    """Returns the upload `token` names with the layout the request chose for it; None, after telling the
-    coordinator, when it could not be found or has expired."""
+    request: SignedInRequest, slug: str, *, nothing_imported: bool = False
+) -> tuple[PeerChallenge, _StoredUpload | None]:
+    """Returns the challenge (for its coordinators) and the upload the request's `token` names, with the layout
+    the request chose for it; None for the upload, after telling the coordinator, when it could not be found or
+    has expired."""
+    challenge = access.coordinated_challenge(request, slug)
+    token = (request.POST if request.method == "POST" else request.GET).get("token", "")
     try:
         data, filename = imports.UploadStore().load(token=token, user_id=request.user.pk, challenge_id=challenge.pk)
     except imports.UploadExpired:
         again = "Nothing was imported: upload" if nothing_imported else "Upload"
         messages.error(request, f"That upload could not be found or has expired. {again} the spreadsheet again.")
-        return None
+        return challenge, None
     layout, problems = _layout_from(request, challenge.council)
-    return _StoredUpload(token, data, filename, layout, problems)
+    return challenge, _StoredUpload(token, data, filename, layout, problems)
 
 
 def _needs_mapping(plan: imports.ActionPlanImport) -> bool:
@@ -425,8 +425,7 @@ def _mapping_page(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@challenge_routes.page("action-plan/import/", name="action_plan_import")
 def action_plan_import(request: SignedInRequest, slug: str) -> HttpResponse:
     """Upload an action plan spreadsheet; map its columns if they are the council's own; see,
     row by row, what importing it would do."""
@@ -455,12 +454,10 @@ def action_plan_import(request: SignedInRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["POST"])
+@challenge_routes.post("action-plan/import/confirm/", name="action_plan_import_confirm")
 def action_plan_import_confirm(request: SignedInRequest, slug: str) -> HttpResponse:
     """Imports the previewed upload in one transaction, after checking it again."""
-    challenge = access.coordinated_challenge(request, slug)
-    upload = _stored_upload(request, challenge, request.POST.get("token", ""), nothing_imported=True)
+    challenge, upload = _stored_upload(request, slug, nothing_imported=True)
     if upload is None:
         return redirect("action_plan_import", challenge.slug)
     layout = upload.layout
@@ -559,12 +556,10 @@ def _remember(council: Council, plan: imports.ActionPlanImport, layout: imports.
         )
 
 
-@login_required
-@require_http_methods(["POST"])
+@challenge_routes.post("action-plan/import/columns/", name="action_plan_import_mapping")
 def action_plan_import_mapping(request: SignedInRequest, slug: str) -> HttpResponse:
     """Reads the upload again with the columns and status words mapped as the coordinator chose."""
-    challenge = access.coordinated_challenge(request, slug)
-    upload = _stored_upload(request, challenge, request.POST.get("token", ""))
+    challenge, upload = _stored_upload(request, slug)
     if upload is None:
         return redirect("action_plan_import", challenge.slug)
     layout = upload.layout
@@ -585,13 +580,11 @@ def action_plan_import_mapping(request: SignedInRequest, slug: str) -> HttpRespo
     return _preview(request, challenge, plan, upload.token, layout=layout)
 
 
-@login_required
-@require_GET
+@challenge_routes.get("action-plan/import/rows-to-fix.xlsx", name="action_plan_import_problems")
 def action_plan_import_problems(request: SignedInRequest, slug: str) -> HttpResponse:
     """Downloads the rows with problems, as they were, with a "Problems" column, to fix and
     import again."""
-    challenge = access.coordinated_challenge(request, slug)
-    upload = _stored_upload(request, challenge, request.GET.get("token", ""))
+    challenge, upload = _stored_upload(request, slug)
     if upload is None:
         return redirect("action_plan_import", challenge.slug)
     try:
@@ -614,8 +607,7 @@ def _recommendation_list(challenge: PeerChallenge) -> list[tuple[int, str]]:
     return list(challenge.recommendations.order_by("number").values_list("number", "title"))
 
 
-@login_required
-@require_GET
+@challenge_routes.get("action-plan/template.xlsx", name="action_plan_template")
 def action_plan_template(request: HttpRequest, slug: str) -> HttpResponse:
     """Downloads an empty action plan workbook with each column explained."""
     challenge = access.coordinated_challenge(request, slug)
@@ -623,8 +615,7 @@ def action_plan_template(request: HttpRequest, slug: str) -> HttpResponse:
     return _xlsx_response(content, f"{challenge.slug}-action-plan-template.xlsx")
 
 
-@login_required
-@require_GET
+@challenge_routes.get("action-plan/export.xlsx", name="action_plan_export")
 def action_plan_export(request: HttpRequest, slug: str) -> HttpResponse:
     """Downloads the whole action plan as a workbook in the template's layout."""
     challenge = access.coordinated_challenge(request, slug)
@@ -666,8 +657,7 @@ class ResponseTableForm(forms.Form):
         return cleaned
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@challenge_routes.page("responses/import/", name="response_table_import")
 def response_table_import(request: SignedInRequest, slug: str) -> HttpResponse:
     """Paste or upload the council's response table -> preview per recommendation -> confirm:
     records each response and adds its actions, in one transaction."""

@@ -21,19 +21,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
 
 from peertrack import idempotency
 from peertrack.http import SignedInRequest
+from peertrack.routing import Routes
 from recommendations import access, inbox
 from recommendations.forms import ReturnForm
 from recommendations.models import Action, Council, InvalidTransition
 from recommendations.templatetags.peertrack import person
+
+routes = Routes("inbox/")
 
 PAGE = "recommendations/inbox.html"
 UPDATED = "recommendations/inbox_updated.html"
@@ -78,15 +79,13 @@ def _answer(request: SignedInRequest, councils: list[Council], done: str, proble
     return render(request, UPDATED, context)
 
 
-@login_required
-@require_GET
+@routes.get("", name="inbox")
 def inbox_page(request: SignedInRequest) -> HttpResponse:
     """Lists what needs the coordinator's attention across their councils' current challenges."""
     return render(request, PAGE, _context(_councils(request)))
 
 
-@login_required
-@require_POST
+@routes.post("sign-off/", name="inbox_sign_off")
 def sign_off(request: SignedInRequest) -> HttpResponse:
     """Signs off the actions posted as `actions` (one, or those ticked), each on its own."""
     councils = _councils(request)
@@ -98,8 +97,7 @@ def sign_off(request: SignedInRequest) -> HttpResponse:
     return _answer(request, councils, done, problems)
 
 
-@login_required
-@require_POST
+@routes.post("challenges/<slug:slug>/actions/<id:pk>/return/", name="inbox_return")
 def return_for_work(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     """Returns an action awaiting sign-off to its officer with the coordinator's reason."""
     challenge = access.get_challenge(request, slug)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
 
+from peertrack.routing import CHALLENGE, Routes
 from recommendations import access, asof
 from recommendations import rag as rag_rules
 from recommendations.models import Action, Council, Membership, PeerChallenge, Recommendation
 
+routes = Routes()
+challenge_routes = routes.under(CHALLENGE)
 
-@login_required
-@require_GET
+
+@routes.get("", name="home")
 def home(request: HttpRequest) -> HttpResponse:
     """Lists the challenges of every council the user belongs to."""
     challenges = PeerChallenge.objects.visible_to(request.user).order_by("-onsite_start")
@@ -24,8 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "recommendations/home.html", {"councils": councils})
 
 
-@login_required
-@require_GET
+@challenge_routes.get("", name="challenge")
 def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Shows a challenge with its recommendations and their derived RAG ratings."""
     challenge = access.get_challenge(request, slug)
@@ -42,8 +42,7 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "recommendations/challenge_detail.html", context)
 
 
-@login_required
-@require_GET
+@challenge_routes.get("recommendations/<id:number>/", name="recommendation")
 def recommendation_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Shows a recommendation, the council's response and its actions."""
     recommendation = access.get_recommendation(request, slug, number)
@@ -67,8 +66,7 @@ def recommendation_detail(request: HttpRequest, slug: str, number: int) -> HttpR
     return render(request, "recommendations/recommendation_detail.html", context)
 
 
-@login_required
-@require_GET
+@routes.get("start/", name="landing")
 def landing(request: HttpRequest) -> HttpResponse:
     """Where signing in leads: a coordinator to the inbox, someone who leads or deputises for open
     actions to My actions, everyone else to their challenges."""
@@ -82,7 +80,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
-@require_GET
+@routes.get("accessibility/", name="accessibility", signed_in=False)
 def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement, readable without signing in."""
     return render(request, "accessibility.html")

@@ -1,12 +1,5 @@
-from django.urls import include, path
+"""The committee meeting pages declare their URLs on their views (reviews/meetings/views.py, ADR 0029)."""
 
-from reviews.meetings import views
+from reviews.meetings.views import routes
 
-# Under challenges/<slug>/setup/meetings/.
-meeting_urls = [
-    path("", views.meetings, name="committee_meetings"),
-    path("<id:meeting_id>/", views.meeting, name="committee_meeting"),
-    path("<id:meeting_id>/remove/", views.meeting_remove, name="committee_meeting_remove"),
-]
-
-urlpatterns = [path("challenges/<slug:slug>/setup/meetings/", include(meeting_urls))]
+urlpatterns = routes.urlpatterns

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
-from peertrack.http import SignedInRequest
-from recommendations import access
+from peertrack.http import SignedInRequest, succeeded
+from peertrack.routing import CHALLENGE, Routes
 from recommendations.forms import long_date
 from recommendations.models import PeerChallenge
-from recommendations.setup.sections import Section, add_item, edit, item_editor, item_sections
+from recommendations.setup.sections import ItemList, Section, item_sections
 from reviews.meetings.forms import MeetingForm, RemoveForm
 from reviews.models import CommitteeMeeting
+
+routes = Routes(CHALLENGE + "setup/meetings/")
 
 TEMPLATE = "reviews/meetings/meetings.html"
 LAYOUT = (("field", "committee"), ("date", "meeting_date", "Date of the meeting"), ("field", "item"))
@@ -67,49 +66,33 @@ def _page(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def meetings(request: SignedInRequest, slug: str) -> HttpResponse:
-    """Lists the challenge's committee meetings; a POST records another."""
-    challenge = access.coordinated_challenge(request, slug)
-    meeting = CommitteeMeeting(challenge=challenge)
-    return add_item(
-        request,
-        MeetingForm,
-        meeting,
-        note=lambda: f"Recorded the meeting: {meeting}.",
-        location=lambda: f"{reverse('committee_meetings', args=[slug])}#meeting-{meeting.pk}",
-        page=lambda form: _page(request, challenge, add_form=form),
-    )
+MEETINGS = ItemList(
+    model=CommitteeMeeting,
+    form_class=MeetingForm,
+    title="the meeting",
+    new=lambda challenge: CommitteeMeeting(challenge=challenge),
+    section=_section,
+    page=_page,
+    added=lambda meeting: (
+        f"Recorded the meeting: {meeting}.",
+        f"{reverse('committee_meetings', args=[meeting.challenge.slug])}#meeting-{meeting.pk}",
+    ),
+)
+
+# `meetings` lists the challenge's committee meetings, a POST recording another; `meeting` changes one's
+# committee, date or agenda item.
+meetings = routes.page("", name="committee_meetings")(MEETINGS.add)
+meeting = routes.page("<id:meeting_id>/", name="committee_meeting")(MEETINGS.edit)
 
 
-def _meeting(challenge: PeerChallenge, meeting_id: int) -> CommitteeMeeting:
-    return get_object_or_404(challenge.committee_meetings, pk=meeting_id)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def meeting(request: SignedInRequest, slug: str, meeting_id: int) -> HttpResponse:
-    """Changes a meeting's committee, date or agenda item."""
-    challenge = access.coordinated_challenge(request, slug)
-    item = _meeting(challenge, meeting_id)
-    editor = item_editor(request, item, MeetingForm, challenge=challenge, title="the meeting",
-                         section=lambda form, note: _section(challenge, item, form, note),
-                         page=lambda section: _page(request, challenge, open_section=section))
-    return edit(request, editor)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
+@routes.page("<id:meeting_id>/remove/", name="committee_meeting_remove")
 def meeting_remove(request: SignedInRequest, slug: str, meeting_id: int) -> HttpResponse:
     """Asks to confirm, then removes a meeting recorded by mistake (its history is kept)."""
-    challenge = access.coordinated_challenge(request, slug)
-    item = _meeting(challenge, meeting_id)
+    challenge, item = MEETINGS.get(request, slug, meeting_id)
     form = RemoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         name = str(item)
         item._history_user = request.user  # type: ignore[attr-defined]
         item.delete()
-        messages.success(request, f"Removed the meeting: {name}.")
-        return redirect("committee_meetings", slug)
+        return succeeded(request, f"Removed the meeting: {name}.", "committee_meetings", slug)
     return render(request, "reviews/meetings/remove.html", {"challenge": challenge, "meeting": item, "form": form})

@@ -16,7 +16,7 @@ from recommendations import rag as rag_rules
 from recommendations.asof import plan_as_at
 from recommendations.forms import DatePartsForm, long_date
 from reviews.models import CommitteeReport, IssuedPack
-from reviews.packs.branding import LogoRefused, clean_logo
+from reviews.packs.branding import MAX_LOGO_BYTES, LogoRefused, clean_logo
 from reviews.packs.snapshot import prefill_summary, risk_candidates
 
 TEXT_MAX_LENGTH = 20000
@@ -237,22 +237,33 @@ class WithdrawForm(forms.Form):
     )
 
 
+class _FileUnder(forms.FileField):
+    """An optional upload of at most `max_bytes`; a larger file is refused with `too_big`."""
+
+    def __init__(self, max_bytes: int, *, too_big: str, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+        self.max_bytes = max_bytes
+        self.too_big = too_big
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload and upload.size > self.max_bytes:
+            raise forms.ValidationError(self.too_big)
+        return upload
+
+
 class CouncilLookForm(forms.Form):
     """The council's logo, Word template and wording for each RAG band."""
 
-    logo = forms.FileField(
-        label="Logo",
-        required=False,
-        help_text="A PNG or SVG file, smaller than 100 KB. It is shown in the page "
-        "header and on the cover of every pack issued from now on.",
-    )
+    logo = _FileUnder(MAX_LOGO_BYTES, label="Logo", too_big="The logo must be smaller than 100 KB",
+                      help_text="A PNG or SVG file, smaller than 100 KB. It is shown in the page header and on "
+                                "the cover of every pack issued from now on.")
     remove_logo = forms.BooleanField(label="Remove the logo", required=False)
-    word_template = forms.FileField(
-        label="Word template",
-        required=False,
-        help_text="Your committee report template (.docx or .dotx), smaller than 5 MB. The Word "
-        "version of each pack is written in its styles; its own text is left out.",
-    )
+    word_template = _FileUnder(MAX_TEMPLATE_BYTES, label="Word template",
+                               too_big="The Word template must be smaller than 5 MB",
+                               help_text="Your committee report template (.docx or .dotx), smaller than 5 MB. "
+                                         "The Word version of each pack is written in its styles; its own text "
+                                         "is left out.")
     remove_word_template = forms.BooleanField(label="Use the built-in Word style instead", required=False)
 
     def __init__(self, *args: Any, council: Any, **kwargs: Any) -> None:
@@ -275,8 +286,6 @@ class CouncilLookForm(forms.Form):
         upload = self.cleaned_data.get("logo")
         if not upload:
             return None
-        if upload.size > 100 * 1024:
-            raise forms.ValidationError("The logo must be smaller than 100 KB")
         try:
             return clean_logo(upload.read())
         except LogoRefused as refused:
@@ -286,8 +295,6 @@ class CouncilLookForm(forms.Form):
         upload = self.cleaned_data.get("word_template")
         if not upload:
             return None
-        if upload.size > MAX_TEMPLATE_BYTES:
-            raise forms.ValidationError("The Word template must be smaller than 5 MB")
         content = upload.read()
         problem = "The Word template must be a .docx or .dotx file saved by Word"
         try:

@@ -6,16 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
 
-from peertrack.http import form_page
+from peertrack.http import form_page, refusal_as_message, succeeded
+from peertrack.routing import CHALLENGE, Routes
 from recommendations import access
 from recommendations.models import Council, Membership, PeerChallenge
 from reviews.models import (
@@ -29,6 +28,8 @@ from reviews.models import (
 from reviews.packs.forms import CommitteeReportForm, CouncilLookForm, IssueForm, WithdrawForm
 from reviews.packs.services import PackAlreadyWithdrawn, request_job, withdraw_pack
 from reviews.packs.word import DOCX_CONTENT_TYPE
+
+routes = Routes(CHALLENGE)
 
 PACKS_PER_PAGE = 25
 COORDINATOR = Membership.Role.COORDINATOR
@@ -56,8 +57,7 @@ def _latest_job(report: CommitteeReport, kind: str) -> PackJob | None:
     return job
 
 
-@login_required
-@require_GET
+@routes.get("packs/", name="pack_list")
 def pack_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Lists the challenge's issued packs, newest first, with what replaced or withdrew each; drafts
     for coordinators. Each pack's SHA-256 sits behind "Check this pack is unchanged"."""
@@ -86,8 +86,7 @@ def pack_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "reviews/pack_list.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@routes.page("reports/new/", name="committee_report_new")
 def report_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Starts a committee report from the usual wording; saves it as a draft."""
     challenge = access.coordinated_challenge(request, slug)
@@ -97,26 +96,22 @@ def report_create(request: HttpRequest, slug: str) -> HttpResponse:
         report = form.save(commit=False)
         report.created_by = request.user  # type: ignore[assignment]  # signed in: @login_required
         report.save()
-        messages.success(request, "The draft report has been saved. Preview it, then issue the pack.")
-        return redirect(report.get_absolute_url())
+        return succeeded(request, "The draft report has been saved. Preview it, then issue the pack.", report)
     return render(request, "reviews/report_form.html", {"challenge": challenge, "form": form, "report": None})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@routes.page("reports/<id:pk>/edit/", name="committee_report_edit")
 def report_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Edits a draft report. Packs already issued from it are not affected."""
     report = _report(request, slug, pk)
     form = CommitteeReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "The draft report has been saved.")
-        return redirect(report.get_absolute_url())
+        return succeeded(request, "The draft report has been saved.", report)
     return render(request, "reviews/report_form.html", {"challenge": report.challenge, "form": form, "report": report})
 
 
-@login_required
-@require_GET
+@routes.get("reports/<id:pk>/", name="committee_report")
 def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Shows a draft report and the packs issued from it."""
     report = _report(request, slug, pk)
@@ -142,8 +137,7 @@ def _job_page(
     return render(request, template, context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@routes.page("reports/<id:pk>/preview/", name="committee_report_preview")
 def report_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The DRAFT preview: the real pack PDF, watermarked, made by the task queue.
 
@@ -165,8 +159,7 @@ def report_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _job_page(request, "reviews/report_preview.html", context, job=job)
 
 
-@login_required
-@require_GET
+@routes.get("reports/<id:pk>/preview/draft.pdf", name="committee_report_preview_pdf")
 def report_preview_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Sends the latest finished DRAFT preview PDF, to open in the browser."""
     report = _report(request, slug, pk)
@@ -195,8 +188,7 @@ def _replaceable(challenge: PeerChallenge) -> list[IssuedPack]:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@routes.page("reports/<id:pk>/issue/", name="committee_report_issue")
 def report_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Asks for confirmation, then queues the issue; the page follows it until the pack is made.
 
@@ -230,8 +222,7 @@ def report_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _job_page(request, "reviews/report_issue.html", context, job=job, status=400 if form.errors else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@routes.page("packs/<id:sequence>/withdraw/", name="pack_withdraw")
 def pack_withdraw(request: HttpRequest, slug: str, sequence: int) -> HttpResponse:
     """Withdraws an issued pack with a reason. The pack is kept, downloadable, marked withdrawn."""
     challenge = access.coordinated_challenge(request, slug)
@@ -239,11 +230,8 @@ def pack_withdraw(request: HttpRequest, slug: str, sequence: int) -> HttpRespons
     withdrawal = pack.withdrawal_or_none
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and withdrawal is None and form.is_valid():
-        try:
+        with refusal_as_message(request, PackAlreadyWithdrawn, level=messages.INFO):
             withdraw_pack(pack=pack, reason=form.cleaned_data["reason"].strip(), by=request.user)
-        except PackAlreadyWithdrawn as already:
-            messages.info(request, str(already))
-        else:
             messages.success(
                 request,
                 f"Pack {pack.sequence} has been withdrawn. It stays on the list, "
@@ -276,24 +264,16 @@ def _send(request: HttpRequest, challenge: PeerChallenge, pack: IssuedPack, *, w
     return response
 
 
-@login_required
-@require_GET
-def pack_download(request: HttpRequest, slug: str, sequence: int) -> HttpResponse:
-    """Sends the issued PDF after checking it still has the SHA-256 recorded at issue."""
+@routes.get("packs/<id:sequence>/download/", name="pack_download", kwargs={"word": False})
+@routes.get("packs/<id:sequence>/download/word/", name="pack_download_docx", kwargs={"word": True})
+def pack_download(request: HttpRequest, slug: str, sequence: int, *, word: bool) -> HttpResponse:
+    """Sends the issued PDF, or (`word`) its Word covering report, after checking it still has the SHA-256
+    recorded at issue."""
     challenge = access.get_challenge(request, slug)
-    return _send(request, challenge, _pack(challenge, sequence), word=False)
+    return _send(request, challenge, _pack(challenge, sequence), word=word)
 
 
-@login_required
-@require_GET
-def pack_download_docx(request: HttpRequest, slug: str, sequence: int) -> HttpResponse:
-    """Sends the issued Word covering report after checking its SHA-256."""
-    challenge = access.get_challenge(request, slug)
-    return _send(request, challenge, _pack(challenge, sequence), word=True)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
+@routes.page("packs/council-look/", name="council_look")
 def council_look(request: HttpRequest, slug: str) -> HttpResponse:
     """The council's logo, Word template and RAG wording, set by its coordinators."""
     challenge = access.coordinated_challenge(request, slug)
@@ -322,12 +302,13 @@ def council_look(request: HttpRequest, slug: str) -> HttpResponse:
                 + ", ".join(logo.removed)
                 + ", which a published pack must not carry.",
             )
-        messages.success(
+        return succeeded(
             request,
             f"{council.name}'s look and words have been saved. Packs issued from "
             "now on use them; packs already issued keep theirs.",
+            "pack_list",
+            slug=challenge.slug,
         )
-        return redirect("pack_list", slug=challenge.slug)
     context = {"challenge": challenge, "council": council, "form": form, "template": template}
     return form_page(request, "reviews/pack_council_look.html", context, form)
 

@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from django import forms
+from django.db.models import Model
 from django.utils import timezone
 
 from peertrack import inputs
@@ -23,6 +24,13 @@ TEXT_MAX_LENGTH = 20_000
 
 _text = partial(text_field, required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea)
 _line = partial(text_field, max_length=200, single_line=True)
+
+
+def _one_of(model: type[Model], label: str, *, missing: str, invalid: str) -> forms.ModelChoiceField:
+    """Returns a required choice of one `model` row, with no empty option; the form's `__init__`
+    offers the rows this challenge allows (`offer`), and `invalid` refuses any other."""
+    return forms.ModelChoiceField(label=label, queryset=model._default_manager.none(), empty_label=None,
+                                  error_messages={"required": missing, "invalid_choice": invalid})
 
 
 class _DateForm(DatePartsForm):
@@ -204,11 +212,8 @@ class FollowUpActionForm(_DateForm):
 
     date_fields = (("due_date", "Due date", False),)
 
-    recommendation = forms.ModelChoiceField(
-        label="Recommendation", queryset=Recommendation.objects.none(), empty_label=None,
-        error_messages={"required": "Select the recommendation the action answers",
-                        "invalid_choice": "Select one of the recommendations this theme covers"},
-    )
+    recommendation = _one_of(Recommendation, "Recommendation", missing="Select the recommendation the action answers",
+                             invalid="Select one of the recommendations this theme covers")
     description = _text("What the council will do", required=True, missing="Describe the action",
                         max_length=5000)
     reference = inputs.SingleLineField(label="Reference", max_length=20, required=False, strip=True,
@@ -238,11 +243,8 @@ class GuestInviteForm(_DateForm):
 
     date_fields = (("expires_on", "Last day of access", True),)
 
-    peer = forms.ModelChoiceField(
-        label="Returning peer", queryset=PeerTeamMember.objects.none(), empty_label=None,
-        error_messages={"required": "Select the peer to invite",
-                        "invalid_choice": "Select a peer from the list"},
-    )
+    peer = _one_of(PeerTeamMember, "Returning peer", missing="Select the peer to invite",
+                   invalid="Select a peer from the list")
     email = forms.EmailField(label="Email address", max_length=254,
                              help_text="We send the sign-in details here.",
                              error_messages={"required": "Enter the peer's email address",

@@ -7,21 +7,21 @@ administrators and invited guest peers); only coordinators change anything.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peertrack.absolute_urls import request_origin
-from peertrack.http import form_page
+from peertrack.http import form_page, succeeded
+from peertrack.routing import CHALLENGE, Routes
 from recommendations import access
 from recommendations import rag as rag_rules
 from recommendations.asof import plan_as_at
@@ -38,6 +38,9 @@ from reviews.progress.forms import (
     ThemeForm,
 )
 from reviews.progress.pdf import render_statement_pdf
+
+routes = Routes(CHALLENGE + "progress-review/")
+review_routes = routes.under("<id:pk>/")
 
 COORDINATOR = Membership.Role.COORDINATOR
 
@@ -69,17 +72,41 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _apply_errors(form: Any, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
-    """Shows a service's ValidationError on the form, on the field it names where the form has it."""
-    field_map = field_map or {}
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    """Shows a service's ValidationError on the form, on the field it names where the form has it (a date's
+    on the date's day box)."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
-            target = field_map.get(field, field)
+            target = f"{field}_day" if f"{field}_day" in form.fields else field
             for problem in errors:
                 form.add_error(target if target in form.fields else None, problem.message)
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def _form_view(
+    request: HttpRequest,
+    form: Any,
+    template: str,
+    save: Callable[[dict[str, Any]], tuple[str, str]],
+    *,
+    review: ProgressReview | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """Returns the page `template` with `form` and `context` (and, on a review's page, the review and its
+    challenge). A valid POST is handed to `save`, which returns the note to show and the address to go to;
+    a ValidationError it raises is shown on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            note, location = save(form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return succeeded(request, note, location)
+    if review is not None:
+        context.update(challenge=review.challenge, review=review)
+    return form_page(request, template, {**context, "form": form}, form)
 
 
 def _frozen(request: HttpRequest, review: ProgressReview, error: services.StatementFrozen) -> HttpResponse:
@@ -92,8 +119,7 @@ def _date_hint(suggested: dt.date) -> str:
             f"For example, {suggested:%-d %-m %Y}")
 
 
-@login_required
-@require_GET
+@routes.get("", name="review_index")
 def review_index(request: HttpRequest, slug: str) -> HttpResponse:
     """Lists the challenge's progress reviews; coordinators can schedule one at the suggested date."""
     challenge = access.get_challenge(request, slug)
@@ -105,48 +131,39 @@ def review_index(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "reviews/review_index.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@routes.page("schedule/", name="review_schedule")
 def review_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     """Schedules a progress review: the date (10 months after the challenge unless changed) and the peers."""
     challenge = access.get_challenge(request, slug)
     access.require_role(request, challenge.council, COORDINATOR)
     initial = {"review_date": ProgressReview.suggested_date(challenge)}
     form = ScheduleForm(_posted(request), challenge=challenge, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = services.schedule_review(challenge=challenge, review_date=form.cleaned_data["review_date"],
-                                              peers=form.cleaned_data["peers"], by=request.user)
-        except ValidationError as error:
-            _apply_errors(form, error, {"review_date": "review_date_day"})
-        else:
-            messages.success(request, "Progress review scheduled. The position statement has been "
-                                      "drafted from the latest progress updates.")
-            return redirect(review.get_absolute_url())
-    context = {"challenge": challenge, "form": form, "date_hint": _date_hint(initial["review_date"])}
-    return form_page(request, "reviews/review_schedule.html", context, form)
+
+    def save(data: dict[str, Any]) -> tuple[str, str]:
+        review = services.schedule_review(challenge=challenge, review_date=data["review_date"],
+                                          peers=data["peers"], by=request.user)
+        return ("Progress review scheduled. The position statement has been drafted from the latest "
+                "progress updates.", review.get_absolute_url())
+
+    return _form_view(request, form, "reviews/review_schedule.html", save,
+                      challenge=challenge, date_hint=_date_hint(initial["review_date"]))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@review_routes.page("edit/", name="review_edit")
 def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Changes the review's date and returning peers."""
     review = _coordinated_review(request, slug, pk)
     challenge = review.challenge
     initial = {"review_date": review.review_date, "peers": list(review.returning_peers.all())}
     form = ScheduleForm(_posted(request), challenge=challenge, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reschedule_review(review=review, review_date=form.cleaned_data["review_date"],
-                                       peers=form.cleaned_data["peers"], by=request.user)
-        except ValidationError as error:
-            _apply_errors(form, error, {"review_date": "review_date_day"})
-        else:
-            messages.success(request, "The review's date and peers have been saved.")
-            return redirect(review.get_absolute_url())
-    context = {"challenge": challenge, "review": review, "form": form,
-               "date_hint": _date_hint(ProgressReview.suggested_date(challenge))}
-    return form_page(request, "reviews/review_schedule.html", context, form)
+
+    def save(data: dict[str, Any]) -> tuple[str, str]:
+        services.reschedule_review(review=review, review_date=data["review_date"], peers=data["peers"],
+                                   by=request.user)
+        return "The review's date and peers have been saved.", review.get_absolute_url()
+
+    return _form_view(request, form, "reviews/review_schedule.html", save, review=review,
+                      date_hint=_date_hint(ProgressReview.suggested_date(challenge)))
 
 
 def _rag_maps(review: ProgressReview) -> dict[str, dict[int, tuple[str, str]]]:
@@ -159,8 +176,7 @@ def _rag_maps(review: ProgressReview) -> dict[str, dict[int, tuple[str, str]]]:
             for column, plan in plans.items()}
 
 
-@login_required
-@require_GET
+@review_routes.get("", name="review_detail")
 def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Shows the review: date, peers, deadline, and per theme the council's position beside the
     peers' feedback, with each recommendation's RAG at the challenge, at the statement and now."""
@@ -207,48 +223,38 @@ def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "reviews/review_detail.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@review_routes.page("themes/new/", name="review_theme_add")
+@review_routes.page("themes/<id:theme_pk>/", name="review_theme")
 def review_theme(request: HttpRequest, slug: str, pk: int, theme_pk: int | None = None) -> HttpResponse:
     """Adds or changes a theme heading, the recommendations it covers and the peers' feedback under it."""
     review = _coordinated_review(request, slug, pk)
     theme = _theme(review, theme_pk) if theme_pk is not None else None
     initial = ThemeForm.initial_for(theme) if theme else {}
     form = ThemeForm(_posted(request), challenge=review.challenge, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_theme(review=review, theme=theme, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, f"Theme \"{form.cleaned_data['name']}\" saved.")
-            return redirect(review.get_absolute_url() + "#themes")
-    context = {"challenge": review.challenge, "review": review, "theme": theme, "form": form}
-    return form_page(request, "reviews/review_theme.html", context, form)
+
+    def save(data: dict[str, Any]) -> tuple[str, str]:
+        services.save_theme(review=review, theme=theme, by=request.user, **data)
+        return f"Theme \"{data['name']}\" saved.", review.get_absolute_url() + "#themes"
+
+    return _form_view(request, form, "reviews/review_theme.html", save, review=review, theme=theme)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@review_routes.page("feedback/", name="review_feedback")
 def review_feedback(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Records the peers' overall feedback, final thoughts and the report's publication date."""
     review = _coordinated_review(request, slug, pk)
     initial = {"overall_feedback": review.overall_feedback, "final_thoughts": review.final_thoughts,
                "report_published_on": review.report_published_on}
     form = FeedbackForm(_posted(request), review=review, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_feedback(review=review, by=request.user, **{
-                key: form.cleaned_data[key] for key in ("overall_feedback", "final_thoughts",
-                                                        "report_published_on")})
-        except ValidationError as error:
-            _apply_errors(form, error, {"report_published_on": "report_published_on_day"})
-        else:
-            messages.success(request, "The peers' feedback has been saved.")
-            return redirect(review.get_absolute_url())
-    context = {"challenge": review.challenge, "review": review, "form": form,
-               "deadline_text": f"{review.report_deadline:%-d %B %Y}, 12 months after the challenge. "
-                                f"For example, {review.review_date:%-d %-m %Y}"}
-    return form_page(request, "reviews/review_feedback.html", context, form)
+
+    def save(data: dict[str, Any]) -> tuple[str, str]:
+        services.record_feedback(review=review, by=request.user, **{
+            key: data[key] for key in ("overall_feedback", "final_thoughts", "report_published_on")})
+        return "The peers' feedback has been saved.", review.get_absolute_url()
+
+    return _form_view(request, form, "reviews/review_feedback.html", save, review=review,
+                      deadline_text=f"{review.report_deadline:%-d %B %Y}, 12 months after the challenge. "
+                                    f"For example, {review.review_date:%-d %-m %Y}")
 
 
 def _statement_page(request: HttpRequest, review: ProgressReview, *, form: StatementForm | None = None,
@@ -271,8 +277,7 @@ def _statement_page(request: HttpRequest, review: ProgressReview, *, form: State
     return render(request, "reviews/review_statement.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@review_routes.page("statement/", name="statement_edit")
 def statement_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The coordinator's draft of the position statement: introduction, paragraphs, evidence links."""
     review = _coordinated_review(request, slug, pk)
@@ -290,12 +295,11 @@ def statement_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValidationError as error:
         _apply_errors(form, error)
         return _statement_page(request, review, form=form, status=400)
-    messages.success(request, "Draft saved." if changed or form.has_changed() else "No changes to save.")
-    return redirect(reverse("statement_edit", args=[review.challenge.slug, review.pk]))
+    note = "Draft saved." if changed or form.has_changed() else "No changes to save."
+    return succeeded(request, note, "statement_edit", review.challenge.slug, review.pk)
 
 
-@login_required
-@require_POST
+@review_routes.post("statement/prefill/", name="statement_prefill")
 def statement_prefill(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Fills empty paragraphs (or, when asked, every paragraph) from each action's latest update."""
     review = _coordinated_review(request, slug, pk)
@@ -312,8 +316,7 @@ def statement_prefill(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(reverse("statement_edit", args=[review.challenge.slug, review.pk]))
 
 
-@login_required
-@require_POST
+@review_routes.post("statement/evidence/", name="statement_evidence_add")
 def statement_evidence_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Adds a link to an evidence document to the draft statement."""
     review = _coordinated_review(request, slug, pk)
@@ -326,13 +329,12 @@ def statement_evidence_add(request: HttpRequest, slug: str, pk: int) -> HttpResp
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, f"Evidence \"{form.cleaned_data['title']}\" added.")
-            return redirect(reverse("statement_edit", args=[review.challenge.slug, review.pk]) + "#evidence")
+            return succeeded(request, f"Evidence \"{form.cleaned_data['title']}\" added.",
+                             reverse("statement_edit", args=[review.challenge.slug, review.pk]) + "#evidence")
     return _statement_page(request, review, evidence_form=form, status=400)
 
 
-@login_required
-@require_POST
+@review_routes.post("statement/evidence/<id:evidence_pk>/remove/", name="statement_evidence_remove")
 def statement_evidence_remove(request: HttpRequest, slug: str, pk: int, evidence_pk: int) -> HttpResponse:
     """Removes an evidence link from the draft statement."""
     review = _coordinated_review(request, slug, pk)
@@ -341,12 +343,11 @@ def statement_evidence_remove(request: HttpRequest, slug: str, pk: int, evidence
         services.remove_evidence(evidence=evidence, by=request.user)
     except services.StatementFrozen as error:
         return _frozen(request, review, error)
-    messages.success(request, f"Evidence \"{evidence.title}\" removed.")
-    return redirect(reverse("statement_edit", args=[review.challenge.slug, review.pk]) + "#evidence")
+    return succeeded(request, f"Evidence \"{evidence.title}\" removed.",
+                     reverse("statement_edit", args=[review.challenge.slug, review.pk]) + "#evidence")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@review_routes.page("statement/approve/", name="statement_approve")
 def statement_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Asks the coordinator to confirm, then approves and freezes the position statement."""
     review = _coordinated_review(request, slug, pk)
@@ -361,8 +362,7 @@ def statement_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             edit_url = reverse("statement_edit", args=[review.challenge.slug, review.pk])
             errors = [{"text": " ".join(error.messages), "href": edit_url}]
         else:
-            messages.success(request, "Position statement approved. Its text is now fixed.")
-            return redirect(review.get_absolute_url())
+            return succeeded(request, "Position statement approved. Its text is now fixed.", review)
     content = services.statement_content(review)
     missing = [entry for entry in content["entries"] if not entry["text"].strip()]
     today = timezone.localdate()
@@ -373,8 +373,7 @@ def statement_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "reviews/review_approve.html", context, status=400 if errors else 200)
 
 
-@login_required
-@require_GET
+@review_routes.get("position-statement.pdf", name="statement_pdf")
 def statement_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Returns the position statement as a PDF in the committee packs' house style."""
     review, _role = _review(request, slug, pk)
@@ -385,32 +384,25 @@ def statement_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@review_routes.page("themes/<id:theme_pk>/actions/new/", name="follow_up_action_add")
 def follow_up_action_add(request: HttpRequest, slug: str, pk: int, theme_pk: int) -> HttpResponse:
     """Adds an action arising from the peers' feedback on a theme to one of its recommendations."""
     review = _coordinated_review(request, slug, pk)
     theme = _theme(review, theme_pk)
     form = FollowUpActionForm(_posted(request), theme=theme)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            action = services.add_follow_up_action(
-                theme=theme, recommendation=data["recommendation"], description=data["description"],
-                lead_officer=data["lead_officer"], due_date=data["due_date"], reference=data["reference"],
-                by=request.user)
-        except ValidationError as error:
-            _apply_errors(form, error, {"due_date": "due_date_day"})
-        else:
-            messages.success(request, f"Action {action.reference} added to the action plan, "
-                                      "arising from the progress review.")
-            return redirect(review.get_absolute_url() + f"#theme-{theme.pk}")
-    context = {"challenge": review.challenge, "review": review, "theme": theme, "form": form}
-    return form_page(request, "reviews/review_follow_up.html", context, form)
+
+    def save(data: dict[str, Any]) -> tuple[str, str]:
+        action = services.add_follow_up_action(
+            theme=theme, recommendation=data["recommendation"], description=data["description"],
+            lead_officer=data["lead_officer"], due_date=data["due_date"], reference=data["reference"],
+            by=request.user)
+        return (f"Action {action.reference} added to the action plan, arising from the progress review.",
+                review.get_absolute_url() + f"#theme-{theme.pk}")
+
+    return _form_view(request, form, "reviews/review_follow_up.html", save, review=review, theme=theme)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@review_routes.page("guests/", name="guest_list")
 def guest_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Lists the guest peers' access and invites a returning peer to read the challenge until a date."""
     review = _coordinated_review(request, slug, pk)
@@ -418,28 +410,23 @@ def guest_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review_day = review.review_date
     default_end = max(review_day, timezone.localdate()) + dt.timedelta(days=14)
     form = GuestInviteForm(_posted(request), review=review, initial={"expires_on": default_end})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            guest, created = services.invite_guest(challenge=challenge, peer=data["peer"], email=data["email"],
-                                                   expires_on=data["expires_on"], by=request.user,
-                                                   origin=request_origin(request))
-        except ValidationError as error:
-            _apply_errors(form, error, {"expires_on": "expires_on_day"})
-        else:
-            what = "invited; an email with a link to choose a password is on its way" if created else (
-                "can read the challenge until the new date")
-            messages.success(request, f"{data['peer'].name} {what}. Access ends after "
-                                      f"{guest.expires_on:%-d %B %Y}.")
-            return redirect(reverse("guest_list", args=[challenge.slug, review.pk]))
-    guests = list(GuestAccess.objects.filter(challenge=challenge).select_related("user", "peer", "invited_by"))
-    context = {"challenge": challenge, "review": review, "form": form, "guests": guests,
-               "today": timezone.localdate()}
-    return form_page(request, "reviews/review_guests.html", context, form)
+
+    def save(data: dict[str, Any]) -> tuple[str, str]:
+        guest, created = services.invite_guest(challenge=challenge, peer=data["peer"], email=data["email"],
+                                               expires_on=data["expires_on"], by=request.user,
+                                               origin=request_origin(request))
+        what = "invited; an email with a link to choose a password is on its way" if created else (
+            "can read the challenge until the new date")
+        return (f"{data['peer'].name} {what}. Access ends after {guest.expires_on:%-d %B %Y}.",
+                reverse("guest_list", args=[challenge.slug, review.pk]))
+
+    # The guests are read as the page is drawn, after any invitation.
+    guests = GuestAccess.objects.filter(challenge=challenge).select_related("user", "peer", "invited_by")
+    return _form_view(request, form, "reviews/review_guests.html", save, review=review,
+                      guests=guests, today=timezone.localdate())
 
 
-@login_required
-@require_POST
+@review_routes.post("guests/<id:access_pk>/end/", name="guest_end")
 def guest_end(request: HttpRequest, slug: str, pk: int, access_pk: int) -> HttpResponse:
     """Ends a guest's access today."""
     review = _coordinated_review(request, slug, pk)
@@ -447,8 +434,7 @@ def guest_end(request: HttpRequest, slug: str, pk: int, access_pk: int) -> HttpR
     guest = get_object_or_404(guests, challenge=review.challenge, pk=access_pk)
     services.end_guest_access(access=guest, by=request.user)
     name = guest.peer.name if guest.peer else guest.user.get_username()
-    messages.success(request, f"{name}'s access has ended.")
-    return redirect(reverse("guest_list", args=[review.challenge.slug, review.pk]))
+    return succeeded(request, f"{name}'s access has ended.", "guest_list", review.challenge.slug, review.pk)
 
 
 class GuestSetPasswordView(auth_views.PasswordResetConfirmView):

@@ -13,6 +13,7 @@ from recommendations.models import PeerChallenge
 from reviews.models import CommitteeReport, IssuedPack, PackJob
 from reviews.packs.services import run_job
 from tests.browser.conftest import assert_accessible, assert_fits, fill_date, sign_in
+from tests.browser.journeys import coordinator_follows
 from tests.reviews.logo_fixtures import png
 
 WIDTHS = (1280, 390, 320)
@@ -37,11 +38,8 @@ def queued_issue(demo):
 
 def test_coordinator_previews_issues_and_replaces_a_pack_and_scrutiny_downloads_it(page, demo, tmp_path):
     page.set_default_navigation_timeout(90_000)  # making a pack inside the request, in the test suite
-    sign_in(page, "coordinator", DEMO_PASSWORDS["coordinator"])
-    page.goto("/challenges/coventry-2024/")
-    page.get_by_role("link", name="See the committee packs for this challenge").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Committee packs"
-    assert_accessible(page, "packs-empty")
+    coordinator_follows(page, "See the committee packs for this challenge", heading="Committee packs",
+                        screenshot="packs-empty")
 
     # The council's look: a logo and its own wording for Red.
     page.get_by_role("link", name="The council's logo, Word template and RAG wording").click()

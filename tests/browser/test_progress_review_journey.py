@@ -12,14 +12,12 @@ from recommendations.models import GuestAccess, PeerChallenge
 from reviews.models import PositionStatement, ProgressReview
 from tests import factories
 from tests.browser.conftest import assert_accessible, focused_text, sign_in, tab_until
+from tests.browser.journeys import coordinator_follows
 
 
 def test_coordinator_drafts_and_approves_the_position_statement(page, demo):
-    sign_in(page, "coordinator", DEMO_PASSWORDS["coordinator"])
-    page.goto("/challenges/coventry-2024/")
-    page.get_by_role("link", name="See the progress review for this challenge").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Progress review"
-    assert_accessible(page, "progress-review-index")
+    coordinator_follows(page, "See the progress review for this challenge", heading="Progress review",
+                        screenshot="progress-review-index")
 
     page.get_by_role("link", name="Progress review, 22 November 2024").click()
     expect(page.get_by_role("heading", name="Finance and the MTFS")).to_be_visible()
@@ -49,7 +47,8 @@ def test_coordinator_drafts_and_approves_the_position_statement(page, demo):
 
     review = ProgressReview.objects.get(challenge__slug="coventry-2024")
     assert review.statement_status == "approved"
-    assert review.statement_approved_by.username == "coordinator"
+    approver = review.statement_approved_by
+    assert approver is not None and approver.username == "coordinator"
     assert PositionStatement.objects.get(review=review, recommendation__number=1).text.startswith(
         "The City Centre Vision 2050 is with partners")
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from recommendations.models import Action
+from tests.forms_helpers import assert_get_and_post_refused, assert_refused
 
 
 def url(recommendation) -> str:
@@ -39,15 +40,15 @@ def test_coordinator_adds_an_action(client, recommendation, alice, bob):
 @pytest.mark.parametrize("persona", ["bob", "olive", "carol", "dave"])
 def test_others_in_the_council_are_forbidden(client, recommendation, persona, request):
     client.force_login(request.getfixturevalue(persona))
-    assert client.get(url(recommendation)).status_code == 403
-    assert client.post(url(recommendation), form()).status_code == 403
+    assert_get_and_post_refused(client, url(recommendation), form(), status=403)
     assert not Action.objects.exists()
 
 
 def test_another_council_gets_404_and_anonymous_is_sent_to_sign_in(client, recommendation, mallory):
     assert "/sign-in/" in client.get(url(recommendation)).url
     client.force_login(mallory)
-    assert client.get(url(recommendation)).status_code == 404
+    assert_get_and_post_refused(client, url(recommendation), form(), status=404)
+    assert not Action.objects.exists()
 
 
 @pytest.mark.parametrize(("overrides", "message"), [
@@ -59,7 +60,4 @@ def test_another_council_gets_404_and_anonymous_is_sent_to_sign_in(client, recom
 ])
 def test_bad_input_adds_nothing(client, recommendation, action, alice, overrides, message):
     client.force_login(alice)
-    response = client.post(url(recommendation), form(**overrides))
-    assert response.status_code == 200
-    assert message in response.content.decode()
-    assert Action.objects.count() == 1
+    assert_refused(client.post(url(recommendation), form(**overrides)), message, rows=Action.objects, count=1)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from recommendations.models import Action, Deputy, Membership
 from recommendations.periods import ReportingPeriod
 from tests import factories
+from tests.forms_helpers import assert_get_and_post_refused
 
 TODAY = timezone.localdate
 
@@ -65,18 +66,16 @@ def test_a_coordinator_and_the_lead_officer_open_the_actions_deputies(client, ac
 
 
 @pytest.mark.parametrize("persona", ["olive", "carol", "dave", "gina"])
-def test_anyone_else_of_the_council_is_refused_the_actions_deputies(client, action, persona, request):
+def test_anyone_else_of_the_council_is_refused_the_actions_deputies(client, action, olive, persona, request):
     client.force_login(request.getfixturevalue(persona))
-    assert client.get(page_url(action)).status_code == 403
-    assert client.post(page_url(action), name(request.getfixturevalue("olive"))).status_code == 403
+    assert_get_and_post_refused(client, page_url(action), name(olive), status=403)
     assert not Deputy.objects.exists()
 
 
 def test_another_council_gets_404_and_anonymous_is_sent_to_sign_in(client, action, olive, mallory):
     assert "/sign-in/" in client.get(page_url(action)).url
     client.force_login(mallory)
-    assert client.get(page_url(action)).status_code == 404
-    assert client.post(page_url(action), name(olive)).status_code == 404
+    assert_get_and_post_refused(client, page_url(action), name(olive), status=404)
     assert client.get(council_url(action.recommendation.challenge.council)).status_code == 404
     assert not Deputy.objects.exists()
 
@@ -85,8 +84,7 @@ def test_another_council_gets_404_and_anonymous_is_sent_to_sign_in(client, actio
 def test_scrutiny_administrators_and_guests_are_refused_the_councils_deputies(client, northtown, olive,
                                                                             persona, request):
     client.force_login(request.getfixturevalue(persona))
-    assert client.get(council_url(northtown)).status_code == 403
-    assert client.post(council_url(northtown), name(olive)).status_code == 403
+    assert_get_and_post_refused(client, council_url(northtown), name(olive), status=403)
     assert not Deputy.objects.exists()
 
 

@@ -44,6 +44,11 @@ def _hidden(body: str) -> dict[str, str]:
     }
 
 
+def _rows_to_fix_link(body: str) -> str:
+    """Returns the address of the rows-to-fix download that the preview page links to."""
+    return str(re.findall(r'href="([^"]*rows-to-fix\.xlsx[^"]*)"', body)[0]).replace("&amp;", "&")
+
+
 def _upload(client, challenge, data=None, name="plan.xlsx"):
     return client.post(
         reverse("action_plan_import", args=[challenge.slug]),
@@ -140,7 +145,7 @@ def test_the_rows_to_fix_download_has_the_bad_rows_and_a_problems_column(client,
     client.force_login(alice)
     token = _hidden(_upload(client, plan).content.decode())["token"]
     body = _map(client, plan, token).content.decode()
-    link = re.search(r'href="([^"]*rows-to-fix\.xlsx[^"]*)"', body)[1].replace("&amp;", "&")
+    link = _rows_to_fix_link(body)
     response = client.get(link)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -162,7 +167,7 @@ def test_the_fixed_rows_import_on_their_own(client, alice, plan):
     client.force_login(alice)
     token = _hidden(_upload(client, plan).content.decode())["token"]
     body = _map(client, plan, token).content.decode()
-    link = re.search(r'href="([^"]*rows-to-fix\.xlsx[^"]*)"', body)[1].replace("&amp;", "&")
+    link = _rows_to_fix_link(body)
     workbook = load_workbook(io.BytesIO(client.get(link).content))
     workbook.active["C2"] = "Recruit a head of workforce"
     buffer = io.BytesIO()
@@ -233,6 +238,6 @@ def test_remembered_statuses_are_used_next_time(client, alice, plan):
     ImportColumnMapping.objects.create(council=plan.council, kind="status", source="on track", target="amber")
     client.force_login(alice)
     body = _upload(client, plan).content.decode()
-    index = re.search(r'name="status_word_(\d+)" value="On track"', body)[1]
-    selected = re.search(rf'name="status_{index}">(.*?)</select>', body, re.DOTALL)[1]
+    index = re.findall(r'name="status_word_(\d+)" value="On track"', body)[0]
+    selected = re.findall(rf'name="status_{index}">(.*?)</select>', body, re.DOTALL)[0]
     assert '<option value="amber" selected>' in selected

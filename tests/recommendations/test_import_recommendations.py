@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from recommendations.models import Recommendation
 from tests import factories
+from tests.forms_helpers import assert_get_and_post_refused, preview_import
 from tests.recommendations.import_helpers import after_import_url, row_counts
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +27,7 @@ def _url(challenge):
 def test_coordinator_previews_then_saves_the_2024_recommendations(client, alice, challenge):
     client.force_login(alice)
     assert client.get(_url(challenge)).status_code == 200
-    preview = client.post(_url(challenge), {"step": "preview", "text": TEXT_2024})
-    body = preview.content.decode()
-    assert preview.status_code == 200
+    body = preview_import(client, _url(challenge), TEXT_2024)
     assert "peertrack found 10 recommendations" in body
     assert 'value="Medium Term Financial Strategy"' in body
     assert not Recommendation.objects.exists()
@@ -47,7 +46,7 @@ def test_coordinator_previews_then_saves_the_2024_recommendations(client, alice,
 
 def test_2018_bullets_get_derived_titles_to_edit_and_sub_points(client, alice, challenge):
     client.force_login(alice)
-    body = client.post(_url(challenge), {"step": "preview", "text": TEXT_2018}).content.decode()
+    body = preview_import(client, _url(challenge), TEXT_2018)
     assert "Made from the text" in body
     assert "Replacing expensive bed and breakfast" in body
     titles = {f"title_{n}": f"Recommendation title {n}" for n in range(1, 11)}
@@ -104,7 +103,7 @@ def test_pasting_again_updates_changed_recommendations_and_leaves_the_rest_untou
     )
     history = {r.number: r.history.count() for r in Recommendation.objects.all()}
     client.force_login(alice)
-    body = client.post(_url(challenge), {"step": "preview", "text": TEXT_2024}).content.decode()
+    body = preview_import(client, _url(challenge), TEXT_2024)
     assert "Changes text" in body and "Already recorded" in body
     titles = {
         f"title_{n}": t
@@ -130,6 +129,5 @@ def test_change_the_pasted_text_returns_to_the_form_with_the_text(client, alice,
 @pytest.mark.parametrize("persona", ["bob", "carol", "dave"])
 def test_other_roles_are_forbidden(client, request, persona, challenge):
     client.force_login(request.getfixturevalue(persona))
-    assert client.get(_url(challenge)).status_code == 403
-    assert client.post(_url(challenge), {"step": "confirm", "text": TEXT_2024}).status_code == 403
+    assert_get_and_post_refused(client, _url(challenge), {"step": "confirm", "text": TEXT_2024}, status=403)
     assert not Recommendation.objects.exists()

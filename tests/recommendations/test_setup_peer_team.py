@@ -11,9 +11,9 @@ from django.urls import reverse
 from recommendations.models import PeerChallenge, PeerTeamMember
 from reviews.models import ReturningPeer
 from tests import factories
+from tests.forms_helpers import assert_each_council_reaches_only_its_own, assert_refused, save_in_place
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HX-Request": "true"}
 
 
 def _add(client: Any, challenge: PeerChallenge, name: str, role: str = "", organisation: str = "") -> Any:
@@ -48,21 +48,14 @@ def test_peer_form_refuses_bad_values(
 ) -> None:
     factories.make_peer(challenge=challenge, name="Sam Manager")
     client.force_login(alice)
-    response = _add(client, challenge, name)
-    assert message in response.content.decode()
-    assert challenge.peer_team.count() == 1
+    assert_refused(_add(client, challenge, name), message, rows=challenge.peer_team, count=1)
 
 
 def test_peer_is_changed_in_place(client: Any, alice: Any, challenge: PeerChallenge) -> None:
     peer = factories.make_peer(challenge=challenge, name="Sam Manager")
     client.force_login(alice)
     url = reverse("setup_peer", args=[challenge.slug, peer.pk])
-    loaded = client.get(url, headers=HTMX).context["section"].form["loaded"].value()
-    response = client.post(
-        url,
-        {"name": "Sam Manager", "role": "Peer Challenge Manager", "organisation": "LGA", "loaded": loaded},
-        headers=HTMX,
-    )
+    response = save_in_place(client, url, {"name": peer.name, "role": "Peer Challenge Manager", "organisation": "LGA"})
     assert response.status_code == 200 and "Saved the peer" in response.content.decode()
     peer.refresh_from_db()
     assert peer.organisation == "LGA"
@@ -105,15 +98,13 @@ def test_without_a_review_nobody_can_have_returned(client: Any, alice: Any, chal
 
 
 def test_another_councils_peer_is_not_found(
-    client: Any, alice: Any, mallory: Any, southport: Any, challenge: PeerChallenge
+    client: Any, alice: Any, mallory: Any, challenge: PeerChallenge, southport_challenge: PeerChallenge
 ) -> None:
-    theirs = factories.make_challenge(council=southport, slug="southport-2024")
-    their_peer = factories.make_peer(challenge=theirs, name="Theirs")
+    their_peer = factories.make_peer(challenge=southport_challenge, name="Theirs")
     mine = factories.make_peer(challenge=challenge, name="Mine")
-    client.force_login(alice)
-    assert client.get(reverse("setup_peer", args=[challenge.slug, their_peer.pk])).status_code == 404
-    client.force_login(mallory)
-    assert client.post(reverse("setup_peer", args=[challenge.slug, mine.pk]), {"name": "X"}).status_code == 404
+    assert_each_council_reaches_only_its_own(client, "setup_peer", challenge=challenge, mine=mine, theirs=their_peer,
+                                             insider=alice, outsider=mallory, data={"name": "X"})
+    # Nor may they add a peer to this challenge's team.
     assert _add(client, challenge, "Intruder").status_code == 404
     assert challenge.peer_team.count() == 1
 

@@ -9,9 +9,15 @@ from django.urls import reverse
 
 from recommendations.models import PeerChallenge, Recommendation, Theme
 from tests import factories
+from tests.forms_helpers import (
+    HTMX,
+    assert_each_council_reaches_only_its_own,
+    assert_get_and_post_refused,
+    assert_refused,
+    save_in_place,
+)
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -21,10 +27,12 @@ def ten(challenge: PeerChallenge) -> list[Recommendation]:
     ]
 
 
+def _new(name: str, kind: str = "core_component") -> dict[str, str]:
+    return {"new-name": name, "new-kind": kind, "new-description": ""}
+
+
 def _add(client: Any, challenge: PeerChallenge, name: str, kind: str = "core_component") -> Any:
-    return client.post(
-        reverse("setup_themes", args=[challenge.slug]), {"new-name": name, "new-kind": kind, "new-description": ""}
-    )
+    return client.post(reverse("setup_themes", args=[challenge.slug]), _new(name, kind))
 
 
 def test_coordinator_adds_themes_in_order_with_history(client: Any, alice: Any, challenge: PeerChallenge) -> None:
@@ -51,26 +59,15 @@ def test_theme_form_refuses_bad_values(
 ) -> None:
     factories.make_theme(challenge=challenge, name="Governance")
     client.force_login(alice)
-    response = _add(client, challenge, name, kind)
-    assert response.status_code == 200
-    assert message in response.content.decode()
-    assert challenge.themes.count() == 1
+    assert_refused(_add(client, challenge, name, kind), message, rows=challenge.themes, count=1)
 
 
 def test_rename_in_place_with_htmx(client: Any, alice: Any, challenge: PeerChallenge) -> None:
     theme = factories.make_theme(challenge=challenge, name="Governance")
     client.force_login(alice)
     url = reverse("setup_theme", args=[challenge.slug, theme.pk])
-    form = client.get(url, headers=HTMX).context["section"].form
-    response = client.post(
-        url,
-        {
-            "name": "Governance and culture",
-            "kind": "core_component",
-            "description": "",
-            "loaded": form["loaded"].value(),
-        },
-        headers=HTMX,
+    response = save_in_place(
+        client, url, {"name": "Governance and culture", "kind": theme.kind, "description": theme.description}
     )
     assert response.status_code == 200
     assert "Governance and culture" in response.content.decode()
@@ -139,20 +136,17 @@ def test_assignment_refuses_another_challenges_recommendation_or_theme(
 
 
 def test_another_councils_theme_is_not_found(
-    client: Any, alice: Any, mallory: Any, southport: Any, challenge: PeerChallenge
+    client: Any, alice: Any, mallory: Any, challenge: PeerChallenge, southport_challenge: PeerChallenge
 ) -> None:
-    theirs = factories.make_challenge(council=southport, slug="southport-2024")
-    their_theme = factories.make_theme(challenge=theirs, name="Theirs")
+    their_theme = factories.make_theme(challenge=southport_challenge, name="Theirs")
     mine = factories.make_theme(challenge=challenge, name="Mine")
     client.force_login(alice)
-    # Their theme under my challenge's address, and my challenge's theme from another council's user.
-    assert client.get(reverse("setup_theme", args=[challenge.slug, their_theme.pk])).status_code == 404
-    assert (
-        client.post(reverse("setup_theme_move", args=[challenge.slug, their_theme.pk]), {"direction": "up"}).status_code
-        == 404
-    )
-    client.force_login(mallory)
-    assert client.post(reverse("setup_theme", args=[challenge.slug, mine.pk]), {"name": "X"}).status_code == 404
+    # Their theme cannot be moved under my challenge's address...
+    move = reverse("setup_theme_move", args=[challenge.slug, their_theme.pk])
+    assert client.post(move, {"direction": "up"}).status_code == 404
+    # ...nor opened there, and my challenge's theme cannot be changed by another council's user.
+    assert_each_council_reaches_only_its_own(client, "setup_theme", challenge=challenge, mine=mine, theirs=their_theme,
+                                             insider=alice, outsider=mallory, data={"name": "X"})
     mine.refresh_from_db()
     assert mine.name == "Mine"
 
@@ -162,6 +156,5 @@ def test_officers_and_scrutiny_may_not_change_themes(
 ) -> None:
     for user in (bob, carol):
         client.force_login(user)
-        assert client.get(reverse("setup_themes", args=[challenge.slug])).status_code == 403
-        assert _add(client, challenge, "Sneaky").status_code == 403
+        assert_get_and_post_refused(client, reverse("setup_themes", args=[challenge.slug]), _new("Sneaky"), status=403)
     assert not challenge.themes.exists()

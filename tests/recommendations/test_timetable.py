@@ -31,6 +31,16 @@ def _by_key(milestones):
     return {m.key: m for m in milestones}
 
 
+def _timetable(*, challenge=None, **kwargs):
+    """Returns the milestones by key of `challenge`'s timetable (by default one that ended on 18 January 2024)."""
+    return _by_key(build_timetable(challenge=challenge or _challenge(), **kwargs))
+
+
+def _plan(*, recorded_on, as_of):
+    """Returns the action plan's milestone, as at `as_of`, when its publication was recorded on `recorded_on`."""
+    return _timetable(challenge=_challenge(action_plan_published_on=recorded_on), as_of=as_of)["action_plan"]
+
+
 def test_add_months_clamps_to_the_end_of_a_short_month():
     assert add_months(dt.date(2024, 8, 31), 6) == dt.date(2025, 2, 28)
     assert add_months(dt.date(2024, 1, 18), 12) == dt.date(2025, 1, 18)
@@ -47,15 +57,13 @@ def test_everything_is_due_just_after_the_challenge():
 
 
 def test_action_plan_between_3_and_5_months_is_met_late_but_within_the_limit():
-    challenge = _challenge(action_plan_published_on=dt.date(2024, 6, 1))
-    plan = _by_key(build_timetable(challenge=challenge, as_of=dt.date(2024, 7, 1)))["action_plan"]
+    plan = _plan(recorded_on=dt.date(2024, 6, 1), as_of=dt.date(2024, 7, 1))
     assert plan.state == MET
     assert "after the 18 April 2024 target but by the 18 June 2024 limit" in plan.explanation
 
 
 def test_action_plan_after_5_months_is_missed_with_its_date():
-    challenge = _challenge(action_plan_published_on=dt.date(2024, 7, 1))
-    plan = _by_key(build_timetable(challenge=challenge, as_of=dt.date(2024, 8, 1)))["action_plan"]
+    plan = _plan(recorded_on=dt.date(2024, 7, 1), as_of=dt.date(2024, 8, 1))
     assert plan.state == MISSED
     assert plan.days_late == 13
     assert "done on 1 July 2024, 13 days after the 18 June 2024 limit" in plan.explanation
@@ -63,16 +71,13 @@ def test_action_plan_after_5_months_is_missed_with_its_date():
 
 def test_a_date_recorded_after_the_date_viewed_had_not_happened_yet():
     challenge = _challenge(feedback_report_date=dt.date(2024, 3, 1))
-    earlier = _by_key(build_timetable(challenge=challenge, as_of=dt.date(2024, 2, 15)))["feedback_report"]
-    later = _by_key(build_timetable(challenge=challenge, as_of=dt.date(2024, 3, 15)))["feedback_report"]
+    earlier = _timetable(challenge=challenge, as_of=dt.date(2024, 2, 15))["feedback_report"]
+    later = _timetable(challenge=challenge, as_of=dt.date(2024, 3, 15))["feedback_report"]
     assert earlier.state == DUE and later.state == MET
 
 
 def test_progress_review_and_its_report():
-    milestones = _by_key(build_timetable(
-        challenge=_challenge(), as_of=dt.date(2025, 2, 1),
-        review_dates=[(dt.date(2024, 11, 22), None)],
-    ))
+    milestones = _timetable(as_of=dt.date(2025, 2, 1), review_dates=[(dt.date(2024, 11, 22), None)])
     assert milestones["progress_review"].state == MET
     # No publication date recorded for the report, nor for the feedback report and action plan.
     assert milestones["progress_review_report"].state == NOT_RECORDED
@@ -83,13 +88,13 @@ def test_progress_review_and_its_report():
 
 def test_next_challenge_within_five_years_is_met_and_later_is_missed():
     challenge = _challenge(onsite_end=dt.date(2018, 10, 12))
-    within = _by_key(build_timetable(challenge=challenge, as_of=dt.date(2024, 2, 1),
-                                     next_challenge_start=dt.date(2023, 6, 5)))["next_challenge"]
+    within = _timetable(challenge=challenge, as_of=dt.date(2024, 2, 1),
+                        next_challenge_start=dt.date(2023, 6, 5))["next_challenge"]
     assert within.state == MET
     assert "Met on 5 June 2023" in within.explanation
     # Coventry's 2018 and 2024 challenges were five years and three months apart.
-    later = _by_key(build_timetable(challenge=challenge, as_of=dt.date(2024, 2, 1),
-                                    next_challenge_start=dt.date(2024, 1, 15)))["next_challenge"]
+    later = _timetable(challenge=challenge, as_of=dt.date(2024, 2, 1),
+                       next_challenge_start=dt.date(2024, 1, 15))["next_challenge"]
     assert later.state == MISSED
 
 
@@ -111,11 +116,6 @@ def test_timetables_for_finds_reviews_and_the_councils_next_challenge(northtown,
 # target is 18 April 2024 and its limit 18 June 2024.
 LIMIT = dt.date(2024, 6, 18)
 DAY = dt.timedelta(days=1)
-
-
-def _plan(*, recorded_on, as_of):
-    challenge = _challenge(action_plan_published_on=recorded_on)
-    return _by_key(build_timetable(challenge=challenge, as_of=as_of))["action_plan"]
 
 
 @pytest.mark.parametrize(("recorded_on", "as_of", "state"), [
@@ -169,8 +169,7 @@ def test_missed_by_one_day_says_day_not_days():
 
 
 def test_each_milestone_without_a_date_names_where_its_date_is_recorded():
-    milestones = _by_key(build_timetable(challenge=_challenge(onsite_end=dt.date(2018, 10, 12)),
-                                         as_of=dt.date(2024, 2, 1)))
+    milestones = _timetable(challenge=_challenge(onsite_end=dt.date(2018, 10, 12)), as_of=dt.date(2024, 2, 1))
     assert {m.state for m in milestones.values()} == {NOT_RECORDED}
     where = {key: m.explanation.split("a coordinator can record the date ")[1]
              for key, m in milestones.items()}
@@ -187,10 +186,7 @@ def test_each_milestone_without_a_date_names_where_its_date_is_recorded():
 
 def test_a_progress_review_recorded_for_after_the_limit_is_missed_not_unrecorded():
     # Held 13 months after the challenge; viewed a week after the 12-month limit, before it was held.
-    milestones = _by_key(build_timetable(
-        challenge=_challenge(), as_of=dt.date(2025, 1, 25),
-        review_dates=[(dt.date(2025, 2, 18), None)],
-    ))
+    milestones = _timetable(as_of=dt.date(2025, 1, 25), review_dates=[(dt.date(2025, 2, 18), None)])
     assert milestones["progress_review"].state == MISSED
     assert milestones["progress_review_report"].state == NOT_RECORDED
 

@@ -11,22 +11,25 @@ from django.urls import reverse
 from recommendations.models import PeerChallenge
 from reviews.models import CommitteeMeeting, starter_report
 from tests import factories
+from tests.forms_helpers import assert_get_and_post_refused, assert_refused, save_in_place
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HX-Request": "true"}
 
 
 def _date(name: str, day: dt.date) -> dict[str, str]:
     return {f"{name}_day": str(day.day), f"{name}_month": str(day.month), f"{name}_year": str(day.year)}
 
 
-def _add(client: Any, challenge: PeerChallenge, committee: str, day: dt.date, item: str = "") -> Any:
-    data = {
+def _new(committee: str, day: dt.date, item: str = "") -> dict[str, str]:
+    return {
         "new-committee": committee,
         "new-item": item,
         **{f"new-{key}": value for key, value in _date("meeting_date", day).items()},
     }
-    return client.post(reverse("committee_meetings", args=[challenge.slug]), data)
+
+
+def _add(client: Any, challenge: PeerChallenge, committee: str, day: dt.date, item: str = "") -> Any:
+    return client.post(reverse("committee_meetings", args=[challenge.slug]), _new(committee, day, item))
 
 
 def test_coordinator_records_meetings_the_packs_then_read(client: Any, alice: Any, challenge: PeerChallenge) -> None:
@@ -62,10 +65,7 @@ def test_meeting_form_refuses_bad_values(
 ) -> None:
     CommitteeMeeting.objects.create(challenge=challenge, committee="Cabinet", meeting_date=dt.date(2024, 6, 11))
     client.force_login(alice)
-    response = _add(client, challenge, committee, day)
-    assert response.status_code == 200
-    assert message in response.content.decode()
-    assert challenge.committee_meetings.count() == 1
+    assert_refused(_add(client, challenge, committee, day), message, rows=challenge.committee_meetings, count=1)
 
 
 def test_year_9999_and_a_missing_month_are_refused(client: Any, alice: Any, challenge: PeerChallenge) -> None:
@@ -96,11 +96,8 @@ def test_meeting_is_changed_in_place_and_removed_with_confirmation(
     )
     client.force_login(alice)
     url = reverse("committee_meeting", args=[challenge.slug, meeting.pk])
-    loaded = client.get(url, headers=HTMX).context["section"].form["loaded"].value()
-    response = client.post(
-        url,
-        {"committee": "Council", "item": "", "loaded": loaded, **_date("meeting_date", dt.date(2024, 7, 9))},
-        headers=HTMX,
+    response = save_in_place(
+        client, url, {"committee": "Council", "item": "", **_date("meeting_date", dt.date(2024, 7, 9))}
     )
     assert response.status_code == 200 and "Council, 9 July 2024" in response.content.decode()
     remove = reverse("committee_meeting_remove", args=[challenge.slug, meeting.pk])
@@ -140,6 +137,6 @@ def test_officer_and_scrutiny_may_not_record_meetings(
 ) -> None:
     for user in (bob, carol):
         client.force_login(user)
-        assert client.get(reverse("committee_meetings", args=[challenge.slug])).status_code == 403
-        assert _add(client, challenge, "Cabinet", dt.date(2024, 6, 11)).status_code == 403
+        url = reverse("committee_meetings", args=[challenge.slug])
+        assert_get_and_post_refused(client, url, _new("Cabinet", dt.date(2024, 6, 11)), status=403)
     assert not CommitteeMeeting.objects.exists()

@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
-from peertrack.backup import backup, command_errors
+from peertrack.backup import FolderCommand, backup
 
 
-class Command(BaseCommand):
+class Command(FolderCommand):
     help = ("Writes a backup folder: data.json (every row, read in one consistent snapshot), media/ "
             "(stored files) and manifest.json.")
+    files_failed = "The backup could not be written ({problem}); nothing usable was left in {folder}."
+    database_failed = "The database could not be read ({problem}); no backup was made."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--out", required=True, type=Path, help="A new or empty folder.")
+        parser.add_argument("--out", dest="folder", required=True, type=Path, help="A new or empty folder.")
 
-    def handle(self, *args: Any, out: Path, **options: Any) -> None:
-        with command_errors(
-            out,
-            files=lambda problem: f"The backup could not be written ({problem}); nothing usable was left in {out}.",
-            database=lambda problem: f"The database could not be read ({problem}); no backup was made.",
-        ):
-            manifest = backup(out)
+    def run(self, folder: Path) -> str:
+        manifest = backup(folder)
         rows = sum(manifest["rows"].values())
-        self.stdout.write(f"Backed up {rows} rows of {len(manifest['rows'])} tables and "
-                          f"{len(manifest['files'])} files to {out}.")
+        return (f"Backed up {rows} rows of {len(manifest['rows'])} tables and "
+                f"{len(manifest['files'])} files to {folder}.")

@@ -1,18 +1,38 @@
 """Action plan spreadsheets in the shapes councils publish (issue 17), built in code.
 
 Each builder writes a small workbook or CSV from the facts of a public council action plan
-(recommendation themes, committee dates, job titles) in that council's kind of layout, and
-`EXPECTED` says what peertrack must read from it.
+(recommendation themes, committee dates, job titles) in that council's kind of layout; below it,
+`_reads_as` says what peertrack must read from it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+# Each layout's builder and file name, by the builder's name.
+BUILDERS: dict[str, tuple[Any, str]] = {}
+# What read_action_plan must find in each layout (see `_reads_as`).
+EXPECTED: dict[str, dict[str, Any]] = {}
+
+
+def _reads_as(build: Callable[[], bytes], filename: str, *, rows: list[tuple[Any, ...]], header_row: int = 1,
+              bad_rows: tuple[int, ...] = (), sheet: str | None = None, note: str | None = None) -> None:
+    """Adds the layout `build` makes to the corpus, saved as `filename`, with what read_action_plan must find
+    in it: the header row; the good rows as (recommendation, recommendation text, description, due date,
+    rating); the rows with problems; and, where given, the sheet it reads and words in its sheet note."""
+    BUILDERS[build.__name__] = (build, filename)
+    expected: dict[str, Any] = {"header_row": header_row, "rows": rows, "bad_rows": list(bad_rows)}
+    if sheet is not None:
+        expected["sheet"] = sheet
+    if note is not None:
+        expected["note"] = note
+    EXPECTED[build.__name__] = expected
 
 
 def _save(workbook: Workbook) -> bytes:
@@ -88,6 +108,15 @@ def cover_sheet_merged_text_dates() -> bytes:
     return _save(workbook)
 
 
+_reads_as(cover_sheet_merged_text_dates, "plan.xlsx", sheet="Action Plan", header_row=3, rows=[
+    (1, "City Centre masterplan", "Commission the masterplan", dt.date(2025, 3, 31), "blue"),
+    (1, "City Centre masterplan", "Consult partners on the draft", dt.date(2024, 9, 30), "green"),
+    (2, "Financial accounts", "Clear the backlog of accounts", dt.date(2025, 3, 31), ""),
+    (2, "Financial accounts", "Report progress to Audit Committee", None, "green"),
+    (3, "Workforce", "Publish the workforce strategy", None, "blue"),
+], bad_rows=(9,), note="Read the sheet “Action Plan”")
+
+
 def recommendation_text_no_number() -> bytes:
     """ "Recommendation" holds the recommendation's wording, not its number."""
     workbook = Workbook()
@@ -105,6 +134,14 @@ def recommendation_text_no_number() -> bytes:
     )
     sheet.append(["Something the peers never said", "Do a thing", "", ""])
     return _save(workbook)
+
+
+_reads_as(recommendation_text_no_number, "plan.xlsx", sheet="Plan", rows=[
+    (0, "City Centre masterplan", "Appoint a masterplan lead", dt.date(2024, 12, 31), ""),
+    (0, "The council should make swift progress to sign off its accounts", "Agree a timetable with the auditor",
+     dt.date(2025, 3, 31), ""),
+    (0, "Something the peers never said", "Do a thing", None, ""),
+])
 
 
 def references_in_many_forms() -> bytes:
@@ -126,6 +163,17 @@ def references_in_many_forms() -> bytes:
     return _save(workbook)
 
 
+_reads_as(references_in_many_forms, "plan.xlsx", rows=[
+    (1, "", "Action for one", dt.date(2024, 9, 30), ""),
+    (1, "", "Another for one", dt.date(2024, 9, 30), ""),
+    (2, "", "Action for two", dt.date(2024, 9, 30), ""),
+    (3, "", "Action for three", dt.date(2024, 9, 30), ""),
+    (2, "", "Second for two", dt.date(2024, 9, 30), ""),
+    (3, "", "Second for three", dt.date(2024, 9, 30), ""),
+    (2, "", "Joint action", dt.date(2024, 9, 30), ""),
+], bad_rows=(9,))
+
+
 def windows_1252_csv() -> bytes:
     """A CSV saved by Excel on Windows: the Windows-1252 code page, en dashes and pound signs."""
     text = (
@@ -136,6 +184,12 @@ def windows_1252_csv() -> bytes:
     return text.encode("cp1252")
 
 
+_reads_as(windows_1252_csv, "plan.csv", rows=[
+    (1, "", "Savings of £2m – agreed by Cabinet", dt.date(2025, 3, 31), ""),
+    (2, "", "Publish the “One Council” plan", dt.date(2024, 12, 31), ""),
+])
+
+
 def utf8_bom_csv_with_rag() -> bytes:
     """A UTF-8 CSV with a byte order mark, RAG words and a progress column."""
     text = (
@@ -144,6 +198,12 @@ def utf8_bom_csv_with_rag() -> bytes:
         "2,Close the 2022/23 accounts,Bob Lead,2024/25 Q3,Amber,Awaiting the auditor\n"
     )
     return ("\ufeff" + text).encode("utf-8")
+
+
+_reads_as(utf8_bom_csv_with_rag, "plan.csv", rows=[
+    (1, "", "Agree the masterplan brief", dt.date(2024, 6, 30), "green"),
+    (2, "", "Close the 2022/23 accounts", dt.date(2024, 12, 31), "amber"),
+])
 
 
 def cabinet_and_directorate_columns() -> bytes:
@@ -196,83 +256,7 @@ def cabinet_and_directorate_columns() -> bytes:
     return _save(workbook)
 
 
-BUILDERS: dict[str, tuple[Any, str]] = {
-    "cover_sheet_merged_text_dates": (cover_sheet_merged_text_dates, "plan.xlsx"),
-    "recommendation_text_no_number": (recommendation_text_no_number, "plan.xlsx"),
-    "references_in_many_forms": (references_in_many_forms, "plan.xlsx"),
-    "windows_1252_csv": (windows_1252_csv, "plan.csv"),
-    "utf8_bom_csv_with_rag": (utf8_bom_csv_with_rag, "plan.csv"),
-    "cabinet_and_directorate_columns": (cabinet_and_directorate_columns, "plan.xlsx"),
-}
-
-# What read_action_plan must find: (recommendation, recommendation text, description, due
-# date, rating) per good row, the rows with problems, and words in the sheet note.
-EXPECTED: dict[str, dict[str, Any]] = {
-    "cover_sheet_merged_text_dates": {
-        "sheet": "Action Plan",
-        "header_row": 3,
-        "rows": [
-            (1, "City Centre masterplan", "Commission the masterplan", dt.date(2025, 3, 31), "blue"),
-            (1, "City Centre masterplan", "Consult partners on the draft", dt.date(2024, 9, 30), "green"),
-            (2, "Financial accounts", "Clear the backlog of accounts", dt.date(2025, 3, 31), ""),
-            (2, "Financial accounts", "Report progress to Audit Committee", None, "green"),
-            (3, "Workforce", "Publish the workforce strategy", None, "blue"),
-        ],
-        "bad_rows": [9],
-        "note": "Read the sheet “Action Plan”",
-    },
-    "recommendation_text_no_number": {
-        "sheet": "Plan",
-        "header_row": 1,
-        "rows": [
-            (0, "City Centre masterplan", "Appoint a masterplan lead", dt.date(2024, 12, 31), ""),
-            (
-                0,
-                "The council should make swift progress to sign off its accounts",
-                "Agree a timetable with the auditor",
-                dt.date(2025, 3, 31),
-                "",
-            ),
-            (0, "Something the peers never said", "Do a thing", None, ""),
-        ],
-        "bad_rows": [],
-    },
-    "references_in_many_forms": {
-        "header_row": 1,
-        "rows": [
-            (1, "", "Action for one", dt.date(2024, 9, 30), ""),
-            (1, "", "Another for one", dt.date(2024, 9, 30), ""),
-            (2, "", "Action for two", dt.date(2024, 9, 30), ""),
-            (3, "", "Action for three", dt.date(2024, 9, 30), ""),
-            (2, "", "Second for two", dt.date(2024, 9, 30), ""),
-            (3, "", "Second for three", dt.date(2024, 9, 30), ""),
-            (2, "", "Joint action", dt.date(2024, 9, 30), ""),
-        ],
-        "bad_rows": [9],
-    },
-    "windows_1252_csv": {
-        "header_row": 1,
-        "rows": [
-            (1, "", "Savings of £2m – agreed by Cabinet", dt.date(2025, 3, 31), ""),
-            (2, "", "Publish the “One Council” plan", dt.date(2024, 12, 31), ""),
-        ],
-        "bad_rows": [],
-    },
-    "utf8_bom_csv_with_rag": {
-        "header_row": 1,
-        "rows": [
-            (1, "", "Agree the masterplan brief", dt.date(2024, 6, 30), "green"),
-            (2, "", "Close the 2022/23 accounts", dt.date(2024, 12, 31), "amber"),
-        ],
-        "bad_rows": [],
-    },
-    "cabinet_and_directorate_columns": {
-        "sheet": "Appendix B",
-        "header_row": 1,
-        "rows": [
-            (1, "", "Refresh the corporate plan", dt.date(2024, 12, 1), "green"),
-            (2, "", "Set a balanced budget", dt.date(2025, 2, 1), "red"),
-        ],
-        "bad_rows": [],
-    },
-}
+_reads_as(cabinet_and_directorate_columns, "plan.xlsx", sheet="Appendix B", rows=[
+    (1, "", "Refresh the corporate plan", dt.date(2024, 12, 1), "green"),
+    (2, "", "Set a balanced budget", dt.date(2025, 2, 1), "red"),
+])
