@@ -360,8 +360,7 @@ class ResponseForm(SectionForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        partly = (Recommendation.Response.PARTLY_ACCEPTED, Recommendation.Response.NOT_ACCEPTED)
-        if cleaned.get("response") in partly and not cleaned.get("response_reasons"):
+        if cleaned.get("response") in Recommendation.Response.needing_reasons() and not cleaned.get("response_reasons"):
             self.add_error(
                 "response_reasons",
                 "Give the council's reasons when a recommendation is partly accepted or not accepted",
